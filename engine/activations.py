@@ -1,0 +1,145 @@
+"""Activation functions: value and derivative side by side.
+
+Every activation maps pre-activations ``z`` of shape ``(N, D)`` to
+activations ``a`` of the same shape.  ``backward(da, z, a)`` turns the
+upstream gradient dL/da into dL/dz; for the elementwise functions that is
+``da * derivative(z)``, for softmax it applies the Jacobian.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """Base class. Subclasses define ``value`` and ``derivative``."""
+
+    name = "activation"
+    formula = ""
+
+    def value(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """Elementwise da/dz, shape ``(N, D)``."""
+        raise NotImplementedError
+
+    def backward(self, da: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """dL/dz from dL/da, shapes ``(N, D)``."""
+        return da * self.derivative(z)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+    formula = r"\sigma(z) = \frac{1}{1 + e^{-z}},\quad \sigma'(z) = \sigma(z)(1 - \sigma(z))"
+
+    def value(self, z):
+        # exp of a non-positive number only: no overflow for large |z|
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def derivative(self, z):
+        s = self.value(z)
+        return s * (1.0 - s)
+
+    def backward(self, da, z, a):
+        return da * a * (1.0 - a)
+
+
+class Tanh(Activation):
+    name = "tanh"
+    formula = r"\tanh(z),\quad \tanh'(z) = 1 - \tanh^2(z)"
+
+    def value(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z):
+        return 1.0 - np.tanh(z) ** 2
+
+    def backward(self, da, z, a):
+        return da * (1.0 - a * a)
+
+
+class ReLU(Activation):
+    name = "relu"
+    formula = r"\max(0, z),\quad \mathrm{relu}'(z) = [z > 0]"
+
+    def value(self, z):
+        return np.maximum(z, 0)
+
+    def derivative(self, z):
+        return (z > 0).astype(z.dtype)
+
+    def backward(self, da, z, a):
+        return da * (z > 0)
+
+
+class LeakyReLU(Activation):
+    name = "leaky_relu"
+    formula = r"\max(\alpha z, z),\quad \text{derivative } 1 \text{ or } \alpha"
+
+    def __init__(self, alpha: float = 0.01):
+        self.alpha = float(alpha)
+
+    def value(self, z):
+        return np.where(z > 0, z, self.alpha * z)
+
+    def derivative(self, z):
+        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype)
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class Linear(Activation):
+    name = "linear"
+    formula = r"z,\quad \text{derivative } 1"
+
+    def value(self, z):
+        return z
+
+    def derivative(self, z):
+        return np.ones_like(z)
+
+    def backward(self, da, z, a):
+        return da
+
+
+class Softmax(Activation):
+    """Row-wise softmax; its derivative is a Jacobian, so ``backward`` is special."""
+
+    name = "softmax"
+    formula = r"\mathrm{softmax}(z)_k = \frac{e^{z_k - \max z}}{\sum_j e^{z_j - \max z}}"
+
+    def value(self, z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def derivative(self, z):
+        """Diagonal of the Jacobian, p(1 - p) (useful for display only)."""
+        p = self.value(z)
+        return p * (1.0 - p)
+
+    def jacobian(self, z: np.ndarray) -> np.ndarray:
+        """Full Jacobian, shape ``(N, D, D)``: diag(p) - p p^T."""
+        p = self.value(z)
+        return np.einsum("ni,ij->nij", p, np.eye(p.shape[1])) - p[:, :, None] * p[:, None, :]
+
+    def backward(self, da, z, a):
+        return a * (da - (da * a).sum(axis=1, keepdims=True))
+
+
+ACTIVATIONS = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Linear, Softmax)}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Return an activation object from its name (``"relu"``) or pass one through."""
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[str(name).lower()]()
+    except KeyError:
+        raise ValueError(f"Unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}.") from None

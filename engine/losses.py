@@ -1,0 +1,107 @@
+"""Losses as small objects with a value and a delta (Nielsen's network2 style).
+
+``value(a, y)`` is the mean loss over the ``N`` rows; ``grad(a, y)`` is dL/da;
+``delta(z, a, y, activation)`` is dL/dz of the output layer.  Cross-entropy
+paired with its natural readout (sigmoid for binary, softmax for categorical)
+has the fused delta ``(a - y) / N``.  Targets ``y`` are one-hot, shape ``(N, K)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation, Sigmoid, Softmax
+
+_EPS = 1e-12
+
+
+class Loss:
+    name = "loss"
+    formula = ""
+
+    def value(self, a: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def grad(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """dL/da, shape ``(N, K)``."""
+        raise NotImplementedError
+
+    def delta(self, z, a, y, activation: Activation) -> np.ndarray:
+        """dL/dz of the output layer, shape ``(N, K)``."""
+        return activation.backward(self.grad(a, y), z, a)
+
+    def value_from_logits(self, z, a, y, activation: Activation) -> float:
+        """Loss computed stably from the output pre-activations where possible."""
+        return self.value(a, y)
+
+
+class MSE(Loss):
+    name = "mse"
+    formula = r"L = \frac{1}{2N}\sum_n \lVert a_n - y_n \rVert^2"
+
+    def value(self, a, y):
+        return float(0.5 * np.sum((a - y) ** 2) / len(a))
+
+    def grad(self, a, y):
+        return (a - y) / len(a)
+
+
+class BinaryCrossEntropy(Loss):
+    name = "bce"
+    formula = r"L = -\frac{1}{N}\sum_n \sum_k y_{nk}\ln a_{nk} + (1-y_{nk})\ln(1-a_{nk})"
+
+    def value(self, a, y):
+        a = np.clip(a, _EPS, 1 - _EPS)
+        return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a))
+
+    def grad(self, a, y):
+        a = np.clip(a, _EPS, 1 - _EPS)
+        return (a - y) / (a * (1 - a)) / len(a)
+
+    def delta(self, z, a, y, activation):
+        if isinstance(activation, Sigmoid):
+            return (a - y) / len(a)  # fused: sigma' cancels
+        return super().delta(z, a, y, activation)
+
+    def value_from_logits(self, z, a, y, activation):
+        if isinstance(activation, Sigmoid):
+            # -[y ln s(z) + (1-y) ln(1-s(z))] = softplus(z) - y z, no clipping needed
+            softplus = np.logaddexp(0, z)
+            return float(np.sum(softplus - y * z) / len(z))
+        return self.value(a, y)
+
+
+class CategoricalCrossEntropy(Loss):
+    name = "cce"
+    formula = r"L = -\frac{1}{N}\sum_n \sum_k y_{nk} \ln p_{nk}"
+
+    def value(self, a, y):
+        return float(-np.sum(y * np.log(np.clip(a, _EPS, 1.0))) / len(a))
+
+    def grad(self, a, y):
+        return -y / np.clip(a, _EPS, 1.0) / len(a)
+
+    def delta(self, z, a, y, activation):
+        if isinstance(activation, Softmax):
+            return (a - y) / len(a)  # fused softmax + cross-entropy
+        return super().delta(z, a, y, activation)
+
+    def value_from_logits(self, z, a, y, activation):
+        if isinstance(activation, Softmax):
+            zmax = z.max(axis=1, keepdims=True)
+            log_p = z - zmax - np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
+            return float(-np.sum(y * log_p) / len(z))
+        return self.value(a, y)
+
+
+LOSSES = {cls.name: cls for cls in (MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}
+
+
+def get_loss(name: str | Loss) -> Loss:
+    """Return a loss object from its name (``"mse"``, ``"bce"``, ``"cce"``)."""
+    if isinstance(name, Loss):
+        return name
+    try:
+        return LOSSES[str(name).lower()]()
+    except KeyError:
+        raise ValueError(f"Unknown loss {name!r}; choose one of {', '.join(LOSSES)}.") from None

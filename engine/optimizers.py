@@ -1,0 +1,113 @@
+"""Optimizers: small objects with ``step(params, grads)`` that update in place.
+
+``params`` and ``grads`` are equal-length lists of arrays; state (velocity,
+squared-gradient averages) is kept per position.  ``lr`` may be changed
+between steps without losing that state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    name = "optimizer"
+    formula = ""
+
+    def __init__(self, lr: float = 0.1):
+        self.lr = float(lr)
+        self.t = 0  # number of steps taken
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        self.t += 1
+        for i, (p, g) in enumerate(zip(params, grads)):
+            self._update(i, p, g)
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _slot(self, store: dict, i: int, p: np.ndarray) -> np.ndarray:
+        if i not in store:
+            store[i] = np.zeros_like(p)
+        return store[i]
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+class SGD(Optimizer):
+    name = "sgd"
+    formula = r"\theta \leftarrow \theta - \eta\, g"
+
+    def _update(self, i, p, g):
+        p -= self.lr * g
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+    formula = r"v \leftarrow \mu v - \eta g,\quad \theta \leftarrow \theta + v"
+
+    def __init__(self, lr: float = 0.1, mu: float = 0.9):
+        super().__init__(lr)
+        self.mu = float(mu)
+        self.v: dict[int, np.ndarray] = {}
+
+    def _update(self, i, p, g):
+        v = self._slot(self.v, i, p)
+        v *= self.mu
+        v -= self.lr * g
+        p += v
+
+
+class RMSprop(Optimizer):
+    name = "rmsprop"
+    formula = r"s \leftarrow \rho s + (1-\rho) g^2,\quad \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)"
+
+    def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
+        super().__init__(lr)
+        self.rho, self.eps = float(rho), float(eps)
+        self.s: dict[int, np.ndarray] = {}
+
+    def _update(self, i, p, g):
+        s = self._slot(self.s, i, p)
+        s *= self.rho
+        s += (1 - self.rho) * g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    name = "adam"
+    formula = (
+        r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
+        r"\theta \leftarrow \theta - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)"
+    )
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__(lr)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.m: dict[int, np.ndarray] = {}
+        self.v: dict[int, np.ndarray] = {}
+
+    def _update(self, i, p, g):
+        m, v = self._slot(self.m, i, p), self._slot(self.v, i, p)
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        m_hat = m / (1 - self.beta1**self.t)  # bias correction
+        v_hat = v / (1 - self.beta2**self.t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, RMSprop, Adam)}
+
+
+def get_optimizer(name: str | Optimizer, lr: float | None = None) -> Optimizer:
+    """Return a fresh optimizer from its name, or pass an optimizer object through."""
+    if isinstance(name, Optimizer):
+        return name
+    try:
+        cls = OPTIMIZERS[str(name).lower()]
+    except KeyError:
+        raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.") from None
+    return cls() if lr is None else cls(lr=lr)

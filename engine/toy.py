@@ -1,0 +1,73 @@
+"""2D toy data sets (as in TensorFlow Playground).  Each returns ``X (n, 2)``, ``y (n,)`` in {0, 1}.
+
+Points lie roughly in [-6, 6]^2; ``noise`` in [0, 1] blurs the classes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def circle(n=400, noise=0.1, seed=0):
+    """Inner disc (class 1) inside a ring (class 0)."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    r = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, n - half)])
+    t = rng.uniform(0, 2 * np.pi, n)
+    X = np.c_[r * np.cos(t), r * np.sin(t)] + rng.normal(0, noise * 5 / 2, (n, 2))
+    y = np.r_[np.ones(half, int), np.zeros(n - half, int)]
+    return X, y
+
+
+def xor(n=400, noise=0.1, seed=0):
+    """Quadrants: class 1 where x1 * x2 > 0."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-5, 5, (n, 2))
+    X += np.sign(X) * 0.3  # keep points off the axes
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    return X + rng.normal(0, noise * 5 / 2, (n, 2)), y
+
+
+def gaussian(n=400, noise=0.1, seed=0):
+    """Two Gaussian blobs at (2, 2) and (-2, -2)."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    spread = 0.5 + noise * 3
+    X = np.r_[rng.normal(2, spread, (half, 2)), rng.normal(-2, spread, (n - half, 2))]
+    return X, np.r_[np.ones(half, int), np.zeros(n - half, int)]
+
+
+def spiral(n=400, noise=0.1, seed=0):
+    """Two interleaved spirals."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    parts = []
+    for k, count in enumerate((half, n - half)):
+        t = np.linspace(0, 1, count)
+        r = 5 * t
+        angle = 1.75 * t * 2 * np.pi + k * np.pi
+        parts.append(np.c_[r * np.sin(angle), r * np.cos(angle)])
+    X = np.r_[parts[0], parts[1]] + rng.normal(0, noise, (n, 2))
+    return X, np.r_[np.ones(half, int), np.zeros(n - half, int)]
+
+
+def moons(n=400, noise=0.1, seed=0):
+    """Two interleaving half circles."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    t1, t2 = np.linspace(0, np.pi, half), np.linspace(0, np.pi, n - half)
+    upper = np.c_[np.cos(t1), np.sin(t1)]
+    lower = np.c_[1 - np.cos(t2), 0.5 - np.sin(t2)]
+    X = (np.r_[upper, lower] - [0.5, 0.25]) * 3 + rng.normal(0, noise * 1.5, (n, 2))
+    return X, np.r_[np.zeros(half, int), np.ones(n - half, int)]
+
+
+TOY_SETS = {f.__name__: f for f in (circle, xor, gaussian, spiral, moons)}
+
+
+def make_toy(name: str, n=400, noise=0.1, seed=0):
+    """Generate a toy set by name; ``noise`` is clamped to [0, 1] and ``n`` to [10, 5000]."""
+    if name not in TOY_SETS:
+        raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(TOY_SETS)}.")
+    n = int(np.clip(n, 10, 5000))
+    return TOY_SETS[name](n, float(np.clip(noise, 0, 1)), seed)

@@ -1,0 +1,144 @@
+import io
+
+import numpy as np
+import pytest
+
+from engine import (MLP, ModelFileError, StandardScaler, load_iris, load_mnist, load_weights,
+                    save_weights, train_test_split, weights_bytes)
+
+
+def _iris_split(seed):
+    iris = load_iris()
+    Xtr, Xte, ytr, yte = train_test_split(iris.X, iris.y, test_size=0.3, seed=seed)
+    sc = StandardScaler().fit(Xtr)
+    return sc.transform(Xtr), sc.transform(Xte), ytr, yte
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_iris_4_40_3_reaches_093(output):
+    hits = 0
+    for seed in range(5):
+        Xtr, Xte, ytr, yte = _iris_split(seed)
+        model = MLP([4, 40, 3], activation="sigmoid", output=output, init="gaussian_scaled",
+                    lr=0.5, batch_size=10, epochs=30, seed=seed).fit(Xtr, ytr)
+        assert model.status_ == "done"
+        assert len(model.history_["epoch"]) == 31  # start + one point per epoch
+        hits += model.score(Xte, yte) >= 0.93
+    assert hits >= 4
+
+
+def test_mnist_subset_reaches_090_within_10_epochs():
+    mnist = load_mnist()
+    Xtr, Xte, ytr, yte = train_test_split(mnist.X, mnist.y, test_size=0.2, seed=0)
+    model = MLP([784, 100, 10], activation="relu", output="softmax", init="he", optimizer="adam",
+                lr=1e-3, batch_size=32, epochs=10, seed=0, dtype="float32").fit(Xtr, ytr, Xte, yte)
+    assert model.history_["test_acc"][-1] >= 0.90
+    assert model.weights_[0].dtype == np.float32
+
+
+def test_same_seed_same_weights_different_seed_differs():
+    Xtr, _, ytr, _ = _iris_split(0)
+    a = MLP([4, 8, 3], epochs=3, seed=7).fit(Xtr, ytr)
+    b = MLP([4, 8, 3], epochs=3, seed=7).fit(Xtr, ytr)
+    c = MLP([4, 8, 3], epochs=3, seed=8).fit(Xtr, ytr)
+    assert all(np.array_equal(x, y) for x, y in zip(a.params, b.params))
+    assert not np.array_equal(a.weights_[0], c.weights_[0])
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_huge_learning_rate_diverges_cleanly(output):
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 40, 3], activation="sigmoid", output=output, lr=50, epochs=30).fit(Xtr, ytr)
+    assert model.status_ == "diverged"
+    assert "diverged" in model.message_ and "learning rate" in model.message_
+    assert all(np.all(np.isfinite(p)) for p in model.params)
+    assert np.isfinite(model.history_["train_loss"][-1])
+
+
+def test_nan_loss_stops_and_keeps_finite_weights():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 8, 3], activation="relu", lr=0.1, epochs=1).fit(Xtr, ytr)
+    good = [p.copy() for p in model.params]
+    model.weights_[0][0, 0] = np.inf  # poison the weights: the next batch loss is not finite
+    model.partial_fit(Xtr, ytr, n_batches=2)
+    assert model.status_ == "diverged"
+    assert all(np.array_equal(p, g) for p, g in zip(model.params, good))
+
+
+def test_partial_fit_ticks_history_and_stats():
+    Xtr, Xte, ytr, yte = _iris_split(0)
+    model = MLP([4, 6, 5, 3], activation=["relu", "tanh"], lr=0.1, batch_size=10)
+    model.partial_fit(Xtr, ytr, n_batches=3, X_test=Xte, y_test=yte)
+    model.partial_fit(Xtr, ytr, n_batches=3, X_test=Xte, y_test=yte)
+    assert model.steps_ == 6 and model.history_["step"] == [0, 3, 6]
+    assert np.isfinite(model.history_["test_acc"]).all()
+    assert len(model.stats_["grad_norms"]) == 6 and len(model.stats_["grad_norms"][0]) == 3
+    dead = np.array(model.stats_["dead_fraction"])
+    assert dead.shape == (6, 2) and np.isnan(dead[:, 1]).all() and (dead[:, 0] >= 0).all()
+    rows = list(MLP([4, 5, 3], epochs=2).train_iter(Xtr, ytr, chunk=4))
+    assert rows[-1]["epoch"] == pytest.approx(2.0, abs=0.1)
+
+
+def test_lr_and_optimizer_change_keep_weights():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 5, 3]).partial_fit(Xtr, ytr, n_batches=2)
+    w = model.weights_[0].copy()
+    model.set_lr(0.01)
+    model.set_optimizer("adam")
+    assert np.array_equal(w, model.weights_[0]) and model.optimizer_.lr == 0.01
+
+
+def test_bad_inputs_have_clear_errors():
+    with pytest.raises(ValueError, match="layer_sizes"):
+        MLP([4])
+    with pytest.raises(ValueError, match="learning rate"):
+        MLP([4, 3], lr=-1)
+    with pytest.raises(ValueError, match="activation"):
+        MLP([4, 5, 3], activation="swishy")
+    model = MLP([4, 3])
+    with pytest.raises(ValueError, match="shape"):
+        model.partial_fit(np.ones((5, 2)), np.zeros(5, int))
+    with pytest.raises(ValueError, match="labels"):
+        model.partial_fit(np.ones((5, 4)), np.full(5, 7))
+    with pytest.raises(ValueError, match="NaN"):
+        model.partial_fit(np.full((5, 4), np.nan), np.zeros(5, int))
+
+
+def test_save_load_roundtrip(tmp_path):
+    Xtr, Xte, ytr, _ = _iris_split(0)
+    model = MLP([4, 6, 3], activation="tanh", epochs=2).fit(Xtr, ytr)
+    save_weights(model, tmp_path / "m.npz")
+    again = load_weights(tmp_path / "m.npz")
+    assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
+    assert load_weights(weights_bytes(model)).activation == ["tanh"]
+
+
+def _npz(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("payload,match", [
+    (b"", "not a Backprop Lab"),
+    (b"hello world", "not a Backprop Lab"),
+    (_npz(W0=np.ones((4, 3))), "settings"),
+    (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
+    (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
+])
+def test_bad_weight_files(payload, match):
+    with pytest.raises(ModelFileError, match=match):
+        load_weights(payload)
+
+
+def test_weight_file_with_wrong_shapes_or_nan():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 6, 3]).partial_fit(Xtr, ytr, 1)
+    raw = np.load(io.BytesIO(weights_bytes(model)))
+    arrays = {k: raw[k] for k in raw.files}
+    with pytest.raises(ModelFileError, match="shape"):
+        load_weights(_npz(**{**arrays, "W0": np.ones((5, 6))}))
+    with pytest.raises(ModelFileError, match="NaN"):
+        load_weights(_npz(**{**arrays, "b1": np.full(3, np.nan)}))
+    with pytest.raises(ModelFileError, match="unexpected"):
+        load_weights(_npz(**arrays, extra=np.ones(2)))
