@@ -7,16 +7,31 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import (TOY_SETS, MaxScaler, StandardScaler, load_iris, load_mnist, make_toy,
-                    train_test_split)
+from engine import TOY_SETS, MaxScaler, StandardScaler, load_iris, load_mnist, make_toy, train_test_split
 from engine.idx import MNIST_FILES, IDXError, download_mnist, read_idx, write_idx
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 
 
 def test_engine_imports_numpy_only():
-    allowed = {"numpy", "__future__", "csv", "dataclasses", "pathlib", "json", "io", "zipfile", "time",
-               "typing", "gzip", "hashlib", "shutil", "urllib", "inspect", "math"}
+    allowed = {
+        "numpy",
+        "__future__",
+        "csv",
+        "dataclasses",
+        "pathlib",
+        "json",
+        "io",
+        "zipfile",
+        "time",
+        "typing",
+        "gzip",
+        "hashlib",
+        "shutil",
+        "urllib",
+        "inspect",
+        "math",
+    }
     for path in ENGINE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
@@ -47,8 +62,10 @@ def test_bundled_mnist():
 def _write_small_mnist(folder, n_train=20, n_test=10):
     rng = np.random.default_rng(0)
     arrays = {
-        "train_images": rng.integers(0, 256, (n_train, 28, 28)), "train_labels": rng.integers(0, 10, n_train),
-        "test_images": rng.integers(0, 256, (n_test, 28, 28)), "test_labels": rng.integers(0, 10, n_test),
+        "train_images": rng.integers(0, 256, (n_train, 28, 28)),
+        "train_labels": rng.integers(0, 10, n_train),
+        "test_images": rng.integers(0, 256, (n_test, 28, 28)),
+        "test_labels": rng.integers(0, 10, n_test),
     }
     for key, name in MNIST_FILES.items():
         write_idx(folder / name, arrays[key])
@@ -103,7 +120,9 @@ def test_download_verifies_and_caches(tmp_path, mnist_server):
     assert seen and seen[-1] == pytest.approx(1.0)
     # second call: nothing fetched again (the server is gone)
     seen.clear()
-    download_mnist(tmp_path / "cache", "http://127.0.0.1:9/", _md5s(served), progress=lambda f, m: seen.append(m))
+    download_mnist(
+        tmp_path / "cache", "http://127.0.0.1:9/", _md5s(served), progress=lambda f, m: seen.append(m)
+    )
     assert all("already" in m for m in seen)
 
 

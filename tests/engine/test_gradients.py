@@ -56,8 +56,17 @@ def test_loss_grad(name):
     assert rel_error(num, loss.grad(a, y)) < TOL
 
 
-@pytest.mark.parametrize("loss_name,act_name", [("cce", "softmax"), ("bce", "sigmoid"), ("mse", "sigmoid"),
-                                                ("mse", "linear"), ("bce", "softmax"), ("cce", "sigmoid")])
+@pytest.mark.parametrize(
+    "loss_name,act_name",
+    [
+        ("cce", "softmax"),
+        ("bce", "sigmoid"),
+        ("mse", "sigmoid"),
+        ("mse", "linear"),
+        ("bce", "softmax"),
+        ("cce", "sigmoid"),
+    ],
+)
 def test_loss_delta_wrt_preactivation(loss_name, act_name):
     rng = np.random.default_rng(3)
     loss, act = get_loss(loss_name), get_activation(act_name)
@@ -87,7 +96,9 @@ def test_dense_layer():
 
 
 def _net(activation, output="softmax", l1=0.0, l2=0.0):
-    model = MLP([4, 5, 6, 3], activation=activation, output=output, l1=l1, l2=l2, init="gaussian_scaled", seed=1)
+    model = MLP(
+        [4, 5, 6, 3], activation=activation, output=output, l1=l1, l2=l2, init="gaussian_scaled", seed=1
+    )
     return model.initialize()
 
 

@@ -3,8 +3,17 @@ import io
 import numpy as np
 import pytest
 
-from engine import (MLP, ModelFileError, StandardScaler, load_iris, load_mnist, load_weights,
-                    save_weights, train_test_split, weights_bytes)
+from engine import (
+    MLP,
+    ModelFileError,
+    StandardScaler,
+    load_iris,
+    load_mnist,
+    load_weights,
+    save_weights,
+    train_test_split,
+    weights_bytes,
+)
 
 
 def _iris_split(seed):
@@ -19,8 +28,16 @@ def test_iris_4_40_3_reaches_093(output):
     hits = 0
     for seed in range(5):
         Xtr, Xte, ytr, yte = _iris_split(seed)
-        model = MLP([4, 40, 3], activation="sigmoid", output=output, init="gaussian_scaled",
-                    lr=0.5, batch_size=10, epochs=30, seed=seed).fit(Xtr, ytr)
+        model = MLP(
+            [4, 40, 3],
+            activation="sigmoid",
+            output=output,
+            init="gaussian_scaled",
+            lr=0.5,
+            batch_size=10,
+            epochs=30,
+            seed=seed,
+        ).fit(Xtr, ytr)
         assert model.status_ == "done"
         assert len(model.history_["epoch"]) == 31  # start + one point per epoch
         hits += model.score(Xte, yte) >= 0.93
@@ -30,8 +47,18 @@ def test_iris_4_40_3_reaches_093(output):
 def test_mnist_subset_reaches_090_within_10_epochs():
     mnist = load_mnist()
     Xtr, Xte, ytr, yte = train_test_split(mnist.X, mnist.y, test_size=0.2, seed=0)
-    model = MLP([784, 100, 10], activation="relu", output="softmax", init="he", optimizer="adam",
-                lr=1e-3, batch_size=32, epochs=10, seed=0, dtype="float32").fit(Xtr, ytr, Xte, yte)
+    model = MLP(
+        [784, 100, 10],
+        activation="relu",
+        output="softmax",
+        init="he",
+        optimizer="adam",
+        lr=1e-3,
+        batch_size=32,
+        epochs=10,
+        seed=0,
+        dtype="float32",
+    ).fit(Xtr, ytr, Xte, yte)
     assert model.history_["test_acc"][-1] >= 0.90
     assert model.weights_[0].dtype == np.float32
 
@@ -119,13 +146,16 @@ def _npz(**arrays):
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("payload,match", [
-    (b"", "not a Backprop Lab"),
-    (b"hello world", "not a Backprop Lab"),
-    (_npz(W0=np.ones((4, 3))), "settings"),
-    (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
-    (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
-])
+@pytest.mark.parametrize(
+    "payload,match",
+    [
+        (b"", "not a Backprop Lab"),
+        (b"hello world", "not a Backprop Lab"),
+        (_npz(W0=np.ones((4, 3))), "settings"),
+        (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
+        (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
+    ],
+)
 def test_bad_weight_files(payload, match):
     with pytest.raises(ModelFileError, match=match):
         load_weights(payload)

@@ -1,8 +1,15 @@
 import numpy as np
 import pytest
 
-from engine import (LinearRegressionGD, LinearRegressionOLS, LogisticRegressionGD, MaxScaler,
-                    SingularMatrixError, SoftmaxRegressionGD, load_iris)
+from engine import (
+    LinearRegressionGD,
+    LinearRegressionOLS,
+    LogisticRegressionGD,
+    MaxScaler,
+    SingularMatrixError,
+    SoftmaxRegressionGD,
+    load_iris,
+)
 
 
 def _line_data():
