@@ -116,7 +116,8 @@ class Softmax(Activation):
 
     def value(self, z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        e /= e.sum(axis=1, keepdims=True)
+        return e
 
     def derivative(self, z):
         """Diagonal of the Jacobian, p(1 - p) (useful for display only)."""

@@ -16,10 +16,14 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray):
     return x @ W + b, (x, W)
 
 
-def dense_backward(dz: np.ndarray, cache):
-    """Given dL/dz ``(N, D_out)``, return ``(dx, dW, db)``."""
+def dense_backward(dz: np.ndarray, cache, need_dx: bool = True):
+    """Given dL/dz ``(N, D_out)``, return ``(dx, dW, db)``.
+
+    ``need_dx=False`` skips dx (returns None): the first layer's input needs no
+    gradient, and that product costs as much as the forward pass's.
+    """
     x, W = cache
-    return dz @ W.T, x.T @ dz, dz.sum(axis=0)
+    return (dz @ W.T if need_dx else None), x.T @ dz, dz.sum(axis=0)
 
 
 def activation_forward(z: np.ndarray, act: Activation):

@@ -12,6 +12,7 @@ Shapes: ``X`` is ``(N, layer_sizes[0])``; ``y`` holds integer labels
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -55,6 +56,10 @@ class MLP:
     divergence_factor : float
         Training stops when a loss is NaN/inf, or when the training loss (or a running
         average of batch losses) exceeds this many times the loss at the start.
+    monitor_every : int or "auto"
+        Record batch loss, per-layer gradient norms and dead-ReLU fraction (and check
+        for divergence) every this many steps; "auto" monitors every step while an
+        epoch has fewer than 200 batches, and 100 to 200 steps an epoch beyond that.
     """
 
     def __init__(
@@ -73,6 +78,7 @@ class MLP:
         seed=0,
         dtype="float64",
         divergence_factor=4.0,
+        monitor_every="auto",
     ):
         self.layer_sizes = [int(n) for n in layer_sizes]
         if len(self.layer_sizes) < 2 or min(self.layer_sizes) < 1:
@@ -95,6 +101,7 @@ class MLP:
         self.seed = int(seed)
         self.dtype = np.dtype(dtype)
         self.divergence_factor = float(divergence_factor)
+        self.monitor_every = monitor_every if monitor_every == "auto" else max(1, int(monitor_every))
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1.")
         if not np.isfinite(self.lr) or self.lr <= 0:
@@ -124,6 +131,7 @@ class MLP:
         self._start_loss = None
         self._loss_ema = None  # running average of batch losses, for divergence
         self._snapshot = None
+        self._valid = None  # (arrays passed in, validated arrays) of the last partial_fit
         return self
 
     def set_lr(self, lr: float) -> None:
@@ -145,7 +153,8 @@ class MLP:
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (N, {self.layer_sizes[0]}); got {X.shape}.")
-        if not np.all(np.isfinite(X)):
+        # NaN propagates through min/max and inf shows up as an extreme: two fast passes
+        if X.size and not (np.isfinite(X.min()) and np.isfinite(X.max())):
             raise ValueError("X contains NaN or infinite values.")
         return X
 
@@ -155,6 +164,19 @@ class MLP:
         if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= k:
             raise ValueError(f"y must be {n} integer labels in 0..{k - 1}.")
         return y
+
+    def _checked(self, X, y, X_test, y_test):
+        """Validate training arrays once; later calls with the same objects skip the scan."""
+        key = (X, y, X_test, y_test)
+        if self._valid is None or any(a is not b for a, b in zip(key, self._valid[0])):
+            X = self._check_X(X)
+            y = self._check_y(y, len(X))
+            if X_test is not None:
+                X_test = self._check_X(X_test)
+                y_test = self._check_y(y_test, len(X_test))
+            Y = one_hot(y, self.layer_sizes[-1], self.dtype)  # gathered per batch below
+            self._valid = (key, (X, y, Y, X_test, y_test))
+        return self._valid[1]
 
     def forward(self, X: np.ndarray):
         """Return the output ``(N, K)`` and per-layer caches ``[(dense_cache, z, a), ...]``."""
@@ -191,13 +213,17 @@ class MLP:
         return loss, float(np.mean(np.argmax(a, axis=1) == y))
 
     # --------------------------------------------------------------- backward
-    def gradients(self, X: np.ndarray, Y: np.ndarray, n_total: int | None = None):
+    def gradients(self, X: np.ndarray, Y: np.ndarray, n_total: int | None = None, loss_from="logits"):
         """Loss and gradients of one batch.
 
         Parameters
         ----------
         X : (N, n_in) inputs; Y : (N, K) one-hot targets
         n_total : training-set size used to scale the penalty (default N)
+        loss_from : {"logits", "outputs", None}
+            "logits" computes the loss stably from the pre-activations; "outputs"
+            from the clipped outputs (faster, enough to watch training and spot
+            divergence); None skips it (loss is then nan)
 
         Returns
         -------
@@ -208,12 +234,17 @@ class MLP:
         n_total = n_total or len(X)
         a, caches = self.forward(X)
         z_out = caches[-1][1]
-        loss = self._loss_from(z_out, a, Y, n_total)
+        if loss_from == "logits":
+            loss = self._loss_from(z_out, a, Y, n_total)
+        elif loss_from == "outputs":
+            loss = self._loss.value(a, Y) + penalty(self.weights_, self.l1, self.l2, n_total)
+        else:
+            loss = float("nan")
         dz = self._loss.delta(z_out, a, Y, self._acts[-1])
         grads_W, grads_b = [None] * len(self.weights_), [None] * len(self.weights_)
         for layer in range(len(self.weights_) - 1, -1, -1):
             dense_cache, _, _ = caches[layer]
-            da, dW, db = dense_backward(dz, dense_cache)
+            da, dW, db = dense_backward(dz, dense_cache, need_dx=layer > 0)
             reg = penalty_grad(self.weights_[layer], self.l1, self.l2, n_total)
             grads_W[layer] = dW if reg is None else dW + reg
             grads_b[layer] = db
@@ -235,8 +266,26 @@ class MLP:
         """Per hidden layer: fraction of ReLU units that output 0 for every row of the batch."""
         out = []
         for (_, z, _), act in zip(caches[:-1], self._acts[:-1]):
-            out.append(float(np.mean(np.all(z <= 0, axis=0))) if act.name == "relu" else float("nan"))
+            alive = np.count_nonzero((z > 0).any(axis=0)) if act.name == "relu" else None
+            out.append(float("nan") if alive is None else 1.0 - alive / z.shape[1])
         return out
+
+    def _monitor(self, loss, gW, caches) -> bool:
+        """Record one step's diagnostics; return False (and roll back) if training diverged."""
+        norms = [math.sqrt(np.vdot(g, g)) for g in gW]
+        if not (math.isfinite(loss) and all(map(math.isfinite, norms))):
+            self._diverge(f"the loss became {loss}")
+            return False
+        ema = self._loss_ema = loss if self._loss_ema is None else 0.9 * self._loss_ema + 0.1 * loss
+        if ema > self.divergence_factor * max(self._start_loss, 1e-3):
+            self._diverge(f"the loss climbed to {ema:.4g} (it started at {self._start_loss:.4g})")
+            return False
+        s = self.stats_
+        s["step"].append(self.steps_)
+        s["batch_loss"].append(loss)
+        s["grad_norms"].append(norms)
+        s["dead_fraction"].append(self._dead_fraction(caches))
+        return True
 
     def _diverge(self, why: str) -> None:
         self.status_ = "diverged"
@@ -287,13 +336,9 @@ class MLP:
         -------
         self
         """
-        X = self._check_X(X)
-        y = self._check_y(y, len(X))
-        if X_test is not None:
-            X_test = self._check_X(X_test)
-            y_test = self._check_y(y_test, len(X_test))
         if self.weights_ is None:
             self.initialize()
+        X, y, Y, X_test, y_test = self._checked(X, y, X_test, y_test)
         n = len(X)
         self.n_train_ = n
         if not self.history_["step"]:
@@ -301,32 +346,26 @@ class MLP:
         if n_batches is None:
             n_batches = -(-n // self.batch_size)
         self.status_ = "training"
-        k = self.layer_sizes[-1]
         params = self.weights_ + self.biases_
+        every = self.monitor_every
+        if every == "auto":  # about 100 monitored steps per epoch are plenty for a chart
+            every = max(1, -(-n // self.batch_size) // 100)
         start = time.perf_counter()
-        for _ in range(int(n_batches)):
-            idx = self._batch(X, n)
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                loss, gW, gb, caches = self.gradients(X[idx], one_hot(y[idx], k, self.dtype), n)
-                norms = [float(np.sqrt(np.vdot(g, g))) for g in gW]
-            if not (np.isfinite(loss) and np.all(np.isfinite(norms))):
-                self._diverge(f"the loss became {loss}")
-                break
-            ema = self._loss_ema = loss if self._loss_ema is None else 0.9 * self._loss_ema + 0.1 * loss
-            if ema > self.divergence_factor * max(self._start_loss, 1e-3):
-                self._diverge(f"the loss climbed to {ema:.4g} (it started at {self._start_loss:.4g})")
-                break
-            self.optimizer_.step(params, gW + gb)
-            self.steps_ += 1
-            self.n_seen_ += len(idx)
-            self.epoch_ = self.n_seen_ / n
-            s = self.stats_
-            s["step"].append(self.steps_)
-            s["batch_loss"].append(loss)
-            s["grad_norms"].append(norms)
-            s["dead_fraction"].append(self._dead_fraction(caches))
-            if time_budget is not None and time.perf_counter() - start >= time_budget:
-                break
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked in _monitor
+            for _ in range(int(n_batches)):
+                idx = self._batch(X, n)
+                monitor = self.steps_ % every == 0
+                loss, gW, gb, caches = self.gradients(
+                    X[idx], Y[idx], n, loss_from="outputs" if monitor else None
+                )
+                if monitor and not self._monitor(loss, gW, caches):
+                    break  # diverged
+                self.optimizer_.step(params, gW + gb)
+                self.steps_ += 1
+                self.n_seen_ += len(idx)
+                self.epoch_ = self.n_seen_ / n
+                if time_budget is not None and time.perf_counter() - start >= time_budget:
+                    break
         if record or self.status_ == "diverged":
             self._record(X, y, X_test, y_test)
         if self.status_ == "training":

@@ -172,3 +172,12 @@ def test_weight_file_with_wrong_shapes_or_nan():
         load_weights(_npz(**{**arrays, "b1": np.full(3, np.nan)}))
     with pytest.raises(ModelFileError, match="unexpected"):
         load_weights(_npz(**arrays, extra=np.ones(2)))
+
+
+def test_monitoring_is_sampled_on_long_epochs():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6400, 4)), rng.integers(0, 3, 6400)
+    model = MLP([4, 5, 3], batch_size=10).partial_fit(X, y)  # 640 batches: every 6th step
+    assert model.steps_ == 640 and len(model.stats_["step"]) == 107
+    every_step = MLP([4, 5, 3], batch_size=10, monitor_every=1).partial_fit(X, y)
+    assert len(every_step.stats_["step"]) == 640

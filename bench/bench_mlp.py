@@ -1,0 +1,141 @@
+"""Time one epoch of an MLP 784-100-10 (batch 32, 60k MNIST-shaped float32 rows).
+
+Three contenders, run in one process on the same data:
+
+* engine - ``engine.MLP.partial_fit`` (with its per-step diagnostics and divergence guard)
+* numpy  - a plain vectorised NumPy loop, the minimum the same math costs
+* torch  - torch CPU (nn.Linear + ReLU + CrossEntropyLoss + SGD), when installed
+
+All use ReLU hidden units, a softmax readout, cross-entropy and SGD (lr 0.1).
+Prints seconds per epoch (best of ``--repeats``) and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+# BLAS threads must be fixed before NumPy loads: `--threads N` (default 1, see README)
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = _threads
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from engine import MLP, load_mnist  # noqa: E402
+
+N, BATCH, LR = 60_000, 32, 0.1
+
+
+def mnist_shaped(n=N):
+    """The bundled 5000 digits tiled up to ``n`` rows (float32 in [0, 1])."""
+    d = load_mnist()
+    reps = -(-n // len(d.X))
+    return np.tile(d.X, (reps, 1))[:n], np.tile(d.y, reps)[:n]
+
+
+def engine_epoch(X, y):
+    model = MLP(
+        [784, 100, 10],
+        activation="relu",
+        output="softmax",
+        init="he",
+        optimizer="sgd",
+        lr=LR,
+        batch_size=BATCH,
+        seed=0,
+        dtype="float32",
+    )
+    model.partial_fit(X, y, n_batches=1)  # validates X once and records the starting loss
+    start = time.perf_counter()
+    model.partial_fit(X, y, n_batches=N // BATCH, record=False)
+    return time.perf_counter() - start
+
+
+def numpy_epoch(X, y):
+    rng = np.random.default_rng(0)
+    W1 = (rng.standard_normal((784, 100)) * np.sqrt(2 / 784)).astype(np.float32)
+    b1 = np.zeros(100, np.float32)
+    W2 = (rng.standard_normal((100, 10)) * np.sqrt(2 / 100)).astype(np.float32)
+    b2 = np.zeros(10, np.float32)
+    eye = np.eye(10, dtype=np.float32)
+    start = time.perf_counter()
+    order = rng.permutation(len(X))
+    for i in range(0, len(X), BATCH):
+        idx = order[i : i + BATCH]
+        xb, yb = X[idx], eye[y[idx]]
+        z1 = xb @ W1 + b1
+        h = np.maximum(z1, 0)
+        z2 = h @ W2 + b2
+        e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        dz2 = (p - yb) / len(idx)
+        dW2, db2 = h.T @ dz2, dz2.sum(axis=0)
+        dz1 = (dz2 @ W2.T) * (z1 > 0)
+        dW1, db1 = xb.T @ dz1, dz1.sum(axis=0)
+        W1 -= LR * dW1
+        b1 -= LR * db1
+        W2 -= LR * dW2
+        b2 -= LR * db2
+    return time.perf_counter() - start
+
+
+def torch_epoch(X, y):
+    import torch
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    start = time.perf_counter()
+    order = torch.randperm(len(Xt))
+    for i in range(0, len(Xt), BATCH):
+        idx = order[i : i + BATCH]
+        opt.zero_grad()
+        loss = loss_fn(net(Xt[idx]), yt[idx])
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads for every contender")
+    args = parser.parse_args(argv)
+    X, y = mnist_shaped()
+    runs = {"engine": engine_epoch, "numpy": numpy_epoch}
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        runs["torch"] = torch_epoch
+    except ImportError:
+        print("torch not installed: skipping the torch CPU comparison")
+    # interleave the contenders round by round so that drift on the machine hits all alike
+    times = {name: [] for name in runs}
+    for _ in range(args.repeats):
+        for name, fn in runs.items():
+            times[name].append(fn(X, y))
+    best = {name: min(ts) for name, ts in times.items()}
+    print(
+        f"MLP 784-100-10, ReLU + softmax, SGD, batch {BATCH}, {N} float32 rows, "
+        f"{args.threads} thread(s), best of {args.repeats}"
+    )
+    for name, t in best.items():
+        print(f"  {name:<7} {t * 1000:8.1f} ms/epoch   {N / t:10.0f} rows/s")
+    print(f"  engine / numpy = {best['engine'] / best['numpy']:.2f}  (goal <= 1.10)")
+    if "torch" in best:
+        print(f"  engine / torch = {best['engine'] / best['torch']:.2f}  (goal <= 0.50)")
+    return best
+
+
+if __name__ == "__main__":
+    main()
