@@ -350,7 +350,7 @@ class MLP:
         every = self.monitor_every
         if every == "auto":  # about 100 monitored steps per epoch are plenty for a chart
             every = max(1, -(-n // self.batch_size) // 100)
-        start = time.perf_counter()
+        start, steps_before = time.perf_counter(), self.steps_
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked in _monitor
             for _ in range(int(n_batches)):
                 idx = self._batch(X, n)
@@ -366,7 +366,7 @@ class MLP:
                 self.epoch_ = self.n_seen_ / n
                 if time_budget is not None and time.perf_counter() - start >= time_budget:
                     break
-        if record or self.status_ == "diverged":
+        if (record and self.steps_ > steps_before) or self.status_ == "diverged":
             self._record(X, y, X_test, y_test)
         if self.status_ == "training":
             self.status_ = "ready"

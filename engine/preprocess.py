@@ -61,3 +61,23 @@ class StandardScaler:
 
     def fit_transform(self, X):
         return self.fit(X).transform(X)
+
+
+def mesh_grid(X2, n=100, pad=0.1):
+    """A square grid over the range of 2-D points, for drawing decision boundaries.
+
+    Parameters
+    ----------
+    X2 : (N, 2) points; n : grid points per axis; pad : margin as a fraction of the range
+
+    Returns
+    -------
+    xs, ys : (n,) axis coordinates; points : (n*n, 2) every grid point, row-major (y outer)
+    """
+    X2 = np.asarray(X2, dtype=np.float64)
+    lo, hi = X2.min(axis=0), X2.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    lo, hi = lo - pad * span, hi + pad * span
+    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.c_[gx.ravel(), gy.ravel()]

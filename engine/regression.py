@@ -59,6 +59,14 @@ class LinearRegressionOLS:
         return self.intercept_ + (X[:, None] if X.ndim == 1 else X) @ self.coef_
 
 
+def mse_surface(x, y, b0s, b1s):
+    """Half mean squared error of the line ``b0 + b1 x`` on a grid: ``J[i, j]`` for ``b1s[i], b0s[j]``."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    B0, B1 = np.meshgrid(b0s, b1s)
+    r = B0[..., None] + B1[..., None] * x - y  # (len(b1s), len(b0s), N)
+    return 0.5 * np.mean(r * r, axis=-1)
+
+
 class _GDRegressor:
     """Shared gradient-descent loop; subclasses define the model and its gradient."""
 

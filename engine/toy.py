@@ -71,3 +71,15 @@ def make_toy(name: str, n=400, noise=0.1, seed=0):
         raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(TOY_SETS)}.")
     n = int(np.clip(n, 10, 5000))
     return TOY_SETS[name](n, float(np.clip(noise, 0, 1)), seed)
+
+
+def make_line(n=100, intercept=3.0, slope=1.0, noise=0.5, seed=0, x_max=2.0):
+    """Points on ``y = intercept + slope * x + noise``, x uniform on [0, x_max].
+
+    Returns
+    -------
+    x : (n,), y : (n,)
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, x_max, int(np.clip(n, 2, 10_000)))
+    return x, intercept + slope * x + rng.normal(0, noise, len(x))

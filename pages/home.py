@@ -1,0 +1,44 @@
+"""Home: what Backprop Lab is and the path through it."""
+
+import streamlit as st
+
+st.title("🧠 Backprop Lab")
+st.markdown(
+    "Learn how neural networks work by **building them and watching them learn**. "
+    "Every model here runs on a small NumPy engine written from scratch; each page shows the "
+    "math and the engine code behind what you see."
+)
+
+STEPS = [
+    ("📈 Linear regression", "pages/linear_regression.py",
+     "Fit a line two ways: the closed-form least-squares solution and gradient descent, "
+     "step by step, until both agree."),
+    ("🔀 Logistic regression", "pages/logistic_regression.py",
+     "Squash a line through the sigmoid to get probabilities; climb the log-likelihood."),
+    ("🎨 Softmax regression", "pages/softmax_regression.py",
+     "Many classes at once: one linear score per class, softmax, cross-entropy."),
+    ("🕸️ Network playground", "pages/playground.py",
+     "Stack layers with non-linear activations, train by backpropagation, and watch the "
+     "decision boundary, losses, gradients and dead units live."),
+    ("✍️ MNIST digits", "pages/mnist.py",
+     "Train a 784-100-10 network on handwritten digits, look at what it learned, draw your own."),
+    ("🖼️ Convolutions", "pages/convolutions.py",
+     "Filters, feature maps, padding, stride and pooling on your own photos: the road to CNNs."),
+]
+
+st.subheader("The path")
+st.caption("Linear → logistic → softmax → multi-layer perceptron → convolutions. Each step adds one idea.")
+for i, (title, page, text) in enumerate(STEPS, start=1):
+    with st.container(border=True):
+        left, right = st.columns([4, 1])
+        left.markdown(f"**{i}. {title}**  \n{text}")
+        right.page_link(page, label="Open", icon="➡️")
+
+with st.expander("How to use this in a classroom"):
+    st.markdown(
+        "- Everything runs offline: iris, a 5000-digit MNIST subset and sample photos ship with the app.\n"
+        "- Each visitor has their own models; nothing is shared between browser tabs.\n"
+        "- The playground's settings live in the address bar: copy the URL to share an experiment.\n"
+        "- Try breaking things on purpose: a huge learning rate, a 6-layer sigmoid network, "
+        "a ReLU network with a bad initialisation. The app explains what went wrong."
+    )

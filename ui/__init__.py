@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: pure plotly figure builders (figures) and small widgets (widgets)."""
