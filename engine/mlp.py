@@ -60,6 +60,9 @@ class MLP:
         Record batch loss, per-layer gradient norms and dead-ReLU fraction (and check
         for divergence) every this many steps; "auto" monitors every step while an
         epoch has fewer than 200 batches, and 100 to 200 steps an epoch beyond that.
+    eval_max_rows : int or None
+        History points measure loss and accuracy on at most this many rows of the
+        training and test sets (the first ones), to keep big data sets cheap.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class MLP:
         dtype="float64",
         divergence_factor=4.0,
         monitor_every="auto",
+        eval_max_rows=None,
     ):
         self.layer_sizes = [int(n) for n in layer_sizes]
         if len(self.layer_sizes) < 2 or min(self.layer_sizes) < 1:
@@ -101,6 +105,7 @@ class MLP:
         self.seed = int(seed)
         self.dtype = np.dtype(dtype)
         self.divergence_factor = float(divergence_factor)
+        self.eval_max_rows = None if eval_max_rows is None else max(1, int(eval_max_rows))
         self.monitor_every = monitor_every if monitor_every == "auto" else max(1, int(monitor_every))
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1.")
@@ -302,6 +307,10 @@ class MLP:
 
     @np.errstate(over="ignore", invalid="ignore")
     def _record(self, X, y, X_test, y_test) -> None:
+        if self.eval_max_rows is not None:
+            k = self.eval_max_rows
+            X, y = X[:k], y[:k]
+            X_test, y_test = (None, None) if X_test is None else (X_test[:k], y_test[:k])
         loss, acc = self.evaluate(X, y)
         h = self.history_
         if X_test is not None and len(X_test):

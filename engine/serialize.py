@@ -64,8 +64,11 @@ def load_weights(file) -> MLP:
     try:
         with np.load(file, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise ModelFileError(f"This is not a Backprop Lab weights file (.npz): {exc}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError):
+        # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
+        raise ModelFileError(
+            "This is not a Backprop Lab weights file (.npz archive of plain arrays)."
+        ) from None
     try:
         config = json.loads(str(arrays.pop("config")))
         model = MLP(**{k: config[k] for k in _CONFIG_KEYS})

@@ -25,12 +25,20 @@ with st.sidebar:
     b1_true = st.slider("true slope", -3.0, 3.0, 1.0, 0.25)
     noise = st.slider("noise (std)", 0.0, 2.0, 0.5, 0.05, help="Standard deviation of the vertical scatter.")
     seed = st.number_input("seed", 0, 10_000, 0, help="Same seed, same points.")
-    collinear = st.checkbox("add a copy of x as a second feature (2x)",
-                            help="Makes X'X singular: OLS has no unique answer. See what gradient descent does.")
+    collinear = st.checkbox(
+        "add a copy of x as a second feature (2x)",
+        help="Makes X'X singular: OLS has no unique answer. See what gradient descent does.",
+    )
     st.header("Gradient descent")
-    lr = st.select_slider("learning rate η", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0], 0.3,
-                          help="Step size. Above about 1.5 these data make the steps overshoot and diverge.")
-    steps_per_tick = st.slider("steps per tick", 1, 50, 2, help="Gradient steps taken each time the view updates.")
+    lr = st.select_slider(
+        "learning rate η",
+        [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0],
+        0.3,
+        help="Step size. Above about 1.5 these data make the steps overshoot and diverge.",
+    )
+    steps_per_tick = st.slider(
+        "steps per tick", 1, 50, 2, help="Gradient steps taken each time the view updates."
+    )
 
 x, y = make_line(n, b0_true, b1_true, noise, int(seed))
 X = np.c_[x, 2 * x] if collinear else x[:, None]
@@ -63,8 +71,10 @@ def live():
     if playing or take_step(KEY):
         model.partial_fit(X, y, steps_per_tick)
     if model.status_ == "diverged" or not np.all(np.abs(model.beta_) < 1e6):
-        st.error(f"Gradient descent diverged: the steps overshoot and grow. Lower the learning rate "
-                 f"(now {model.lr}) and press Reset.")
+        st.error(
+            f"Gradient descent diverged: the steps overshoot and grow. Lower the learning rate "
+            f"(now {model.lr}) and press Reset."
+        )
         pause(KEY)
         return
     b0 = float(model.beta_[0])
@@ -75,24 +85,48 @@ def live():
     left, right = st.columns(2)
     left.plotly_chart(charts.line_fit(x, y, lines, title="Data and fitted lines"), key="fit")
     if not collinear:
-        cx, cy = (ols_line if ols is not None else (b0, b1))
+        cx, cy = ols_line if ols is not None else (b0, b1)
         b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
         path = np.array(model.history_["beta"] + [model.beta_])[:, :2]
-        right.plotly_chart(charts.loss_surface_path(b0s, b1s, mse_surface(x, y, b0s, b1s), path,
-                                                    optimum=ols_line if ols is not None else None,
-                                                    title="Loss surface J(β₀, β₁) and the descent path"),
-                           key="surface")
+        right.plotly_chart(
+            charts.loss_surface_path(
+                b0s,
+                b1s,
+                mse_surface(x, y, b0s, b1s),
+                path,
+                optimum=ols_line if ols is not None else None,
+                title="Loss surface J(β₀, β₁) and the descent path",
+            ),
+            key="surface",
+        )
     else:
-        right.plotly_chart(charts.curves(model.history_["step"], {"J": model.history_["objective"]},
-                                         title="Loss per step", xlabel="step", log_y=True), key="loss_c")
+        right.plotly_chart(
+            charts.curves(
+                model.history_["step"],
+                {"J": model.history_["objective"]},
+                title="Loss per step",
+                xlabel="step",
+                log_y=True,
+            ),
+            key="loss_c",
+        )
     rows = {"": ["intercept β₀", "slope on x"], "gradient descent": [b0, b1]}
     if ols is not None:
         rows["OLS"] = list(ols_line)
         rows["difference"] = [abs(b0 - ols_line[0]), abs(b1 - ols_line[1])]
     st.dataframe(rows, hide_index=True)
     if model.history_["objective"] and not collinear:
-        st.plotly_chart(charts.curves(model.history_["step"], {"J(β) = MSE/2": model.history_["objective"]},
-                                      title="Loss per step", xlabel="step", log_y=True, height=220), key="loss")
+        st.plotly_chart(
+            charts.curves(
+                model.history_["step"],
+                {"J(β) = MSE/2": model.history_["objective"]},
+                title="Loss per step",
+                xlabel="step",
+                log_y=True,
+                height=220,
+            ),
+            key="loss",
+        )
 
 
 live()

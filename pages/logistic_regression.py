@@ -22,9 +22,13 @@ st.markdown(
 
 with st.sidebar:
     st.header("Data")
-    pair = st.selectbox("two species", [(1, 2), (0, 1), (0, 2)], 0,
-                        format_func=lambda p: f"{data.target_names[p[0]]} vs {data.target_names[p[1]]}",
-                        help="Versicolor vs virginica overlap, so the best line still makes mistakes.")
+    pair = st.selectbox(
+        "two species",
+        [(1, 2), (0, 1), (0, 2)],
+        0,
+        format_func=lambda p: f"{data.target_names[p[0]]} vs {data.target_names[p[1]]}",
+        help="Versicolor vs virginica overlap, so the best line still makes mistakes.",
+    )
     fx, fy = feature_pickers((0, 2))
     st.header("Gradient ascent")
     lr, steps_per_tick = gd_controls(10.0)
@@ -48,15 +52,19 @@ def live():
     if playing or take_step(KEY):
         model.partial_fit(X, y, steps_per_tick)
     if model.status_ == "diverged":
-        st.error("Gradient ascent diverged (the log-likelihood became infinite). Lower the learning rate and Reset.")
+        st.error(
+            "Gradient ascent diverged (the log-likelihood became infinite). Lower the learning rate and Reset."
+        )
         pause(KEY)
         return
     xs, ys, pts = mesh_grid(X, 100)
     p1 = model.predict_proba(pts).reshape(len(ys), len(xs))
     probs = np.stack([1 - p1, p1], axis=-1)
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.decision_boundary(xs, ys, probs, X, y, names=names,
-                                               title="P(class 1) and the 50% boundary"), key="boundary")
+    left.plotly_chart(
+        charts.decision_boundary(xs, ys, probs, X, y, names=names, title="P(class 1) and the 50% boundary"),
+        key="boundary",
+    )
     h = model.history_
     with right:
         acc = float(np.mean(model.predict(X) == y))
@@ -64,8 +72,15 @@ def live():
         c1.metric("step", len(h["step"]))
         c2.metric("log-likelihood", f"{model.log_likelihood(X, y):.3f}")
         c3.metric("accuracy", f"{acc:.1%}")
-        st.plotly_chart(charts.curves(h["step"], {"mean log-likelihood": h["objective"]},
-                                      title="Log-likelihood per step", xlabel="step"), key="ll")
+        st.plotly_chart(
+            charts.curves(
+                h["step"],
+                {"mean log-likelihood": h["objective"]},
+                title="Log-likelihood per step",
+                xlabel="step",
+            ),
+            key="ll",
+        )
         b = model.beta_
         st.latex(rf"z = {b[0]:.2f} {b[1]:+.2f}\,x_1 {b[2]:+.2f}\,x_2")
 

@@ -19,8 +19,25 @@ state = st.session_state
 # ---- first visit in this session: take the settings from the URL (validated and clamped)
 if f"{KEY}:init" not in state:
     s0 = pg.from_query(st.query_params.to_dict())
-    for k in ("data", "noise", "n", "test", "dseed", "fx", "fy", "readout", "init", "opt", "lr", "batch",
-              "reg", "rate", "seed", "epochs", "speed"):
+    for k in (
+        "data",
+        "noise",
+        "n",
+        "test",
+        "dseed",
+        "fx",
+        "fy",
+        "readout",
+        "init",
+        "opt",
+        "lr",
+        "batch",
+        "reg",
+        "rate",
+        "seed",
+        "epochs",
+        "speed",
+    ):
         state[f"pg_{k}"] = s0[k]
     for f in FEATURES:
         state[f"pg_feat_{f}"] = f in s0["feats"]
@@ -30,20 +47,26 @@ if f"{KEY}:init" not in state:
     state[f"{KEY}:init"] = True
 
 st.title("🕸️ Network playground")
-st.caption("Change the data, the inputs or the network, press **Play**, and watch a neural network learn. "
-           "Orange and blue are the two classes; the background is what the network predicts.")
+st.caption(
+    "Change the data, the inputs or the network, press **Play**, and watch a neural network learn. "
+    "Orange and blue are the two classes; the background is what the network predicts."
+)
 
 with st.sidebar:
     st.header("Data")
-    data_name = st.selectbox("data set", pg.DATASETS, key="pg_data",
-                             help="Toy 2-D sets, or iris with two measurements you choose.")
+    data_name = st.selectbox(
+        "data set", pg.DATASETS, key="pg_data", help="Toy 2-D sets, or iris with two measurements you choose."
+    )
     if data_name == "iris":
         from ui.iris_controls import iris as _iris
+
         names = [n.replace("_", " ") for n in _iris().feature_names]
         st.selectbox("x-axis feature", range(4), key="pg_fx", format_func=lambda i: names[i])
         st.selectbox("y-axis feature", range(4), key="pg_fy", format_func=lambda i: names[i])
     else:
-        st.slider("noise", 0.0, 1.0, key="pg_noise", step=0.05, help="How much the classes blur into each other.")
+        st.slider(
+            "noise", 0.0, 1.0, key="pg_noise", step=0.05, help="How much the classes blur into each other."
+        )
         st.slider("points", 20, 2000, key="pg_n", step=20)
     st.slider("test share", 0.1, 0.9, key="pg_test", step=0.05, help="Share of points held out for testing.")
     st.number_input("data seed", 0, 10_000, key="pg_dseed", help="Regenerate: a different seed, new points.")
@@ -59,10 +82,18 @@ with st.sidebar:
         state.setdefault(f"pg_act_{i}", "tanh")
         c1.number_input(f"layer {i + 1} neurons", 1, pg.MAX_NEURONS, key=f"pg_neurons_{i}")
         c2.selectbox(f"layer {i + 1} activation", pg.HIDDEN_ACTIVATIONS, key=f"pg_act_{i}")
-    st.selectbox("readout", ["softmax", "sigmoid"], key="pg_readout",
-                 help="Softmax + cross-entropy, or one sigmoid per class + binary cross-entropy.")
-    st.selectbox("initialisation", list(SCHEMES), key="pg_init",
-                 help="gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).")
+    st.selectbox(
+        "readout",
+        ["softmax", "sigmoid"],
+        key="pg_readout",
+        help="Softmax + cross-entropy, or one sigmoid per class + binary cross-entropy.",
+    )
+    st.selectbox(
+        "initialisation",
+        list(SCHEMES),
+        key="pg_init",
+        help="gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).",
+    )
     st.header("Training")
     st.selectbox("optimizer", list(OPTIMIZERS), key="pg_opt", help="Changing it keeps the weights.")
     st.select_slider("learning rate", pg.LR_CHOICES, key="pg_lr", help="Changing it keeps the weights.")
@@ -74,8 +105,28 @@ with st.sidebar:
     st.number_input("epoch budget", 1, 5000, key="pg_epochs", help="Training pauses after this many epochs.")
     st.slider("epochs per tick", 1, 50, key="pg_speed", help="How much training happens between redraws.")
 
-s = {k: state.get(f"pg_{k}", pg.DEFAULTS[k]) for k in ("data", "noise", "n", "test", "dseed", "fx", "fy", "readout", "init", "opt",
-                                   "lr", "batch", "reg", "rate", "seed", "epochs", "speed")}
+s = {
+    k: state.get(f"pg_{k}", pg.DEFAULTS[k])
+    for k in (
+        "data",
+        "noise",
+        "n",
+        "test",
+        "dseed",
+        "fx",
+        "fy",
+        "readout",
+        "init",
+        "opt",
+        "lr",
+        "batch",
+        "reg",
+        "rate",
+        "seed",
+        "epochs",
+        "speed",
+    )
+}
 s["feats"] = [f for f in FEATURES if state.get(f"pg_feat_{f}")] or ["x1", "x2"]
 s["layers"] = [int(state[f"pg_neurons_{i}"]) for i in range(nlayers)]
 s["acts"] = [state[f"pg_act_{i}"] for i in range(nlayers)]
@@ -118,27 +169,66 @@ def live():
         pause(KEY)
     xs, ys, probs, grid_inputs = pg.boundary(model, data)
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.decision_boundary(
-        xs, ys, probs, data.P_train, data.y_train, data.P_test if show_test else None, data.y_test,
-        names=data.class_names, title="Decision boundary (◇ = test points)").update_xaxes(
-        title=data.axis_names[0]).update_yaxes(title=data.axis_names[1]), key="boundary")
+    left.plotly_chart(
+        charts.decision_boundary(
+            xs,
+            ys,
+            probs,
+            data.P_train,
+            data.y_train,
+            data.P_test if show_test else None,
+            data.y_test,
+            names=data.class_names,
+            title="Decision boundary (◇ = test points)",
+        )
+        .update_xaxes(title=data.axis_names[0])
+        .update_yaxes(title=data.axis_names[1]),
+        key="boundary",
+    )
     with right:
-        st.plotly_chart(charts.curves(h["epoch"], {"train loss": h["train_loss"], "test loss": h["test_loss"]},
-                                      title="Loss", log_y=True, height=220), key="loss")
-        st.plotly_chart(charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]},
-                                      title="Accuracy", height=200), key="acc")
+        st.plotly_chart(
+            charts.curves(
+                h["epoch"],
+                {"train loss": h["train_loss"], "test loss": h["test_loss"]},
+                title="Loss",
+                log_y=True,
+                height=220,
+            ),
+            key="loss",
+        )
+        st.plotly_chart(
+            charts.curves(
+                h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}, title="Accuracy", height=200
+            ),
+            key="acc",
+        )
     st_ = model.stats_
     if st_["step"]:
         g = np.array(st_["grad_norms"])
         d = np.array(st_["dead_fraction"], dtype=float).reshape(len(st_["step"]), -1)
         c1, c2 = st.columns(2)
-        c1.plotly_chart(charts.curves(st_["step"], {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])},
-                                      title="Gradient norm ‖∂L/∂W‖ per layer (vanishing gradients?)",
-                                      xlabel="step", log_y=True, height=240), key="grads")
+        c1.plotly_chart(
+            charts.curves(
+                st_["step"],
+                {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])},
+                title="Gradient norm ‖∂L/∂W‖ per layer (vanishing gradients?)",
+                xlabel="step",
+                log_y=True,
+                height=240,
+            ),
+            key="grads",
+        )
         if d.size and not np.all(np.isnan(d)):
-            c2.plotly_chart(charts.curves(st_["step"], {f"layer {i + 1}": d[:, i] for i in range(d.shape[1])},
-                                          title="Dead ReLU units (never active in a batch)", xlabel="step",
-                                          height=240), key="dead")
+            c2.plotly_chart(
+                charts.curves(
+                    st_["step"],
+                    {f"layer {i + 1}": d[:, i] for i in range(d.shape[1])},
+                    title="Dead ReLU units (never active in a batch)",
+                    xlabel="step",
+                    height=240,
+                ),
+                key="dead",
+            )
         else:
             c2.caption("Dead-unit tracking applies to ReLU layers; this network has none.")
     c1, c2 = st.columns([3, 2])
@@ -146,27 +236,45 @@ def live():
     if len(model.layer_sizes) > 2:
         _, caches = model.forward(grid_inputs)
         acts = caches[0][2].T.reshape(-1, len(ys), len(xs))[:16, ::-4, ::4]
-        c2.plotly_chart(charts.tile_heatmap(charts.tiles(acts, n_cols=4), colorscale="RdBu",
-                                            title="First hidden layer: each neuron's output over the plane",
-                                            height=320), key="act_maps")
+        c2.plotly_chart(
+            charts.tile_heatmap(
+                charts.tiles(acts, n_cols=4),
+                colorscale="RdBu",
+                title="First hidden layer: each neuron's output over the plane",
+                height=320,
+            ),
+            key="act_maps",
+        )
 
 
 live()
 
 with st.expander("✅ Check the gradients of this network"):
-    st.caption("Compares backpropagation with centred finite differences on 20 random entries per array, "
-               "using 8 training points. Relative errors below 1e-6 mean backprop is right.")
+    st.caption(
+        "Compares backpropagation with centred finite differences on 20 random entries per array, "
+        "using 8 training points. Relative errors below 1e-6 mean backprop is right."
+    )
     if st.button("Run gradient check"):
         Xc = data.X_train[:8]
         Yc = one_hot(data.y_train[:8], model.layer_sizes[-1])
         rows = check_model(model, Xc, Yc)
-        st.dataframe({"array": [r[0] for r in rows], "shape": [str(r[1]) for r in rows],
-                      "max relative error": [f"{r[2]:.2e}" for r in rows],
-                      "ok": ["✅" if r[2] < 1e-6 else "⚠️" for r in rows]}, hide_index=True)
+        st.dataframe(
+            {
+                "array": [r[0] for r in rows],
+                "shape": [str(r[1]) for r in rows],
+                "max relative error": [f"{r[2]:.2e}" for r in rows],
+                "ok": ["✅" if r[2] < 1e-6 else "⚠️" for r in rows],
+            },
+            hide_index=True,
+        )
 
 st.subheader("The math")
-st.latex(r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big),\qquad"
-         r"\delta^{(L)} = \frac{p - y}{N},\qquad \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)})")
-st.latex(r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
-         r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n")
+st.latex(
+    r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big),\qquad"
+    r"\delta^{(L)} = \frac{p - y}{N},\qquad \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)})"
+)
+st.latex(
+    r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
+    r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
+)
 show_code(MLP.forward, MLP.gradients, MLP.partial_fit)

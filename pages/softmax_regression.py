@@ -50,15 +50,23 @@ def live():
     xs, ys, pts = mesh_grid(X, 100)
     probs = model.predict_proba(pts).reshape(len(ys), len(xs), -1)
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.decision_boundary(xs, ys, probs, X, y, names=data.target_names,
-                                               title="Predicted species regions"), key="regions")
+    left.plotly_chart(
+        charts.decision_boundary(
+            xs, ys, probs, X, y, names=data.target_names, title="Predicted species regions"
+        ),
+        key="regions",
+    )
     h = model.history_
     with right:
         c1, c2 = st.columns(2)
         c1.metric("step", len(h["step"]))
         c2.metric("accuracy", f"{np.mean(model.predict(X) == y):.1%}")
-        st.plotly_chart(charts.curves(h["step"], {"cross-entropy": h["objective"]},
-                                      title="Cross-entropy per step", xlabel="step"), key="ce")
+        st.plotly_chart(
+            charts.curves(
+                h["step"], {"cross-entropy": h["objective"]}, title="Cross-entropy per step", xlabel="step"
+            ),
+            key="ce",
+        )
 
 
 live()

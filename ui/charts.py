@@ -6,27 +6,68 @@ import numpy as np
 import plotly.graph_objects as go
 
 BLUE, ORANGE = "#1f77b4", "#ff7f0e"
-CLASS_COLORS = ["#ff7f0e", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf"]
+CLASS_COLORS = [
+    "#ff7f0e",
+    "#1f77b4",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 BINARY_SCALE = [[0, "#f59322"], [0.5, "#e8eaeb"], [1, "#0877bd"]]  # TF-playground orange/blue
 
 
 def _layout(fig: go.Figure, title: str = "", height: int = 320, **kw) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), **kw)
+    fig.update_layout(
+        title=title,
+        height=height,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        **kw,
+    )
     return fig
 
 
-def curves(x, series: dict, title: str = "", xlabel: str = "epoch", ylabel: str = "",
-           log_y: bool = False, height: int = 280) -> go.Figure:
-    """Line chart of several named series sharing ``x`` (NaN values are skipped)."""
+def thin(n: int, max_points: int = 400) -> slice:
+    """A slice that keeps at most about ``max_points`` of ``n`` evenly spaced points (and the last)."""
+    return slice(None, None, max(1, -(-n // max_points)))
+
+
+def curves(
+    x,
+    series: dict,
+    title: str = "",
+    xlabel: str = "epoch",
+    ylabel: str = "",
+    log_y: bool = False,
+    height: int = 280,
+    max_points: int = 400,
+) -> go.Figure:
+    """Line chart of several named series sharing ``x`` (NaN values are skipped).
+
+    Long series are thinned to about ``max_points`` points so live pages stay light.
+    """
     fig = go.Figure()
+    x = np.asarray(x, dtype=float)
+    keep = thin(len(x), max_points)
     for i, (name, ys) in enumerate(series.items()):
         ys = np.asarray(ys, dtype=float)
         if ys.size and np.all(np.isnan(ys)):
             continue
-        fig.add_trace(go.Scatter(x=list(x), y=ys, mode="lines", name=name,
-                                 line=dict(color=CLASS_COLORS[(i + 1) % len(CLASS_COLORS)])))
+        xs_, ys_ = np.r_[x[keep], x[-1:]], np.r_[ys[keep], ys[-1:]]
+        fig.add_trace(
+            go.Scatter(
+                x=xs_,
+                y=ys_,
+                mode="lines+markers" if len(x) < 3 else "lines",
+                name=name,
+                line=dict(color=CLASS_COLORS[(i + 1) % len(CLASS_COLORS)]),
+            )
+        )
     fig.update_xaxes(title=xlabel)
     fig.update_yaxes(title=ylabel, type="log" if log_y else "linear")
     return _layout(fig, title, height)
@@ -38,15 +79,28 @@ def scatter_classes(X2, y, names=None, symbol="circle", opacity=1.0, show_legend
     for k in np.unique(y):
         pts = X2[y == k]
         label = names[k] if names is not None else f"class {k}"
-        traces.append(go.Scatter(
-            x=pts[:, 0], y=pts[:, 1], mode="markers", name=label, showlegend=show_legend,
-            marker=dict(color=CLASS_COLORS[int(k) % len(CLASS_COLORS)], symbol=symbol, size=7, opacity=opacity,
-                        line=dict(color="white", width=0.8))))
+        traces.append(
+            go.Scatter(
+                x=pts[:, 0],
+                y=pts[:, 1],
+                mode="markers",
+                name=label,
+                showlegend=show_legend,
+                marker=dict(
+                    color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
+                    symbol=symbol,
+                    size=7,
+                    opacity=opacity,
+                    line=dict(color="white", width=0.8),
+                ),
+            )
+        )
     return traces
 
 
-def decision_boundary(xs, ys, probs, X_train, y_train, X_test=None, y_test=None, names=None,
-                      title="", height=420) -> go.Figure:
+def decision_boundary(
+    xs, ys, probs, X_train, y_train, X_test=None, y_test=None, names=None, title="", height=420
+) -> go.Figure:
     """Heatmap of the model's output on a grid plus the data points.
 
     Parameters
@@ -56,17 +110,39 @@ def decision_boundary(xs, ys, probs, X_train, y_train, X_test=None, y_test=None,
     K = probs.shape[-1]
     fig = go.Figure()
     if K <= 2:
-        p1 = probs[..., -1]
-        fig.add_trace(go.Heatmap(x=xs, y=ys, z=p1, zmin=0, zmax=1, colorscale=BINARY_SCALE, opacity=0.75,
-                                 colorbar=dict(title="P(class 1)", thickness=10), hoverinfo="skip"))
+        p1 = np.round(probs[..., -1], 3)  # 3 decimals: a lighter page, the same picture
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=p1,
+                zmin=0,
+                zmax=1,
+                colorscale=BINARY_SCALE,
+                opacity=0.75,
+                colorbar=dict(title="P(class 1)", thickness=10),
+                hoverinfo="skip",
+            )
+        )
     else:
         cls = probs.argmax(axis=-1)
         scale = []
         for k in range(K):
             c = CLASS_COLORS[k % len(CLASS_COLORS)]
             scale += [[k / K, c], [(k + 1) / K, c]]
-        fig.add_trace(go.Heatmap(x=xs, y=ys, z=cls, zmin=-0.5, zmax=K - 0.5, colorscale=scale, opacity=0.35,
-                                 showscale=False, hoverinfo="skip"))
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=cls,
+                zmin=-0.5,
+                zmax=K - 0.5,
+                colorscale=scale,
+                opacity=0.35,
+                showscale=False,
+                hoverinfo="skip",
+            )
+        )
     for tr in scatter_classes(X_train, y_train, names):
         fig.add_trace(tr)
     if X_test is not None and len(X_test):
@@ -82,23 +158,56 @@ def line_fit(x, y, lines: dict, title="", height=380) -> go.Figure:
     fig = go.Figure(go.Scatter(x=x, y=y, mode="markers", name="data", marker=dict(color="#888", size=6)))
     xx = np.array([np.min(x), np.max(x)])
     for i, (name, (b0, b1)) in enumerate(lines.items()):
-        fig.add_trace(go.Scatter(x=xx, y=b0 + b1 * xx, mode="lines", name=name,
-                                 line=dict(width=3, color=[BLUE, ORANGE, "#2ca02c"][i % 3],
-                                           dash="solid" if i == 0 else "dash")))
+        fig.add_trace(
+            go.Scatter(
+                x=xx,
+                y=b0 + b1 * xx,
+                mode="lines",
+                name=name,
+                line=dict(
+                    width=3, color=[BLUE, ORANGE, "#2ca02c"][i % 3], dash="solid" if i == 0 else "dash"
+                ),
+            )
+        )
     return _layout(fig, title, height)
 
 
 def loss_surface_path(b0_grid, b1_grid, J, path, optimum=None, title="", height=380) -> go.Figure:
     """Contours of a loss over (intercept, slope) and the path gradient descent took."""
-    fig = go.Figure(go.Contour(x=b0_grid, y=b1_grid, z=J, colorscale="Blues", reversescale=True,
-                               contours=dict(coloring="heatmap"), showscale=False, hoverinfo="skip"))
+    fig = go.Figure(
+        go.Contour(
+            x=b0_grid,
+            y=b1_grid,
+            z=J,
+            colorscale="Blues",
+            reversescale=True,
+            contours=dict(coloring="heatmap"),
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
     path = np.asarray(path)
     if len(path):
-        fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="gradient descent",
-                                 marker=dict(size=4, color=ORANGE), line=dict(color=ORANGE)))
+        fig.add_trace(
+            go.Scatter(
+                x=path[:, 0],
+                y=path[:, 1],
+                mode="lines+markers",
+                name="gradient descent",
+                marker=dict(size=4, color=ORANGE),
+                line=dict(color=ORANGE),
+            )
+        )
     if optimum is not None:
-        fig.add_trace(go.Scatter(x=[optimum[0]], y=[optimum[1]], mode="markers", name="OLS optimum",
-                                 marker=dict(symbol="x", size=12, color="black")))
+        fig.add_trace(
+            go.Scatter(
+                x=[optimum[0]],
+                y=[optimum[1]],
+                mode="markers",
+                name="OLS optimum",
+                marker=dict(symbol="x", size=12, color="black"),
+            )
+        )
     fig.update_xaxes(title="intercept β₀")
     fig.update_yaxes(title="slope β₁")
     return _layout(fig, title, height)
@@ -123,13 +232,30 @@ def network_diagram(layer_sizes, weights, max_nodes=12, height=360) -> go.Figure
                     xs += [pos[li][i, 0], pos[li + 1][j, 0], None]
                     ys += [pos[li][i, 1], pos[li + 1][j, 1], None]
             if xs:
-                fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                         line=dict(color=color, width=width), opacity=0.7))
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs,
+                        y=ys,
+                        mode="lines",
+                        hoverinfo="skip",
+                        showlegend=False,
+                        line=dict(color=color, width=width),
+                        opacity=0.7,
+                    )
+                )
     for li, p in enumerate(pos):
         label = f"{layer_sizes[li]}" + ("" if layer_sizes[li] <= max_nodes else f" (showing {max_nodes})")
-        fig.add_trace(go.Scatter(x=p[:, 0], y=p[:, 1], mode="markers", showlegend=False, hoverinfo="text",
-                                 text=[f"layer {li}, neuron {i}" for i in range(len(p))],
-                                 marker=dict(size=14, color="white", line=dict(color="#333", width=1.5))))
+        fig.add_trace(
+            go.Scatter(
+                x=p[:, 0],
+                y=p[:, 1],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="text",
+                text=[f"layer {li}, neuron {i}" for i in range(len(p))],
+                marker=dict(size=14, color="white", line=dict(color="#333", width=1.5)),
+            )
+        )
         fig.add_annotation(x=li, y=-1.25, text=label, showarrow=False)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[-1.4, 1.15])
@@ -151,16 +277,26 @@ def tiles(images, n_cols=None, gap=1, normalise=True) -> np.ndarray:
             lo, hi = np.nanmin(img), np.nanmax(img)
             img = (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)
         r, c = divmod(k, n_cols)
-        out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = img
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = img
     return out
 
 
-def tile_heatmap(grid, colorscale="Greys", title="", height=360, hovertext=None, reversescale=False,
-                 zmin=None, zmax=None) -> go.Figure:
+def tile_heatmap(
+    grid, colorscale="Greys", title="", height=360, hovertext=None, reversescale=False, zmin=None, zmax=None
+) -> go.Figure:
     """One heatmap of a tiled image (row 0 at the top)."""
-    fig = go.Figure(go.Heatmap(z=grid, colorscale=colorscale, showscale=False, reversescale=reversescale,
-                               zmin=zmin, zmax=zmax, text=hovertext,
-                               hoverinfo="text" if hovertext is not None else "z"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            colorscale=colorscale,
+            showscale=False,
+            reversescale=reversescale,
+            zmin=zmin,
+            zmax=zmax,
+            text=hovertext,
+            hoverinfo="text" if hovertext is not None else "z",
+        )
+    )
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False, constrain="domain")
     return _layout(fig, title, height, plot_bgcolor="white")
@@ -168,9 +304,18 @@ def tile_heatmap(grid, colorscale="Greys", title="", height=360, hovertext=None,
 
 def confusion_matrix(cm, labels, title="", height=380) -> go.Figure:
     """Heatmap of counts, true label on rows, predicted on columns."""
-    fig = go.Figure(go.Heatmap(z=cm, x=labels, y=labels, colorscale="Blues", showscale=False,
-                               text=cm, texttemplate="%{text}",
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=cm,
+            x=labels,
+            y=labels,
+            colorscale="Blues",
+            showscale=False,
+            text=cm,
+            texttemplate="%{text}",
+            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title="predicted", type="category")
     fig.update_yaxes(title="true", autorange="reversed", type="category")
     return _layout(fig, title, height)

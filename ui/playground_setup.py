@@ -21,9 +21,26 @@ BATCH_CHOICES = [1, 2, 5, 10, 20, 50, 100]
 MAX_LAYERS, MAX_NEURONS = 6, 256
 
 DEFAULTS = dict(
-    data="circle", noise=0.1, n=400, test=0.5, dseed=0, fx=2, fy=3,
-    feats=["x1", "x2"], layers=[8, 8], acts=["tanh", "tanh"], readout="softmax", init="xavier",
-    opt="adam", lr=0.03, batch=10, reg="none", rate=0.001, seed=0, epochs=500, speed=5,
+    data="circle",
+    noise=0.1,
+    n=400,
+    test=0.5,
+    dseed=0,
+    fx=2,
+    fy=3,
+    feats=["x1", "x2"],
+    layers=[8, 8],
+    acts=["tanh", "tanh"],
+    readout="softmax",
+    init="xavier",
+    opt="adam",
+    lr=0.03,
+    batch=10,
+    reg="none",
+    rate=0.001,
+    seed=0,
+    epochs=500,
+    speed=5,
 )
 
 
@@ -58,10 +75,18 @@ def from_query(query: dict) -> dict:
     pick("init", list(SCHEMES))
     pick("opt", list(OPTIMIZERS))
     pick("reg", ["none", "l1", "l2"])
-    for key, lo, hi, cast in (("noise", 0.0, 1.0, float), ("n", 20, 2000, int), ("test", 0.1, 0.9, float),
-                              ("dseed", 0, 10_000, int), ("fx", 0, 3, int), ("fy", 0, 3, int),
-                              ("seed", 0, 10_000, int), ("epochs", 1, 5000, int), ("speed", 1, 50, int),
-                              ("rate", 0.0, 10.0, float)):
+    for key, lo, hi, cast in (
+        ("noise", 0.0, 1.0, float),
+        ("n", 20, 2000, int),
+        ("test", 0.1, 0.9, float),
+        ("dseed", 0, 10_000, int),
+        ("fx", 0, 3, int),
+        ("fy", 0, 3, int),
+        ("seed", 0, 10_000, int),
+        ("epochs", 1, 5000, int),
+        ("speed", 1, 50, int),
+        ("rate", 0.0, 10.0, float),
+    ):
         if key in q and (v := _clamp_num(q[key], lo, hi, cast)) is not None:
             s[key] = v
     for key, choices in (("lr", LR_CHOICES), ("batch", BATCH_CHOICES)):
@@ -74,8 +99,10 @@ def from_query(query: dict) -> dict:
         sizes = [_clamp_num(v, 1, MAX_NEURONS, int) for v in str(q["layers"]).split(",") if v.strip()]
         s["layers"] = [v for v in sizes if v is not None][:MAX_LAYERS]
     acts = str(q.get("acts", "")).split(",") if "acts" in q else s["acts"]
-    s["acts"] = [acts[i] if i < len(acts) and acts[i] in HIDDEN_ACTIVATIONS else "tanh"
-                 for i in range(len(s["layers"]))]
+    s["acts"] = [
+        acts[i] if i < len(acts) and acts[i] in HIDDEN_ACTIVATIONS else "tanh"
+        for i in range(len(s["layers"]))
+    ]
     if s["fx"] == s["fy"]:
         s["fy"] = (s["fx"] + 1) % 4
     return s
@@ -121,17 +148,35 @@ def make_data(s: dict) -> PlaygroundData:
     P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=s["test"], seed=s["dseed"])
     F_tr = feature_map(P_tr, s["feats"])
     scaler = StandardScaler().fit(F_tr)
-    return PlaygroundData(P_tr, P_te, y_tr, y_te, scaler.transform(F_tr),
-                          scaler.transform(feature_map(P_te, s["feats"])), scaler, list(s["feats"]),
-                          list(names), axes)
+    return PlaygroundData(
+        P_tr,
+        P_te,
+        y_tr,
+        y_te,
+        scaler.transform(F_tr),
+        scaler.transform(feature_map(P_te, s["feats"])),
+        scaler,
+        list(s["feats"]),
+        list(names),
+        axes,
+    )
 
 
 def make_model(s: dict, n_inputs: int, n_classes: int) -> MLP:
     """The network the settings describe (fresh weights from ``seed``)."""
-    return MLP([n_inputs, *s["layers"], n_classes], activation=s["acts"], output=s["readout"],
-               init=s["init"], optimizer=s["opt"], lr=s["lr"], batch_size=s["batch"],
-               l1=s["rate"] if s["reg"] == "l1" else 0.0, l2=s["rate"] if s["reg"] == "l2" else 0.0,
-               seed=s["seed"], epochs=s["epochs"]).initialize()
+    return MLP(
+        [n_inputs, *s["layers"], n_classes],
+        activation=s["acts"],
+        output=s["readout"],
+        init=s["init"],
+        optimizer=s["opt"],
+        lr=s["lr"],
+        batch_size=s["batch"],
+        l1=s["rate"] if s["reg"] == "l1" else 0.0,
+        l2=s["rate"] if s["reg"] == "l2" else 0.0,
+        seed=s["seed"],
+        epochs=s["epochs"],
+    ).initialize()
 
 
 def apply_live_settings(model: MLP, s: dict) -> None:
@@ -148,7 +193,21 @@ def apply_live_settings(model: MLP, s: dict) -> None:
 
 def reset_key(s: dict) -> tuple:
     """Settings whose change needs fresh weights (data, inputs, architecture, init, seed)."""
-    keys = ("data", "noise", "n", "test", "dseed", "fx", "fy", "feats", "layers", "acts", "readout", "init", "seed")
+    keys = (
+        "data",
+        "noise",
+        "n",
+        "test",
+        "dseed",
+        "fx",
+        "fy",
+        "feats",
+        "layers",
+        "acts",
+        "readout",
+        "init",
+        "seed",
+    )
     return tuple(tuple(s[k]) if isinstance(s[k], list) else s[k] for k in keys)
 
 
@@ -158,7 +217,9 @@ def tick(model: MLP, data: PlaygroundData, s: dict, budget: float | None = 0.15)
         return
     n = len(data.X_train)
     batches = int(np.ceil(min(s["speed"], s["epochs"] - model.epoch_) * n / model.batch_size - 1e-9))
-    model.partial_fit(data.X_train, data.y_train, max(batches, 1), data.X_test, data.y_test, time_budget=budget)
+    model.partial_fit(
+        data.X_train, data.y_train, max(batches, 1), data.X_test, data.y_test, time_budget=budget
+    )
 
 
 def boundary(model: MLP, data: PlaygroundData, grid: int = 100):

@@ -6,7 +6,7 @@ import inspect
 
 import streamlit as st
 
-TICK_SECONDS = 0.3  # how often a playing page advances (one fragment run per tick)
+TICK_SECONDS = 0.4  # how often a playing page advances (one fragment run per tick)
 TICK_BUDGET = 0.15  # seconds of compute a tick may spend training
 
 
@@ -32,12 +32,24 @@ def run_controls(key: str, help_play: str = "Train continuously; press again to 
 
     playing = state[f"{key}:playing"]
     c1, c2, c3 = st.columns(3)
-    c1.button("⏸ Pause" if playing else "▶ Play", key=f"{key}:play_btn", on_click=toggle, help=help_play,
-              use_container_width=True, type="primary")
-    c2.button("⏭ Step", key=f"{key}:step_btn", on_click=step, help="Advance one chunk, then stop.",
-              use_container_width=True)
-    c3.button("↺ Reset", key=f"{key}:reset_btn", on_click=reset,
-              help="Start again from fresh weights (same seed).", use_container_width=True)
+    c1.button(
+        "⏸ Pause" if playing else "▶ Play",
+        key=f"{key}:play_btn",
+        on_click=toggle,
+        help=help_play,
+        width="stretch",
+        type="primary",
+    )
+    c2.button(
+        "⏭ Step", key=f"{key}:step_btn", on_click=step, help="Advance one chunk, then stop.", width="stretch"
+    )
+    c3.button(
+        "↺ Reset",
+        key=f"{key}:reset_btn",
+        on_click=reset,
+        help="Start again from fresh weights (same seed).",
+        width="stretch",
+    )
     return state[f"{key}:playing"], bool(state.pop(f"{key}:reset", False))
 
 

@@ -1,0 +1,42 @@
+"""Named 3x3 filters and a seeded bank of random {-1, 0, 1} filters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+PRESETS = {
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+    "emboss": [[2, 0, 0], [0, -1, 0], [0, 0, -1]],
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "laplace": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+    "sobel x": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
+    "sobel y": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
+    "blur": [[1 / 16, 2 / 16, 1 / 16], [2 / 16, 4 / 16, 2 / 16], [1 / 16, 2 / 16, 1 / 16]],
+    "outline": [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
+    "left edge": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
+    "right edge": [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
+    "top edge": [[1, 1, 1], [0, 0, 0], [-1, -1, -1]],
+    "bottom edge": [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],
+    "diagonal \\": [[2, -1, -1], [-1, 2, -1], [-1, -1, 2]],
+    "diagonal /": [[-1, -1, 2], [-1, 2, -1], [2, -1, -1]],
+}
+
+
+def preset(name: str) -> np.ndarray:
+    """A named 3x3 kernel as float64."""
+    try:
+        return np.array(PRESETS[name], dtype=np.float64)
+    except KeyError:
+        raise ValueError(f"Unknown filter {name!r}; choose one of {', '.join(PRESETS)}.") from None
+
+
+def as_bank(kernel2d: np.ndarray, depth: int = 1) -> np.ndarray:
+    """One 2-D kernel as a bank ``(1, depth, kh, kw)``; a depth-3 copy averages the RGB responses."""
+    k = np.asarray(kernel2d, dtype=np.float64)
+    return np.repeat(k[None, None] / depth, depth, axis=1)
+
+
+def random_bank(n: int = 64, size: int = 3, depth: int = 1, seed: int = 0) -> np.ndarray:
+    """``n`` random filters ``(n, depth, size, size)`` with entries drawn from {-1, 0, 1}."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(-1, 2, size=(n, depth, size, size)).astype(np.float64)

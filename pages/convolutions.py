@@ -1,0 +1,194 @@
+"""Convolutions: filters, feature-map grids, padding, stride, pooling, on your own photo."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resolve_padding
+from engine.kernels import PRESETS, as_bank, preset, random_bank
+from engine.pooling import REDUCERS, global_pool, pool2d
+from ui.image_charts import feature_grid, for_display
+from ui.images import EXTENSIONS, ImageError, load_image, to_planes
+from ui.widgets import show_code
+
+SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
+state = st.session_state
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def decode(data: bytes, name: str, mode: str, side: int) -> np.ndarray:
+    """Decoded image (pure function of the bytes, so caching is safe)."""
+    return load_image(data, name, mode, side)
+
+
+st.title("🖼️ Convolutions")
+st.markdown(
+    "A convolution slides a small grid of weights (a **filter**) over an image and, at each position, "
+    "multiplies and sums. Different filters pick out different things: edges, texture, blur. "
+    "A CNN *learns* its filters; here you pick them and see what they do."
+)
+
+with st.sidebar:
+    st.header("Image")
+    source = st.radio("source", ["sample photo", "upload"], horizontal=True)
+    if source == "upload":
+        up = st.file_uploader(
+            "your image",
+            type=list(EXTENSIONS),
+            help="PNG, JPEG, GIF, BMP, WebP or TIFF, up to 10 MB. Large images are shrunk.",
+        )
+        raw, name = (up.getvalue(), up.name) if up is not None else (None, None)
+    else:
+        name = st.selectbox(
+            "sample",
+            sorted(p.name for p in SAMPLES.iterdir()),
+            help="CC0 / public-domain photos bundled with the app (see assets/NOTICE).",
+        )
+        raw = (SAMPLES / name).read_bytes()
+    colour = st.radio(
+        "colour depth",
+        ["greyscale (1 channel)", "RGB (3 channels)"],
+        help="With RGB each filter has depth 3: one 3x3 slice per colour channel.",
+    )
+    side = st.select_slider(
+        "working size (longest side)",
+        [64, 128, 256, 512],
+        256,
+        help="The image is shrunk to this size first; smaller is faster.",
+    )
+
+mode = "RGB" if colour.startswith("RGB") else "L"
+if raw is None:
+    st.info("Upload an image in the sidebar, or switch back to a sample photo.")
+    st.stop()
+try:
+    img = decode(raw, name, mode, side)
+except ImageError as exc:
+    st.error(f"**We could not use that file.** {exc}")
+    st.stop()
+x = to_planes(img)  # (C, H, W) in [0, 1]
+C, H, W = x.shape
+
+# ---------------------------------------------------------------- pixels are numbers
+st.header("1 · An image is a grid of numbers")
+c1, c2 = st.columns([2, 3])
+c1.image(img, caption=f"{name}: {H} x {W} pixels, {C} channel(s)", width="stretch")
+with c2:
+    r0 = st.slider("crop row", 0, max(H - 8, 0), min(H // 2, max(H - 8, 0)))
+    q0 = st.slider("crop column", 0, max(W - 8, 0), min(W // 2, max(W - 8, 0)))
+    crop = img[r0 : r0 + 8, q0 : q0 + 8]
+    crop2d = crop if crop.ndim == 2 else crop[..., 0]
+    label = "" if crop.ndim == 2 else " (red channel)"
+    t1, t2 = st.tabs([f"0-255{label}", f"scaled 0-1{label}"])
+    t1.dataframe(pd.DataFrame(crop2d), width="stretch")
+    t2.dataframe(pd.DataFrame(np.round(crop2d / 255, 3)), width="stretch")
+
+# ---------------------------------------------------------------- one filter
+st.header("2 · One filter, padding, stride and pooling")
+c1, c2 = st.columns([1, 2])
+with c1:
+    choice = st.selectbox(
+        "filter",
+        [*PRESETS, "custom 3x3", "custom 5x5"],
+        index=list(PRESETS).index("emboss"),
+        help="Emboss and sharpen are the seed article's examples.",
+    )
+    if choice.startswith("custom"):
+        size = int(choice[-1])
+        start = np.zeros((size, size))
+        start[size // 2, size // 2] = 1
+        edited = st.data_editor(
+            pd.DataFrame(start, columns=[str(i) for i in range(size)]),
+            key=f"kernel{size}",
+            hide_index=True,
+            width="stretch",
+        )
+        kernel = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(kernel)):
+            st.error("Every cell of the filter must be a number; empty or text cells count as 0 for now.")
+            kernel = np.nan_to_num(kernel)
+    else:
+        kernel = preset(choice)
+        st.dataframe(pd.DataFrame(kernel), hide_index=True, width="stretch")
+    pad_choice = st.selectbox(
+        "padding",
+        ["valid (none)", "zero", "same (zero)", "replicate border"],
+        help="Padding adds a border so the filter can sit on the edge pixels.",
+    )
+    f = kernel.shape[0]
+    p = st.slider("padding p (pixels)", 0, 5, 1, disabled=pad_choice != "zero")
+    s = st.slider("stride s", 1, 5, 1, help="Move the filter this many pixels at a time.")
+    relu = st.checkbox("ReLU (keep positives only)")
+    pool_mode = st.selectbox("pooling", ["none", *REDUCERS], help="Summarise each window of the output.")
+    pool_size = st.slider("pool window", 2, 4, 2, disabled=pool_mode == "none")
+    pool_stride = st.slider("pool stride", 1, 4, 2, disabled=pool_mode == "none")
+
+padding = {"valid (none)": 0, "zero": p, "same (zero)": "same", "replicate border": "same"}[pad_choice]
+pad_mode = "replicate" if pad_choice.startswith("replicate") else "zero"
+with c2:
+    try:
+        p_px = resolve_padding(padding, f)
+        ho, wo = output_size(H, f, p_px, s, strict=False), output_size(W, f, p_px, s, strict=False)
+        st.latex(
+            rf"n_\text{{out}} = \left\lfloor \frac{{n - f + 2p}}{{s}} \right\rfloor + 1:\quad"
+            rf"\frac{{{H} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {ho},\quad"
+            rf"\frac{{{W} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {wo}"
+        )
+        for n_, axis in ((H, "rows"), (W, "columns")):
+            try:
+                output_size(n_, f, p_px, s, strict=True)
+            except ConvShapeError as exc:
+                st.warning(
+                    f"{axis}: {exc} Here the last {(n_ - f + 2 * p_px) % s} pixel(s) are simply skipped."
+                )
+        out = conv2d(x, as_bank(kernel, C), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
+        shape_line = f"input {C} x {H} x {W} → filter {C} x {f} x {f} → output 1 x {ho} x {wo}"
+        if pool_mode != "none":
+            out = pool2d(out, pool_size, pool_stride, pool_mode)
+            shape_line += (
+                f" → {pool_mode} pool {pool_size}/{pool_stride} → 1 x {out.shape[1]} x {out.shape[2]}"
+            )
+        st.markdown(f"**Shapes:** {shape_line}")
+        st.caption(f"output shape {tuple(out.shape)}", help="Channels x height x width")
+        a, b = st.columns(2)
+        a.image(for_display(x), caption="input", width="stretch")
+        b.image(for_display(out), caption=f"{choice} output (rescaled to 0-1 for display)", width="stretch")
+        st.caption(f"global average pooling of this map: {global_pool(out)[0]:.4f} (one number per channel)")
+    except ConvShapeError as exc:
+        st.error(f"These settings do not fit this image: {exc}")
+
+# ---------------------------------------------------------------- many random filters
+st.header("3 · 64 random filters: a feature-map grid")
+st.markdown(
+    "A convolutional layer applies many filters at once. Here each filter's 3x3 weights are drawn from "
+    "{-1, 0, 1}; every map shows where its pattern matches. Hover a tile to see its filter."
+)
+c1, c2, c3 = st.columns(3)
+n_filters = c1.select_slider("filters", [4, 9, 16, 25, 36, 49, 64, 81, 100], 64)
+bank_seed = c2.number_input("filter seed", 0, 10_000, 0, help="Same seed, same filters.")
+second = c3.checkbox("stack a second layer", help="Apply 16 random filters of depth N to the ReLU'd maps.")
+bank = random_bank(n_filters, 3, C, int(bank_seed))
+try:
+    maps = conv2d(x, bank, padding="same", relu=second)
+    st.plotly_chart(
+        feature_grid(maps, bank, title=f"{n_filters} feature maps, {maps.shape[1]} x {maps.shape[2]}"),
+        key="grid",
+    )
+    if second:
+        bank2 = random_bank(16, 3, n_filters, int(bank_seed) + 1)
+        maps2 = conv2d(maps, bank2, padding="same", relu=True)
+        st.plotly_chart(
+            feature_grid(maps2, None, title=f"layer 2: 16 maps from {n_filters}-deep filters"), key="grid2"
+        )
+except ConvShapeError as exc:
+    st.error(f"These settings do not fit this image: {exc}")
+
+st.header("The math")
+st.latex(
+    r"\text{out}[k, i, j] = \sum_{c}\sum_{u=0}^{f-1}\sum_{v=0}^{f-1} w[k, c, u, v]\;"
+    r"x_\text{pad}[c,\; i s + u,\; j s + v] \;+\; b_k"
+)
+st.latex(r"n_\text{out} = \frac{n - f + 2p}{s} + 1")
+show_code(conv2d, conv2d_naive, pool2d)
