@@ -76,8 +76,9 @@ st.header("1 · An image is a grid of numbers")
 c1, c2 = st.columns([2, 3])
 c1.image(img, caption=f"{name}: {H} x {W} pixels, {C} channel(s)", width="stretch")
 with c2:
-    r0 = st.slider("crop row", 0, max(H - 8, 0), min(H // 2, max(H - 8, 0)))
-    q0 = st.slider("crop column", 0, max(W - 8, 0), min(W // 2, max(W - 8, 0)))
+    # (a slider needs a range: images of 8 pixels or fewer are shown whole)
+    r0 = st.slider("crop row", 0, H - 8, min(H // 2, H - 8)) if H > 8 else 0
+    q0 = st.slider("crop column", 0, W - 8, min(W // 2, W - 8)) if W > 8 else 0
     crop = img[r0 : r0 + 8, q0 : q0 + 8]
     crop2d = crop if crop.ndim == 2 else crop[..., 0]
     label = "" if crop.ndim == 2 else " (red channel)"

@@ -1,0 +1,107 @@
+"""AppTest for the MNIST and convolution pages."""
+
+import io
+from pathlib import Path
+
+from engine import MLP, weights_bytes
+
+SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "samples" / "camera.png"
+
+
+def test_mnist_step_views_and_bad_weights(app):
+    at = app("mnist")
+    assert next(m.value for m in at.metric if m.label == "epoch") == "0.00"
+    at.button(key="mn:step_btn").click().run()
+    model = at.session_state["mn:model"]
+    assert model.epoch_ > 0 and len(model.history_["step"]) >= 2
+    titles = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("confusion" in t.lower() or "true (rows)" in t for t in titles)  # confusion matrix
+    assert any("hidden neurons look" in t for t in titles)  # first-layer weight grid
+    assert any("Draw a digit first" in i.value for i in at.info)  # blank canvas: no prediction
+    at.file_uploader(key="weights_upload").set_value(
+        ("bad.npz", b"not a zip", "application/octet-stream")
+    ).run()
+    assert any("not a Backprop Lab weights file" in e.value and "unchanged" in e.value for e in at.error)
+    assert at.session_state["mn:model"] is model
+
+
+def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
+    at = app("mnist")
+    other = MLP([4, 5, 3]).initialize()
+    at.file_uploader(key="weights_upload").set_value(
+        ("iris.npz", weights_bytes(other), "application/octet-stream")
+    )
+    at.run()
+    assert any("not 784 inputs" in e.value for e in at.error)
+    good = MLP([784, 32, 10], activation="tanh", dtype="float32").initialize()
+    at.file_uploader(key="weights_upload").set_value(
+        ("m.npz", weights_bytes(good), "application/octet-stream")
+    )
+    at.run()
+    assert at.session_state["mn:model"].layer_sizes == [784, 32, 10]
+    assert not at.exception
+
+
+def test_mnist_digit_upload_predicts(app):
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(img).line([(100, 20), (100, 180)], fill=0, width=14)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    at = app("mnist")
+    at.file_uploader(key="digit_upload").set_value(("one.png", buf.getvalue(), "image/png")).run()
+    assert any("prediction" in m.value for m in at.markdown)
+    assert not at.exception
+
+
+def _shape_line(at):
+    return next(m.value for m in at.markdown if m.value.startswith("**Shapes:**"))
+
+
+def test_convolutions_upload_grid_and_live_shapes(app):
+    at = app("convolutions")
+    at.sidebar.radio[0].set_value("upload").run()
+    assert any("Upload an image" in i.value for i in at.info)
+    at.sidebar.file_uploader[0].set_value(("camera.png", SAMPLE.read_bytes(), "image/png")).run()
+    assert not at.error and not at.exception
+    assert any("64 feature maps" in c.proto.spec for c in at.get("plotly_chart"))
+    assert "output 1 x 254 x 254" in _shape_line(at)  # 256 working size, 3x3, valid, stride 1
+    stride = next(s for s in at.slider if s.label == "stride s")
+    stride.set_value(2).run()
+    assert "output 1 x 127 x 127" in _shape_line(at)
+    assert any("does not fit" in w.value for w in at.warning)
+    padding = next(s for s in at.selectbox if s.label == "padding")
+    padding.set_value("same (zero)").run()
+    assert "output 1 x 128 x 128" in _shape_line(at)
+    pool = next(s for s in at.selectbox if s.label == "pooling")
+    pool.set_value("max").run()
+    assert "1 x 64 x 64" in _shape_line(at)
+
+
+def test_convolutions_bad_uploads_keep_the_app_usable(app):
+    at = app("convolutions")
+    at.sidebar.radio[0].set_value("upload").run()
+    for name, data in [("empty.png", b""), ("text.png", b"hello"), ("trunc.png", SAMPLE.read_bytes()[:100])]:
+        at.sidebar.file_uploader[0].set_value((name, data, "image/png")).run()
+        assert any("could not use that file" in e.value for e in at.error), name
+        assert not at.exception
+    at.sidebar.radio[0].set_value("sample photo").run()
+    assert not at.error and _shape_line(at)
+
+
+def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (1, 1), (10, 20, 30)).save(buf, format="PNG")
+    at = app("convolutions")
+    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    assert "input 3 x" in _shape_line(at)
+    at.sidebar.radio[0].set_value("upload").run()
+    at.sidebar.file_uploader[0].set_value(("dot.png", buf.getvalue(), "image/png")).run()
+    assert any("do not fit" in e.value for e in at.error)  # a 1x1 image is smaller than the filter
+    assert not at.exception
+    at.sidebar.radio[0].set_value("sample photo").run()
+    next(s for s in at.selectbox if s.label == "filter").set_value("custom 5x5").run()
+    assert "filter 3 x 5 x 5" in _shape_line(at)
