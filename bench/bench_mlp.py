@@ -13,20 +13,12 @@ Prints seconds per epoch (best of ``--repeats``) and the ratios.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-# BLAS threads must be fixed before NumPy loads: `--threads N` (default 1, see README)
-_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = _threads
+import _threads  # first: sets BLAS threads before NumPy loads
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from engine import MLP, load_mnist  # noqa: E402
+from engine import MLP, load_mnist
 
 N, BATCH, LR = 60_000, 32, 0.1
 
@@ -112,12 +104,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     X, y = mnist_shaped()
     runs = {"engine": engine_epoch, "numpy": numpy_epoch}
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    if _threads.torch_or_none() is not None:
         runs["torch"] = torch_epoch
-    except ImportError:
+    else:
         print("torch not installed: skipping the torch CPU comparison")
     # interleave the contenders round by round so that drift on the machine hits all alike
     times = {name: [] for name in runs}
@@ -127,7 +116,7 @@ def main(argv=None):
     best = {name: min(ts) for name, ts in times.items()}
     print(
         f"MLP 784-100-10, ReLU + softmax, SGD, batch {BATCH}, {N} float32 rows, "
-        f"{args.threads} thread(s), best of {args.repeats}"
+        f"{_threads.THREADS} thread(s), best of {args.repeats}"
     )
     for name, t in best.items():
         print(f"  {name:<7} {t * 1000:8.1f} ms/epoch   {N / t:10.0f} rows/s")

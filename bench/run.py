@@ -1,0 +1,22 @@
+"""Every benchmark in one run: ``python bench/run.py [--threads N]``.
+
+1. MLP 784-100-10 epoch: engine vs plain NumPy loop vs torch CPU
+2. 64 random 3x3 filters on 512x512: engine vs torch conv2d vs naive loops
+3. Playground tick: train chunk + 100x100 decision boundary
+"""
+
+import sys
+
+import _threads  # first: sets BLAS threads before NumPy loads
+import bench_conv
+import bench_mlp
+import bench_playground
+
+if __name__ == "__main__":
+    extra = ["--threads", str(_threads.THREADS)]
+    bench_mlp.main(extra)
+    print()
+    bench_conv.main(extra)
+    print()
+    bench_playground.main(extra)
+    sys.exit(0)
