@@ -1,21 +1,26 @@
-"""Backprop Lab: the router.  Run with ``streamlit run app.py``."""
+"""Backprop Lab: the router.  Run with ``streamlit run app.py``.
+
+The page scripts live in app_pages/, not pages/: Streamlit treats a pages/ folder as an
+automatic multipage app, and a visitor whose first request is a deep link (say
+/playground on a fresh server) would then bypass this router.
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
 
 PAGES = {
-    "Start": [st.Page("pages/home.py", title="Home", icon="🏠", default=True)],
+    "Start": [st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)],
     "1 · Regression": [
-        st.Page("pages/linear_regression.py", title="Linear regression", icon="📈"),
-        st.Page("pages/logistic_regression.py", title="Logistic regression", icon="🔀"),
-        st.Page("pages/softmax_regression.py", title="Softmax regression", icon="🎨"),
+        st.Page("app_pages/linear_regression.py", title="Linear regression", icon="📈"),
+        st.Page("app_pages/logistic_regression.py", title="Logistic regression", icon="🔀"),
+        st.Page("app_pages/softmax_regression.py", title="Softmax regression", icon="🎨"),
     ],
     "2 · Neural networks": [
-        st.Page("pages/playground.py", title="Network playground", icon="🕸️"),
-        st.Page("pages/mnist.py", title="MNIST digits", icon="✍️"),
+        st.Page("app_pages/playground.py", title="Network playground", icon="🕸️"),
+        st.Page("app_pages/mnist.py", title="MNIST digits", icon="✍️"),
     ],
-    "3 · Convolutions": [st.Page("pages/convolutions.py", title="Convolutions", icon="🖼️")],
+    "3 · Convolutions": [st.Page("app_pages/convolutions.py", title="Convolutions", icon="🖼️")],
 }
 
 st.navigation(PAGES).run()

@@ -25,7 +25,7 @@ def app():
             at.query_params.update(query)
         at.run()
         if name != "home":
-            at.switch_page(f"pages/{name}.py").run()
+            at.switch_page(f"app_pages/{name}.py").run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 

@@ -30,8 +30,10 @@ def _watch(page, labels, seconds):
 
 
 def test_playground_play_and_pause(page, app_url):
-    page.goto(app_url + "/playground")
+    page.goto(app_url + "/playground")  # the fresh server's first request is a deep link
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Network playground" in nav and "\napp\n" not in f"\n{nav}\n"  # the router, not a pages/ folder
     page.locator('[data-testid="stMetric"]').filter(has_text="train loss").first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Play").click()
     seen = _watch(page, ["epoch", "train loss"], 10)

@@ -12,34 +12,34 @@ st.markdown(
 STEPS = [
     (
         "📈 Linear regression",
-        "pages/linear_regression.py",
+        "app_pages/linear_regression.py",
         "Fit a line two ways: the closed-form least-squares solution and gradient descent, "
         "step by step, until both agree.",
     ),
     (
         "🔀 Logistic regression",
-        "pages/logistic_regression.py",
+        "app_pages/logistic_regression.py",
         "Squash a line through the sigmoid to get probabilities; climb the log-likelihood.",
     ),
     (
         "🎨 Softmax regression",
-        "pages/softmax_regression.py",
+        "app_pages/softmax_regression.py",
         "Many classes at once: one linear score per class, softmax, cross-entropy.",
     ),
     (
         "🕸️ Network playground",
-        "pages/playground.py",
+        "app_pages/playground.py",
         "Stack layers with non-linear activations, train by backpropagation, and watch the "
         "decision boundary, losses, gradients and dead units live.",
     ),
     (
         "✍️ MNIST digits",
-        "pages/mnist.py",
+        "app_pages/mnist.py",
         "Train a 784-100-10 network on handwritten digits, look at what it learned, draw your own.",
     ),
     (
         "🖼️ Convolutions",
-        "pages/convolutions.py",
+        "app_pages/convolutions.py",
         "Filters, feature maps, padding, stride and pooling on your own photos: the road to CNNs.",
     ),
 ]
