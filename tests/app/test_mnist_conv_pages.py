@@ -3,6 +3,8 @@
 import io
 from pathlib import Path
 
+import numpy as np
+
 from engine import MLP, weights_bytes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "samples" / "camera.png"
@@ -105,3 +107,29 @@ def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
     at.sidebar.radio[0].set_value("sample photo").run()
     next(s for s in at.selectbox if s.label == "filter").set_value("custom 5x5").run()
     assert "filter 3 x 5 x 5" in _shape_line(at)
+
+
+def test_mnist_full_data_from_folder_and_offline_download(app, tmp_path, monkeypatch):
+    from engine.idx import MNIST_FILES, write_idx
+    from ui import mnist_setup
+
+    rng = np.random.default_rng(0)
+    for key, name in MNIST_FILES.items():
+        n = 40 if key.startswith("train") else 10
+        shape = (n, 28, 28) if key.endswith("images") else (n,)
+        write_idx(tmp_path / name, rng.integers(0, 10 if key.endswith("labels") else 256, shape))
+    monkeypatch.setattr(mnist_setup, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv("BACKPROP_LAB_MNIST_URL", "http://127.0.0.1:9/")  # nothing listens: offline
+    at = app("mnist")
+    at.sidebar.button[1].click().run()  # "Download once"
+    assert any("offline" in e.value.lower() for e in at.sidebar.error)
+    assert not at.exception
+    at.sidebar.text_input[1].set_value(str(tmp_path / "nowhere")).run()
+    at.sidebar.button[0].click().run()  # "Load from folder"
+    assert any("not a folder" in e.value for e in at.sidebar.error)
+    at.sidebar.text_input[1].set_value(str(tmp_path)).run()
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert any("Full MNIST" in c.value for c in at.sidebar.caption)
+    at.button(key="mn:step_btn").click().run()
+    assert at.session_state["mn:model"].n_train_ == 40
