@@ -202,49 +202,57 @@ def live():
             ),
             key="acc",
         )
-    st_ = model.stats_
-    if st_["step"]:
-        g = np.array(st_["grad_norms"])
-        d = np.array(st_["dead_fraction"], dtype=float).reshape(len(st_["step"]), -1)
-        c1, c2 = st.columns(2)
-        c1.plotly_chart(
-            charts.curves(
-                st_["step"],
-                {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])},
-                title="Gradient norm ‖∂L/∂W‖ per layer (vanishing gradients?)",
-                xlabel="step",
-                log_y=True,
-                height=240,
-            ),
-            key="grads",
+    # the diagnostic charts are redrawn every 3rd tick while playing: the browser keeps up
+    ticks = state[f"{KEY}:ticks"] = state.get(f"{KEY}:ticks", 0) + 1
+    if not playing or ticks % 3 == 1 or f"{KEY}:diag" not in state:
+        state[f"{KEY}:diag"] = diagnostic_figures(model, grid_inputs, len(xs))
+    figs = state[f"{KEY}:diag"]
+    c1, c2 = st.columns(2)
+    for col, name in ((c1, "grads"), (c2, "dead")):
+        if figs[name] is not None:
+            col.plotly_chart(figs[name], key=name)
+    if figs["dead"] is None and figs["grads"] is not None:
+        c2.caption("Dead-unit tracking applies to ReLU layers; this network has none.")
+    c1, c2 = st.columns([3, 2])
+    c1.plotly_chart(figs["net"], key="net")
+    if figs["acts"] is not None:
+        c2.plotly_chart(figs["acts"], key="act_maps")
+
+
+def diagnostic_figures(model: MLP, grid_inputs, grid: int) -> dict:
+    """Gradient norms, dead ReLUs, the network diagram and first-layer activation maps."""
+    figs = {"grads": None, "dead": None, "acts": None}
+    stats = model.stats_
+    if stats["step"]:
+        g = np.array(stats["grad_norms"])
+        d = np.array(stats["dead_fraction"], dtype=float).reshape(len(stats["step"]), -1)
+        figs["grads"] = charts.curves(
+            stats["step"],
+            {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])},
+            title="Gradient norm ‖∂L/∂W‖ per layer (vanishing gradients?)",
+            xlabel="step",
+            log_y=True,
+            height=240,
         )
         if d.size and not np.all(np.isnan(d)):
-            c2.plotly_chart(
-                charts.curves(
-                    st_["step"],
-                    {f"layer {i + 1}": d[:, i] for i in range(d.shape[1])},
-                    title="Dead ReLU units (never active in a batch)",
-                    xlabel="step",
-                    height=240,
-                ),
-                key="dead",
+            figs["dead"] = charts.curves(
+                stats["step"],
+                {f"layer {i + 1}": d[:, i] for i in range(d.shape[1])},
+                title="Dead ReLU units (never active in a batch)",
+                xlabel="step",
+                height=240,
             )
-        else:
-            c2.caption("Dead-unit tracking applies to ReLU layers; this network has none.")
-    c1, c2 = st.columns([3, 2])
-    c1.plotly_chart(charts.network_diagram(model.layer_sizes, model.weights_), key="net")
+    figs["net"] = charts.network_diagram(model.layer_sizes, model.weights_)
     if len(model.layer_sizes) > 2:
         _, caches = model.forward(grid_inputs)
-        acts = caches[0][2].T.reshape(-1, len(ys), len(xs))[:16, ::-4, ::4]
-        c2.plotly_chart(
-            charts.tile_heatmap(
-                charts.tiles(acts, n_cols=4),
-                colorscale="RdBu",
-                title="First hidden layer: each neuron's output over the plane",
-                height=320,
-            ),
-            key="act_maps",
+        acts = caches[0][2].T.reshape(-1, grid, grid)[:16, ::-4, ::4]
+        figs["acts"] = charts.tile_heatmap(
+            charts.tiles(acts, n_cols=4),
+            colorscale="RdBu",
+            title="First hidden layer: each neuron's output over the plane",
+            height=320,
         )
+    return figs
 
 
 live()

@@ -10,35 +10,34 @@ TICK_SECONDS = 0.4  # how often a playing page advances (one fragment run per ti
 TICK_BUDGET = 0.15  # seconds of compute a tick may spend training
 
 
-def run_controls(key: str, help_play: str = "Train continuously; press again to pause.") -> tuple[bool, bool]:
-    """Play/Pause, Step and Reset buttons.
+PLAY, PAUSE = "▶ Play", "⏸ Pause"
+
+
+def run_controls(key: str, help_play: str = "Play trains continuously; Pause stops it.") -> tuple[bool, bool]:
+    """Play/Pause (a two-option switch), Step and Reset buttons.
+
+    Play/Pause is a value widget rather than a pair of buttons: a button's one-shot click
+    can be lost when it races a live fragment's automatic rerun, a value cannot.
 
     Returns ``(playing, reset)``; a pressed Step sets ``st.session_state[key + ':step']`` for the
     live fragment to consume with :func:`take_step`.
     """
     state = st.session_state
-    state.setdefault(f"{key}:playing", False)
-
-    def toggle():
-        state[f"{key}:playing"] = not state[f"{key}:playing"]
+    mode = f"{key}:mode"
+    if state.pop(f"{key}:force_pause", False) or mode not in state:
+        state[mode] = PAUSE
 
     def step():
         state[f"{key}:step"] = True
-        state[f"{key}:playing"] = False
+        state[mode] = PAUSE
 
     def reset():
         state[f"{key}:reset"] = True
-        state[f"{key}:playing"] = False
+        state[mode] = PAUSE
 
-    playing = state[f"{key}:playing"]
-    c1, c2, c3 = st.columns(3)
-    c1.button(
-        "⏸ Pause" if playing else "▶ Play",
-        key=f"{key}:play_btn",
-        on_click=toggle,
-        help=help_play,
-        width="stretch",
-        type="primary",
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="center")
+    c1.segmented_control(
+        "training", [PLAY, PAUSE], key=mode, required=True, help=help_play, label_visibility="collapsed"
     )
     c2.button(
         "⏭ Step", key=f"{key}:step_btn", on_click=step, help="Advance one chunk, then stop.", width="stretch"
@@ -50,7 +49,8 @@ def run_controls(key: str, help_play: str = "Train continuously; press again to 
         help="Start again from fresh weights (same seed).",
         width="stretch",
     )
-    return state[f"{key}:playing"], bool(state.pop(f"{key}:reset", False))
+    playing = state[f"{key}:playing"] = state[mode] == PLAY
+    return playing, bool(state.pop(f"{key}:reset", False))
 
 
 def take_step(key: str) -> bool:
@@ -60,8 +60,8 @@ def take_step(key: str) -> bool:
 
 def pause(key: str) -> None:
     """Stop a playing page (e.g. after divergence) and rerun the whole page to stop its timer."""
-    if st.session_state.get(f"{key}:playing"):
-        st.session_state[f"{key}:playing"] = False
+    if st.session_state.get(f"{key}:mode") == PLAY:
+        st.session_state[f"{key}:force_pause"] = True
         st.rerun()
 
 

@@ -133,3 +133,22 @@ def test_playground_divergence_message(app):
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
     assert all(np.all(np.isfinite(w)) for w in model.weights_)
     assert at.session_state["pg:playing"] is False
+
+
+def test_playground_play_ticks_each_run_and_pause_stops(app):
+    at = app("playground")
+    at.button_group(key="pg:mode").set_value("▶ Play").run()
+    first = at.session_state["pg:model"].epoch_
+    at.run()  # one more tick of the live fragment
+    assert at.session_state["pg:model"].epoch_ > first > 0
+    at.button_group(key="pg:mode").set_value("⏸ Pause").run()
+    stopped = at.session_state["pg:model"].epoch_
+    at.run()
+    assert at.session_state["pg:model"].epoch_ == stopped
+
+
+def test_step_while_playing_pauses(app):
+    at = app("playground")
+    at.button_group(key="pg:mode").set_value("▶ Play").run()
+    at.button(key="pg:step_btn").click().run()
+    assert at.session_state["pg:mode"] == "⏸ Pause" and at.session_state["pg:playing"] is False

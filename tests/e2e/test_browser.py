@@ -13,6 +13,32 @@ def _metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+def _press(page, name: str) -> None:
+    """Choose Play or Pause on the switch and wait until the page shows it chosen."""
+    option = page.get_by_role("radio", name=name)
+    option.click()
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('[role=radio]')].some("
+        "r => r.textContent.includes(name) && r.getAttribute('aria-checked') === 'true')",
+        arg=name,
+        timeout=15_000,
+    )
+
+
+def _settled(page, label: str, quiet: float = 3.0, timeout: float = 20.0) -> str:
+    """Wait until a metric stops changing for ``quiet`` seconds; return its value."""
+    end = time.time() + timeout
+    value, since = _metric(page, label), time.time()
+    while time.time() < end:
+        time.sleep(0.5)
+        now = _metric(page, label)
+        if now != value:
+            value, since = now, time.time()
+        elif time.time() - since >= quiet:
+            return value
+    raise AssertionError(f"{label} kept changing after Pause")
+
+
 def _watch(page, labels, seconds):
     """Distinct values each metric showed while polling for ``seconds``."""
     seen = {label: [] for label in labels}
@@ -31,26 +57,24 @@ def _watch(page, labels, seconds):
 
 def test_playground_play_and_pause(page, app_url):
     page.goto(app_url + "/playground")  # the fresh server's first request is a deep link
-    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    page.get_by_role("radio", name="Play").wait_for(timeout=30_000)
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Network playground" in nav and "\napp\n" not in f"\n{nav}\n"  # the router, not a pages/ folder
     page.locator('[data-testid="stMetric"]').filter(has_text="train loss").first.wait_for(timeout=30_000)
-    page.get_by_role("button", name="Play").click()
+    _press(page, "Play")
     seen = _watch(page, ["epoch", "train loss"], 10)
     assert len(seen["epoch"]) >= 6, seen  # the start plus at least 5 changes
     assert len(seen["train loss"]) >= 6, seen
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=10_000)
-    time.sleep(2)  # let the last tick's drawing arrive
-    before = _metric(page, "epoch")
+    _press(page, "Pause")
+    stopped = _settled(page, "epoch")
     time.sleep(3)
-    assert _metric(page, "epoch") == before
+    assert _metric(page, "epoch") == stopped
 
 
 def test_mnist_play_and_draw(page, app_url):
     page.goto(app_url + "/mnist")
-    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("radio", name="Play").wait_for(timeout=30_000)
+    _press(page, "Play")
     deadline, acc = time.time() + 30, 0.0
     while time.time() < deadline and acc <= 0.5:
         try:
@@ -59,8 +83,8 @@ def test_mnist_play_and_draw(page, app_url):
             pass
         time.sleep(0.3)
     assert acc > 0.5
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=10_000)
+    _press(page, "Pause")
+    _settled(page, "epoch")
     canvas = page.locator("canvas.upper-canvas").first
     canvas.scroll_into_view_if_needed()
     canvas.wait_for(timeout=20_000)
