@@ -19,25 +19,7 @@ state = st.session_state
 # ---- first visit in this session: take the settings from the URL (validated and clamped)
 if f"{KEY}:init" not in state:
     s0 = pg.from_query(st.query_params.to_dict())
-    for k in (
-        "data",
-        "noise",
-        "n",
-        "test",
-        "dseed",
-        "fx",
-        "fy",
-        "readout",
-        "init",
-        "opt",
-        "lr",
-        "batch",
-        "reg",
-        "rate",
-        "seed",
-        "epochs",
-        "speed",
-    ):
+    for k in pg.SCALAR_KEYS:
         state[f"pg_{k}"] = s0[k]
     for f in FEATURES:
         state[f"pg_feat_{f}"] = f in s0["feats"]
@@ -105,28 +87,7 @@ with st.sidebar:
     st.number_input("epoch budget", 1, 5000, key="pg_epochs", help="Training pauses after this many epochs.")
     st.slider("epochs per tick", 1, 50, key="pg_speed", help="How much training happens between redraws.")
 
-s = {
-    k: state.get(f"pg_{k}", pg.DEFAULTS[k])
-    for k in (
-        "data",
-        "noise",
-        "n",
-        "test",
-        "dseed",
-        "fx",
-        "fy",
-        "readout",
-        "init",
-        "opt",
-        "lr",
-        "batch",
-        "reg",
-        "rate",
-        "seed",
-        "epochs",
-        "speed",
-    )
-}
+s = {k: state.get(f"pg_{k}", pg.DEFAULTS[k]) for k in pg.SCALAR_KEYS}
 s["feats"] = [f for f in FEATURES if state.get(f"pg_feat_{f}")] or ["x1", "x2"]
 s["layers"] = [int(state[f"pg_neurons_{i}"]) for i in range(nlayers)]
 s["acts"] = [state[f"pg_act_{i}"] for i in range(nlayers)]

@@ -65,11 +65,17 @@ def pad(x: np.ndarray, p: int, mode: str = "zero") -> np.ndarray:
     return np.pad(x, ((0, 0), (p, p), (p, p)), mode="constant" if mode == "zero" else "edge")
 
 
-def _check(x, w):
+def _padded(x, w, stride, padding, pad_mode, strict):
+    """Check shapes, pad ``x`` and work out the output size: ``(x_padded, H_out, W_out)``."""
     if x.ndim != 3 or w.ndim != 4 or w.shape[1] != x.shape[0]:
         raise ConvShapeError(
             f"Need x (C, H, W) and w (K, C, kh, kw) with the same C; got {x.shape} and {w.shape}."
         )
+    kh, kw = w.shape[2:]
+    p = resolve_padding(padding, kh)
+    ho = output_size(x.shape[1], kh, p, stride, strict)
+    wo = output_size(x.shape[2], kw, p, stride, strict)
+    return pad(x, p, pad_mode), ho, wo
 
 
 def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, strict=False):
@@ -84,19 +90,16 @@ def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, st
 
     Returns
     -------
-    out : (K, H_out, W_out)
+    out : (K, H_out, W_out), float32 for float32 (or integer) input, else float64
     """
-    x, w = np.asarray(x), np.asarray(w)
-    _check(x, w)
+    dtype = np.result_type(np.asarray(x).dtype, np.asarray(w).dtype, np.float32)
+    x, w = np.asarray(x, dtype=dtype), np.asarray(w, dtype=dtype)
+    xp, ho, wo = _padded(x, w, stride, padding, pad_mode, strict)
     K, C, kh, kw = w.shape
-    p = resolve_padding(padding, kh)
-    ho = output_size(x.shape[1], kh, p, stride, strict)
-    wo = output_size(x.shape[2], kw, p, stride, strict)
-    xp = pad(x, p, pad_mode)
     win = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, : ho * stride : stride, : wo * stride : stride]
     # (C, ho, wo, kh, kw) -> columns (C*kh*kw, ho*wo): one row per filter tap
     cols = win.transpose(0, 3, 4, 1, 2).reshape(C * kh * kw, ho * wo)
-    out = (w.reshape(K, -1).astype(cols.dtype, copy=False) @ cols).reshape(K, ho, wo)
+    out = (w.reshape(K, -1) @ cols).reshape(K, ho, wo)
     if bias is not None:
         out += np.asarray(bias, dtype=out.dtype)[:, None, None]
     if relu:
@@ -107,12 +110,8 @@ def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, st
 def conv2d_naive(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, strict=False):
     """Reference convolution with explicit loops (slow; for tests and for reading)."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    _check(x, w)
-    K, C, kh, kw = w.shape
-    p = resolve_padding(padding, kh)
-    ho = output_size(x.shape[1], kh, p, stride, strict)
-    wo = output_size(x.shape[2], kw, p, stride, strict)
-    xp = pad(x, p, pad_mode)
+    xp, ho, wo = _padded(x, w, stride, padding, pad_mode, strict)
+    K, _, kh, kw = w.shape
     out = np.zeros((K, ho, wo))
     for k in range(K):
         for i in range(ho):

@@ -42,6 +42,8 @@ DEFAULTS = dict(
     epochs=500,
     speed=5,
 )
+# the settings that are one value each (features, layers and activations are lists)
+SCALAR_KEYS = tuple(k for k, v in DEFAULTS.items() if not isinstance(v, list))
 
 
 def _clamp_num(v, lo, hi, cast):

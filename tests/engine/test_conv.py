@@ -101,3 +101,11 @@ def test_random_bank_is_seeded_and_ternary():
     assert not np.array_equal(a, random_bank(64, 3, 1, seed=4))
     assert random_bank(8, 3, 3).shape == (8, 3, 3, 3)
     assert as_bank(preset("sharpen"), 3).sum() == pytest.approx(preset("sharpen").sum())
+
+
+def test_integer_input_is_convolved_in_floating_point():
+    x = np.arange(16, dtype=np.uint8).reshape(1, 4, 4) * 20
+    w = as_bank(preset("sharpen"))
+    out = conv2d(x, w)
+    assert out.dtype == np.float64 and np.allclose(out, conv2d_naive(x, w))
+    assert conv2d(x.astype(np.float32), w.astype(np.float32)).dtype == np.float32
