@@ -11,6 +11,7 @@ from engine.mlp import MLP
 from engine.optimizers import OPTIMIZERS
 from ui import charts
 from ui import playground_setup as pg
+from ui.iris_controls import iris
 from ui.widgets import TICK_SECONDS, pause, run_controls, show_code, take_step
 
 KEY = "pg"
@@ -40,9 +41,7 @@ with st.sidebar:
         "data set", pg.DATASETS, key="pg_data", help="Toy 2-D sets, or iris with two measurements you choose."
     )
     if data_name == "iris":
-        from ui.iris_controls import iris as _iris
-
-        names = [n.replace("_", " ") for n in _iris().feature_names]
+        names = [n.replace("_", " ") for n in iris().feature_names]
         st.selectbox("x-axis feature", range(4), key="pg_fx", format_func=lambda i: names[i])
         st.selectbox("y-axis feature", range(4), key="pg_fy", format_func=lambda i: names[i])
     else:
