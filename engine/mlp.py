@@ -299,10 +299,14 @@ class MLP:
             self.biases_ = [b.copy() for b in self._snapshot[1]]
         self.optimizer_ = get_optimizer(self.optimizer, self.lr)  # its state is poisoned too
         self._loss_ema = None
+        kept = (
+            f"The weights were rolled back to the last healthy state (epoch {self._snapshot[2]:.2f})."
+            if self._snapshot is not None
+            else "There was no healthy state to go back to: check the inputs and the initialisation."
+        )
         self.message_ = (
-            f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. "
-            f"The weights were rolled back to the last healthy state "
-            f"(epoch {self._snapshot[2]:.2f}). Try a smaller learning rate."
+            f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} "
+            "Try a smaller learning rate."
         )
 
     @np.errstate(over="ignore", invalid="ignore")

@@ -181,3 +181,11 @@ def test_monitoring_is_sampled_on_long_epochs():
     assert model.steps_ == 640 and len(model.stats_["step"]) == 107
     every_step = MLP([4, 5, 3], batch_size=10, monitor_every=1).partial_fit(X, y)
     assert len(every_step.stats_["step"]) == 640
+
+
+def test_non_finite_start_is_reported_not_raised():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 5, 3]).initialize()
+    model.weights_[1][:] = np.nan  # e.g. a corrupted model: the very first loss is nan
+    model.partial_fit(Xtr, ytr, n_batches=1)
+    assert model.status_ == "diverged" and "no healthy state" in model.message_
