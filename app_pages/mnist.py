@@ -148,29 +148,16 @@ def live():
             charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}, title="Accuracy"),
             key="acc",
         )
-    probs = model.predict_proba(X_te)
-    pred = probs.argmax(axis=1)
+    # the views inside the network are rebuilt every 3rd tick while playing: the browser keeps up
+    ticks = state[f"{KEY}:ticks"] = state.get(f"{KEY}:ticks", 0) + 1
+    if not playing or ticks % 3 == 1 or f"{KEY}:views" not in state:
+        state[f"{KEY}:views"] = inside_views(model, X_te, y_te)
+    views = state[f"{KEY}:views"]
+    probs, pred = views["probs"], views["pred"]
     with t2:
-        st.plotly_chart(
-            charts.confusion_matrix(
-                ms.confusion(y_te, pred),
-                list(range(10)),
-                title="Test digits: true (rows) vs predicted (columns)",
-            ),
-            key="cm",
-        )
+        st.plotly_chart(views["cm"], key="cm")
     with t3:
-        W0 = model.weights_[0].T.reshape(-1, 28, 28)[:100]
-        st.plotly_chart(
-            feature_grid(
-                W0,
-                None,
-                tile_px=28,
-                title=f"What the first {len(W0)} hidden neurons look for (bright = positive weight)",
-                height=520,
-            ),
-            key="weights",
-        )
+        st.plotly_chart(views["weights"], key="weights")
     with t4:
         wrong = np.flatnonzero(pred != y_te)[:12]
         st.caption(f"{np.sum(pred != y_te)} of {len(y_te)} test digits are misclassified; the first 12:")
@@ -184,6 +171,27 @@ def live():
                 width=84,
                 caption=f"predicted {pred[j]}, true {y_te[j]} · top-3 {top3}",
             )
+
+
+def inside_views(model: MLP, X_te, y_te) -> dict:
+    """Test predictions, the confusion matrix and the first layer's weights as images."""
+    probs = model.predict_proba(X_te)
+    pred = probs.argmax(axis=1)
+    W0 = model.weights_[0].T.reshape(-1, 28, 28)[:100]
+    return {
+        "probs": probs,
+        "pred": pred,
+        "cm": charts.confusion_matrix(
+            ms.confusion(y_te, pred), list(range(10)), title="Test digits: true (rows) vs predicted (columns)"
+        ),
+        "weights": feature_grid(
+            W0,
+            None,
+            tile_px=28,
+            height=520,
+            title=f"What the first {len(W0)} hidden neurons look for (bright = positive weight)",
+        ),
+    }
 
 
 live()

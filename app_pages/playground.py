@@ -175,6 +175,9 @@ def live():
         c2.caption("Dead-unit tracking applies to ReLU layers; this network has none.")
     c1, c2 = st.columns([3, 2])
     c1.plotly_chart(figs["net"], key="net")
+    c1.caption(
+        "Edges: blue = positive weight, orange = negative, thicker = larger |w| (up to 12 neurons a layer)."
+    )
     if figs["acts"] is not None:
         c2.plotly_chart(figs["acts"], key="act_maps")
 

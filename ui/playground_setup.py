@@ -48,10 +48,10 @@ SCALAR_KEYS = tuple(k for k, v in DEFAULTS.items() if not isinstance(v, list))
 
 def _clamp_num(v, lo, hi, cast):
     try:
-        x = cast(float(v))
+        x = float(v)
     except (TypeError, ValueError, OverflowError):
         return None
-    return min(max(x, lo), hi) if np.isfinite(x) else None
+    return cast(min(max(x, lo), hi)) if np.isfinite(x) else None
 
 
 def _nearest(v, choices):
