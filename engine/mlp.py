@@ -281,7 +281,10 @@ class MLP:
         if not (math.isfinite(loss) and all(map(math.isfinite, norms))):
             self._diverge(f"the loss became {loss}")
             return False
-        ema = self._loss_ema = loss if self._loss_ema is None else 0.9 * self._loss_ema + 0.1 * loss
+        # a running average that starts at the full-data loss: one bad batch (batch size 1!) moves
+        # it by a tenth of its excess, a run of exploding batches moves it fast
+        prev = self._start_loss if self._loss_ema is None else self._loss_ema
+        ema = self._loss_ema = 0.9 * prev + 0.1 * loss
         if ema > self.divergence_factor * max(self._start_loss, 1e-3):
             self._diverge(f"the loss climbed to {ema:.4g} (it started at {self._start_loss:.4g})")
             return False

@@ -10,6 +10,7 @@ from engine import (
     load_iris,
     load_mnist,
     load_weights,
+    one_hot,
     save_weights,
     train_test_split,
     weights_bytes,
@@ -189,3 +190,18 @@ def test_non_finite_start_is_reported_not_raised():
     model.weights_[1][:] = np.nan  # e.g. a corrupted model: the very first loss is nan
     model.partial_fit(Xtr, ytr, n_batches=1)
     assert model.status_ == "diverged" and "no healthy state" in model.message_
+
+
+def test_one_bad_sample_with_batch_size_one_is_not_divergence():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 5, 3], batch_size=1, lr=0.05, monitor_every=1).fit(Xtr, ytr, epochs=3)
+    assert model.status_ == "done"
+    # the divergence watch itself: a loss of 1 at the start, then one sample 4.5x worse ...
+    model.initialize()
+    model._start_loss = 1.0
+    _, gW, _, caches = model.gradients(Xtr[:1], one_hot(ytr[:1], 3))
+    assert model._monitor(4.5, gW, caches)
+    assert model.status_ != "diverged"
+    # ... while a run of exploding batches trips it within a few steps
+    assert not all(model._monitor(50.0, gW, caches) for _ in range(5))
+    assert model.status_ == "diverged"
