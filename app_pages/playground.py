@@ -50,7 +50,15 @@ with st.sidebar:
         )
         st.slider("points", 20, 2000, key="pg_n", step=20)
     st.slider("test share", 0.1, 0.9, key="pg_test", step=0.05, help="Share of points held out for testing.")
-    st.number_input("data seed", 0, 10_000, key="pg_dseed", help="Regenerate: a different seed, new points.")
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.number_input("data seed", 0, 10_000, key="pg_dseed", help="Same seed, same points and split.")
+
+    def regenerate():
+        state["pg_dseed"] = (state.get("pg_dseed", 0) + 1) % 10_001
+
+    c2.button(
+        "🎲 New data", on_click=regenerate, help="Draw new points (next data seed); resets the network."
+    )
     st.header("Inputs")
     cols = st.columns(4)
     for i, (f, (label, _)) in enumerate(FEATURES.items()):

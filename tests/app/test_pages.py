@@ -152,3 +152,12 @@ def test_step_while_playing_pauses(app):
     at.button_group(key="pg:mode").set_value("▶ Play").run()
     at.button(key="pg:step_btn").click().run()
     assert at.session_state["pg:mode"] == "⏸ Pause" and at.session_state["pg:playing"] is False
+
+
+def test_playground_new_data_button(app):
+    at = app("playground")
+    before = at.session_state["pg:data"].P_train.copy()
+    next(b for b in at.sidebar.button if "New data" in b.label).click().run()
+    assert at.session_state["pg_dseed"] == 1
+    assert not np.array_equal(at.session_state["pg:data"].P_train, before)
+    assert not at.exception
