@@ -211,7 +211,10 @@ class MLP:
     def evaluate(self, X, y) -> tuple[float, float]:
         """(loss including penalty, accuracy) on a data set."""
         X = self._check_X(X)
-        y = self._check_y(y, len(X))
+        return self._evaluate(X, self._check_y(y, len(X)))
+
+    def _evaluate(self, X, y) -> tuple[float, float]:
+        """:meth:`evaluate` on arrays already validated."""
         a, caches = self.forward(X)
         Y = one_hot(y, self.layer_sizes[-1], self.dtype)
         loss = self._loss_from(caches[-1][1], a, Y, self.n_train_ or len(X))
@@ -318,19 +321,18 @@ class MLP:
             k = self.eval_max_rows
             X, y = X[:k], y[:k]
             X_test, y_test = (None, None) if X_test is None else (X_test[:k], y_test[:k])
-        loss, acc = self.evaluate(X, y)
+
+        def measure():
+            test = self._evaluate(X_test, y_test) if X_test is not None and len(X_test) else (np.nan, np.nan)
+            return (*self._evaluate(X, y), *test)
+
+        loss, acc, t_loss, t_acc = measure()
         h = self.history_
-        if X_test is not None and len(X_test):
-            t_loss, t_acc = self.evaluate(X_test, y_test)
-        else:
-            t_loss, t_acc = float("nan"), float("nan")
         if self._start_loss is None:
             self._start_loss = loss
         if not np.isfinite(loss) or loss > self.divergence_factor * max(self._start_loss, 1e-3):
             self._diverge(f"the training loss reached {loss:.4g} (it started at {self._start_loss:.4g})")
-            loss, acc = self.evaluate(X, y)
-            if X_test is not None and len(X_test):
-                t_loss, t_acc = self.evaluate(X_test, y_test)
+            loss, acc, t_loss, t_acc = measure()  # of the rolled-back weights
         else:
             self._snapshot = (
                 [W.copy() for W in self.weights_],
