@@ -117,7 +117,7 @@ def live():
         model.partial_fit(X_tr, y_tr, 0, X_te, y_te)
     speed = state.get(f"{KEY}:speed", 0.0)
     if (playing or take_step(KEY)) and model.epoch_ < model.epochs and model.status_ != "diverged":
-        left = int(np.ceil((model.epochs - model.epoch_) * len(X_tr) / model.batch_size - 1e-9))
+        left = model.batches_to(model.epochs, len(X_tr))
         seen, t0 = model.n_seen_, time.perf_counter()
         model.partial_fit(X_tr, y_tr, max(left, 1), X_te, y_te, time_budget=TICK_BUDGET)
         speed = state[f"{KEY}:speed"] = (model.n_seen_ - seen) / max(time.perf_counter() - t0, 1e-9)

@@ -415,10 +415,12 @@ class MLP:
             self.initialize()
         target = self.epochs if epochs is None else epochs
         while self.epoch_ < target - 1e-12 and self.status_ != "diverged":
-            n = len(X)
-            left = int(np.ceil((target * n - self.n_seen_) / self.batch_size))
-            self.partial_fit(X, y, min(chunk, max(left, 1)), X_test, y_test)
+            self.partial_fit(X, y, min(chunk, max(self.batches_to(target, len(X)), 1)), X_test, y_test)
             yield {key: vals[-1] for key, vals in self.history_.items()}
+
+    def batches_to(self, epoch: float, n: int) -> int:
+        """Mini-batches still needed to reach ``epoch`` on ``n`` training rows (0 if already there)."""
+        return max(0, int(np.ceil((epoch * n - self.n_seen_) / self.batch_size - 1e-9)))
 
     @property
     def params(self) -> list[np.ndarray]:

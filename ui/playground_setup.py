@@ -217,8 +217,7 @@ def tick(model: MLP, data: PlaygroundData, s: dict, budget: float | None = 0.15)
     """One live step: train ``speed`` epochs (stopping at the epoch budget or after ``budget`` seconds)."""
     if model.status_ == "diverged" or model.epoch_ >= s["epochs"] - 1e-9:
         return
-    n = len(data.X_train)
-    batches = int(np.ceil(min(s["speed"], s["epochs"] - model.epoch_) * n / model.batch_size - 1e-9))
+    batches = model.batches_to(min(model.epoch_ + s["speed"], s["epochs"]), len(data.X_train))
     model.partial_fit(
         data.X_train, data.y_train, max(batches, 1), data.X_test, data.y_test, time_budget=budget
     )
