@@ -278,6 +278,10 @@ class MLP:
             out.append(float("nan") if alive is None else 1.0 - alive / z.shape[1])
         return out
 
+    def _loss_limit(self) -> float:
+        """A loss above this counts as divergence: ``divergence_factor`` times the loss at the start."""
+        return self.divergence_factor * max(self._start_loss, 1e-3)
+
     def _monitor(self, loss, gW, caches) -> bool:
         """Record one step's diagnostics; return False (and roll back) if training diverged."""
         norms = [math.sqrt(np.vdot(g, g)) for g in gW]
@@ -288,7 +292,7 @@ class MLP:
         # it by a tenth of its excess, a run of exploding batches moves it fast
         prev = self._start_loss if self._loss_ema is None else self._loss_ema
         ema = self._loss_ema = 0.9 * prev + 0.1 * loss
-        if ema > self.divergence_factor * max(self._start_loss, 1e-3):
+        if ema > self._loss_limit():
             self._diverge(f"the loss climbed to {ema:.4g} (it started at {self._start_loss:.4g})")
             return False
         s = self.stats_
@@ -330,7 +334,7 @@ class MLP:
         h = self.history_
         if self._start_loss is None:
             self._start_loss = loss
-        if not np.isfinite(loss) or loss > self.divergence_factor * max(self._start_loss, 1e-3):
+        if not np.isfinite(loss) or loss > self._loss_limit():
             self._diverge(f"the training loss reached {loss:.4g} (it started at {self._start_loss:.4g})")
             loss, acc, t_loss, t_acc = measure()  # of the rolled-back weights
         else:
