@@ -238,8 +238,7 @@ with c2:
             b.plotly_chart(
                 charts.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs"
             )
-            _, caches = model.forward(digit.reshape(1, 784).astype(model.dtype))
-            hid = caches[0][2][0]
+            hid = model.layer_outputs(digit.reshape(1, 784))[0][0]
             b.plotly_chart(
                 charts.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200),
                 key="hidden",

@@ -215,8 +215,7 @@ def diagnostic_figures(model: MLP, grid_inputs, grid: int) -> dict:
             )
     figs["net"] = charts.network_diagram(model.layer_sizes, model.weights_)
     if len(model.layer_sizes) > 2:
-        _, caches = model.forward(grid_inputs)
-        acts = caches[0][2].T.reshape(-1, grid, grid)[:16, ::-4, ::4]
+        acts = model.layer_outputs(grid_inputs)[0].T.reshape(-1, grid, grid)[:16, ::-4, ::4]
         figs["acts"] = charts.tile_heatmap(
             charts.tiles(acts, n_cols=4),
             colorscale="RdBu",

@@ -192,6 +192,10 @@ class MLP:
             caches.append((dense_cache, z, a))
         return a, caches
 
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """Every layer's output for ``X``: hidden activations first, the readout last."""
+        return [a for _, _, a in self.forward(self._check_X(X))[1]]
+
     def predict_proba(self, X) -> np.ndarray:
         """Readout activations ``(N, K)`` (probabilities for softmax)."""
         return self.forward(self._check_X(X))[0]

@@ -205,3 +205,13 @@ def test_one_bad_sample_with_batch_size_one_is_not_divergence():
     # ... while a run of exploding batches trips it within a few steps
     assert not all(model._monitor(50.0, gW, caches) for _ in range(5))
     assert model.status_ == "diverged"
+
+
+def test_layer_outputs_are_the_forward_activations():
+    rng = np.random.default_rng(0)
+    model = MLP([3, 5, 4, 2], activation=["tanh", "relu"]).initialize()
+    X = rng.normal(size=(7, 3))
+    outs = model.layer_outputs(X)
+    assert [o.shape for o in outs] == [(7, 5), (7, 4), (7, 2)]
+    assert np.allclose(outs[-1], model.predict_proba(X))
+    assert np.allclose(outs[0], np.tanh(X @ model.weights_[0] + model.biases_[0]))
