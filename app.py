@@ -7,6 +7,9 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 
 import streamlit as st
 
+from ui.server import configure
+
+configure()
 st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
 
 PAGES = {

@@ -281,27 +281,6 @@ def tiles(images, n_cols=None, gap=1, normalise=True) -> np.ndarray:
     return out
 
 
-def tile_heatmap(
-    grid, colorscale="Greys", title="", height=360, hovertext=None, reversescale=False, zmin=None, zmax=None
-) -> go.Figure:
-    """One heatmap of a tiled image (row 0 at the top)."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale=colorscale,
-            showscale=False,
-            reversescale=reversescale,
-            zmin=zmin,
-            zmax=zmax,
-            text=hovertext,
-            hoverinfo="text" if hovertext is not None else "z",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
-    fig.update_xaxes(visible=False, constrain="domain")
-    return _layout(fig, title, height, plot_bgcolor="white")
-
-
 def confusion_matrix(cm, labels, title="", height=380) -> go.Figure:
     """Heatmap of counts, true label on rows, predicted on columns."""
     fig = go.Figure(

@@ -1,41 +1,40 @@
-"""MNIST page settings and helpers (no streamlit): defaults, model building, views' data."""
+"""MNIST page settings, data and live task (no streamlit)."""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 
 from engine import MLP, load_mnist, train_test_split
+from engine.optimizers import OPTIMIZERS
+from ui import charts
+from ui.frames import to_u8
+from ui.live_views import MLPTask
+from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
 
-DEFAULTS = dict(
-    hidden=[100],
-    activation="relu",
-    readout="softmax",
-    optimizer="adam",
-    lr=0.001,
-    batch=32,
-    l2=0.0,
-    epochs=10,
-    seed=0,
-)
-LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
-BATCH_CHOICES = [8, 16, 32, 64, 128, 256]
-EVAL_ROWS = 5000  # history points use at most this many rows (full MNIST stays responsive)
+EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
 CACHE_DIR = Path(os.environ.get("BACKPROP_LAB_CACHE", Path.home() / ".cache" / "backprop-lab")) / "mnist"
+WEIGHT_TILES, MISTAKES = 48, 12
+WEIGHTS_EVERY = 0.6  # s: the weight images (~37 kB, noisy, hardly compressible) change slowly
 
-
-def parse_hidden(text: str, max_layers: int = 4, max_units: int = 512) -> list[int]:
-    """'100' or '128, 64' -> [128, 64]; raises ValueError with a plain message."""
-    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
-    try:
-        sizes = [int(p) for p in parts]
-    except ValueError:
-        raise ValueError("Hidden layers: whole numbers separated by commas, e.g. 100 or 128, 64.") from None
-    if len(sizes) > max_layers or any(not 1 <= n <= max_units for n in sizes):
-        raise ValueError(f"Hidden layers: at most {max_layers} layers of 1 to {max_units} neurons.")
-    return sizes
+FORM = Form(
+    Layers("layers", [(100, "relu")], "hidden layers", "A 784-100-10 network reads the bundled digits well.",
+           activations=("relu", "tanh", "sigmoid", "leaky_relu"), max_layers=4, max_units=512),
+    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per digit + binary "
+           "cross-entropy.", options=("softmax", "sigmoid")),
+    Choice("optimizer", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
+    Choice("lr", 0.001, "learning rate", "Step size. Changing it keeps the weights.",
+           options=ladder(LR_LADDER, 0.0001, 1.0), widget="slider", live=True),
+    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
+           widget="slider", live=True),
+    Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights.", lo=0.0, hi=100.0, step=0.1,
+           widget="number", live=True),
+    Number("epochs", 10, "epochs", "Training pauses after this many.", lo=1, hi=200, widget="number", live=True),
+    Number("seed", 0, "seed", "Same seed, same starting weights and order.", lo=0, hi=10_000, widget="number"),
+)
 
 
 def bundled_split(seed: int = 0):
@@ -53,11 +52,12 @@ def full_split(folder):
 
 def make_model(s: dict) -> MLP:
     """The network of the page's settings (float32: fast; fresh weights from ``seed``)."""
+    acts = [a for _, a in s["layers"]]
     return MLP(
-        [784, *s["hidden"], 10],
-        activation=s["activation"],
+        [784, *(n for n, _ in s["layers"]), 10],
+        activation=acts,
         output=s["readout"],
-        init="he" if s["activation"] in ("relu", "leaky_relu") else "xavier",
+        init="he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
         optimizer=s["optimizer"],
         lr=s["lr"],
         batch_size=s["batch"],
@@ -80,3 +80,106 @@ def top_k(probs: np.ndarray, k: int = 3):
     """Indices and values of the k largest probabilities of one row."""
     idx = np.argsort(probs)[::-1][:k]
     return idx, probs[idx]
+
+
+def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES) -> np.ndarray:
+    """The first layer's weights into the first ``n`` neurons as 28 x 28 images, each on its own
+    orange (negative) - blue (positive) scale: what each neuron looks for."""
+    tiles = W0.T[:n].reshape(-1, 28, 28)
+    top = np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
+    return to_u8(tiles / top, -1.0, 1.0)
+
+
+class MnistTask(MLPTask):
+    """An MLP on the digits, trained as fast as the pace allows."""
+
+    share = 0.7  # training flat out is the point here; many learners still share the core fairly
+    record_every_piece = False  # a history point measures 5000 digits: once a tick is enough
+
+    def __init__(self, s: dict, data, model: MLP | None = None):
+        """``model``: weights loaded from a file instead of fresh ones from the settings."""
+        self.settings = s
+        X_tr, X_te, y_tr, y_te = data
+        super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
+        self.train_seconds = 0.0
+        self.weights_sent = -WEIGHTS_EVERY
+
+    def apply(self, s: dict) -> None:
+        super().apply(lr=s["lr"], optimizer=s["optimizer"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
+
+    def advance(self, units, seconds, final=True):
+        t0 = time.perf_counter()
+        super().advance(units, seconds, final)
+        self.train_seconds += time.perf_counter() - t0
+
+    def test_predictions(self) -> np.ndarray:
+        return self.model.predict_proba(self.data[2])
+
+    def layout(self) -> dict:
+        curves = self.curve_specs()
+        for c in curves:
+            c.update(w=1, min=280)
+        n_weights = min(WEIGHT_TILES, self.model.layer_sizes[1]) if len(self.model.layer_sizes) > 2 else 0
+        panels = [
+            *curves,
+            {"id": "confusion", "type": "matrix", "title": "Test digits: true (rows) vs predicted (columns)",
+             "labels": [str(d) for d in range(10)], "w": 2, "min": 260, "maxh": 360},
+            {"id": "mistakes", "type": "tiles", "title": f"Misclassified test digits (the first {MISTAKES})",
+             "tile": [28, 28], "cols": 6, "count": MISTAKES, "captions": True, "itemName": "digit",
+             "w": 3, "min": 300, "empty": "None: every test digit is read correctly."},
+        ]
+        rows = [[c["id"] for c in curves[:2]], ["confusion", "mistakes"], [c["id"] for c in curves[2:]]]
+        if n_weights:
+            panels.append({
+                "id": "weights", "type": "tiles", "diverging": True, "tile": [28, 28], "cols": 12,
+                "count": n_weights, "itemName": "hidden neuron",
+                "title": f"What the first {n_weights} hidden neurons look for (blue: positive weight, orange: negative)",
+            })
+            rows.append(["weights"])
+        return {"metrics": ["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
+                "progress": True, "panels": panels, "rows": rows}
+
+    def snapshot(self, detail: bool = True) -> dict:
+        m = self.model
+        snap = {
+            "metrics": {
+                "epoch": f"{m.epoch_:.2f}",
+                "examples seen": f"{m.n_seen_:,}",
+                "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
+                "train accuracy": f"{self.last('train_acc'):.3f}",
+                "test accuracy": f"{self.last('test_acc'):.3f}",
+            },
+            "progress": min(m.epoch_ / self.epochs, 1.0),
+            "panels": {},
+        }
+        if detail:
+            X_te, y_te = self.data[2], self.data[3]
+            probs = self.test_predictions()
+            pred = probs.argmax(axis=1)
+            wrong = np.flatnonzero(pred != y_te)[:MISTAKES]
+            captions = []
+            for j in wrong:
+                idx, val = top_k(probs[j])
+                top3 = ", ".join(f"{d}: {v:.2f}" for d, v in zip(idx, val))
+                captions.append(f"{y_te[j]} read as {pred[j]}\ntrue {y_te[j]}, predicted {pred[j]} · top 3: {top3}")
+            snap["panels"] = {
+                "confusion": {"counts": confusion(y_te, pred).astype(np.int32)},
+                "mistakes": {"images": to_u8(X_te[wrong].reshape(-1, 28, 28), 0.0, 1.0), "captions": captions},
+            }
+            now = time.monotonic()
+            if len(m.layer_sizes) > 2 and (detail == "all" or now - self.weights_sent >= WEIGHTS_EVERY):
+                snap["panels"]["weights"] = {"images": weight_images(m.weights_[0])}
+                self.weights_sent = now
+        return snap
+
+    def figures(self) -> list:
+        h = self.model.history_
+        pred = self.test_predictions().argmax(axis=1)
+        return [
+            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
+                                   log_y=True)),
+            ("accuracy", charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]},
+                                       title="Accuracy")),
+            ("confusion", charts.confusion_matrix(confusion(self.data[3], pred), list(range(10)),
+                                                  title="Test digits: true (rows) vs predicted (columns)")),
+        ]

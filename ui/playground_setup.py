@@ -1,4 +1,4 @@
-"""The playground's settings: defaults, URL round-trip with clamping, data and model building.
+"""The playground's settings, data and live task.
 
 Pure Python + NumPy (no streamlit), so tests and the benchmark use exactly what the page uses.
 """
@@ -13,109 +13,54 @@ from engine import MLP, StandardScaler, load_iris, make_toy, train_test_split
 from engine.features import FEATURES, feature_map
 from engine.init import SCHEMES
 from engine.optimizers import OPTIMIZERS
+from ui import charts
+from ui.live_views import MAX_SHOWN, MLPTask, Plane, layer_maps, neuron_map, points, shown_weights
+from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, Subset, ladder
 
-DATASETS = ["circle", "xor", "gaussian", "spiral", "moons", "iris"]
-HIDDEN_ACTIVATIONS = ["tanh", "relu", "sigmoid", "leaky_relu", "linear"]
-LR_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-BATCH_CHOICES = [1, 2, 5, 10, 20, 50, 100]
-MAX_LAYERS, MAX_NEURONS = 6, 256
+DATASETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
+HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
+IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
 
-DEFAULTS = dict(
-    data="circle",
-    noise=0.1,
-    n=400,
-    test=0.5,
-    dseed=0,
-    fx=2,
-    fy=3,
-    feats=["x1", "x2"],
-    layers=[8, 8],
-    acts=["tanh", "tanh"],
-    readout="softmax",
-    init="xavier",
-    opt="adam",
-    lr=0.03,
-    batch=10,
-    reg="none",
-    rate=0.001,
-    seed=0,
-    epochs=500,
-    speed=5,
+
+def _two_features(values: dict) -> dict:
+    if values["fx"] == values["fy"]:  # one feature against itself draws a line, not a plane
+        values["fy"] = (values["fx"] + 1) % 4
+    return values
+
+
+IRIS_AXIS = dict(options=(0, 1, 2, 3), labels=dict(enumerate(IRIS_FEATURES)))
+FORM = Form(
+    Choice("data", "circle", "data set", "Toy 2-D sets, or iris with two measurements you choose.",
+           options=DATASETS),
+    Number("noise", 0.1, "noise", "How much the classes blur into each other.", lo=0.0, hi=1.0, step=0.05),
+    Number("n", 400, "points", "How many points to draw (train and test together).", lo=20, hi=2000, step=20),
+    Number("test", 0.5, "test share", "Share of points held out for testing.", lo=0.1, hi=0.9, step=0.05),
+    Number("dseed", 0, "data seed", "Same seed, same points and split.", lo=0, hi=10_000, widget="number"),
+    Choice("fx", 2, "x-axis feature", "The iris measurement drawn across.", **IRIS_AXIS),
+    Choice("fy", 3, "y-axis feature", "The iris measurement drawn up.", **IRIS_AXIS),
+    Subset("feats", ["x1", "x2"], "inputs", "What the network is fed: the coordinates, or features made from them.",
+           options=tuple(FEATURES), labels={k: v[0] for k, v in FEATURES.items()}),
+    Layers("layers", [(8, "tanh"), (8, "tanh")], "hidden layers", "0 hidden layers is softmax regression.",
+           activations=HIDDEN_ACTIVATIONS, max_layers=6, max_units=256),
+    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per class + binary cross-entropy.",
+           options=("softmax", "sigmoid")),
+    Choice("init", "xavier", "initialisation",
+           "gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).", options=SCHEMES),
+    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
+    Choice("lr", 0.03, "learning rate", "Step size. Changing it keeps the weights.",
+           options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True),
+    Choice("batch", 10, "batch size", "Points per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
+           widget="slider", live=True),
+    Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
+    Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
+           fmt="%.4f", live=True),
+    Number("seed", 0, "weight seed", "Same seed, same starting weights.", lo=0, hi=10_000, widget="number"),
+    Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
+           widget="number", live=True),
+    Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
+           "slow it down when many learners share it.", lo=1, hi=200, live=True),
+    fix=_two_features,
 )
-# the settings that are one value each (features, layers and activations are lists)
-SCALAR_KEYS = tuple(k for k, v in DEFAULTS.items() if not isinstance(v, list))
-
-
-def _clamp_num(v, lo, hi, cast):
-    try:
-        x = float(v)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return cast(min(max(x, lo), hi)) if np.isfinite(x) else None
-
-
-def _nearest(v, choices):
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return None
-    return min(choices, key=lambda c: abs(np.log(c) - np.log(x))) if x > 0 and np.isfinite(x) else None
-
-
-def from_query(query: dict) -> dict:
-    """Settings from URL query parameters: unknown keys ignored, bad values replaced by defaults,
-    numbers clamped to their ranges.  Never raises."""
-    s = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
-    q = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in dict(query).items()}
-
-    def pick(key, choices):
-        if q.get(key) in choices:
-            s[key] = q[key]
-
-    pick("data", DATASETS)
-    pick("readout", ["softmax", "sigmoid"])
-    pick("init", list(SCHEMES))
-    pick("opt", list(OPTIMIZERS))
-    pick("reg", ["none", "l1", "l2"])
-    for key, lo, hi, cast in (
-        ("noise", 0.0, 1.0, float),
-        ("n", 20, 2000, int),
-        ("test", 0.1, 0.9, float),
-        ("dseed", 0, 10_000, int),
-        ("fx", 0, 3, int),
-        ("fy", 0, 3, int),
-        ("seed", 0, 10_000, int),
-        ("epochs", 1, 5000, int),
-        ("speed", 1, 50, int),
-        ("rate", 0.0, 10.0, float),
-    ):
-        if key in q and (v := _clamp_num(q[key], lo, hi, cast)) is not None:
-            s[key] = v
-    for key, choices in (("lr", LR_CHOICES), ("batch", BATCH_CHOICES)):
-        if key in q and (v := _nearest(q[key], choices)) is not None:
-            s[key] = v
-    if "feats" in q:
-        feats = [f for f in str(q["feats"]).split(",") if f in FEATURES]
-        s["feats"] = list(dict.fromkeys(feats)) or ["x1", "x2"]
-    if "layers" in q:
-        sizes = [_clamp_num(v, 1, MAX_NEURONS, int) for v in str(q["layers"]).split(",") if v.strip()]
-        s["layers"] = [v for v in sizes if v is not None][:MAX_LAYERS]
-    acts = str(q.get("acts", "")).split(",") if "acts" in q else s["acts"]
-    s["acts"] = [
-        acts[i] if i < len(acts) and acts[i] in HIDDEN_ACTIVATIONS else "tanh"
-        for i in range(len(s["layers"]))
-    ]
-    if s["fx"] == s["fy"]:
-        s["fy"] = (s["fx"] + 1) % 4
-    return s
-
-
-def to_query(s: dict) -> dict:
-    """Settings as short URL query parameters (strings)."""
-    out = {}
-    for k, v in s.items():
-        out[k] = ",".join(map(str, v)) if isinstance(v, list) else str(v)
-    return out
 
 
 @dataclass
@@ -143,91 +88,125 @@ def make_data(s: dict) -> PlaygroundData:
     if s["data"] == "iris":
         iris = load_iris()
         P, y = iris.X[:, [s["fx"], s["fy"]]], iris.y
-        names, axes = iris.target_names, (iris.feature_names[s["fx"]], iris.feature_names[s["fy"]])
+        names, axes = iris.target_names, (IRIS_FEATURES[s["fx"]], IRIS_FEATURES[s["fy"]])
     else:
         P, y = make_toy(s["data"], s["n"], s["noise"], s["dseed"])
-        names, axes = ["orange (0)", "blue (1)"], ("x₁", "x₂")
+        names, axes = ["orange", "blue"], ("x₁", "x₂")
     P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=s["test"], seed=s["dseed"])
     F_tr = feature_map(P_tr, s["feats"])
     scaler = StandardScaler().fit(F_tr)
     return PlaygroundData(
-        P_tr,
-        P_te,
-        y_tr,
-        y_te,
-        scaler.transform(F_tr),
-        scaler.transform(feature_map(P_te, s["feats"])),
-        scaler,
-        list(s["feats"]),
-        list(names),
-        axes,
+        P_tr, P_te, y_tr, y_te, scaler.transform(F_tr), scaler.transform(feature_map(P_te, s["feats"])),
+        scaler, list(s["feats"]), list(names), axes,
     )
+
+
+def regularisation(s: dict) -> dict:
+    return {"l1": s["rate"] if s["reg"] == "l1" else 0.0, "l2": s["rate"] if s["reg"] == "l2" else 0.0}
 
 
 def make_model(s: dict, n_inputs: int, n_classes: int) -> MLP:
     """The network the settings describe (fresh weights from ``seed``)."""
     return MLP(
-        [n_inputs, *s["layers"], n_classes],
-        activation=s["acts"],
+        [n_inputs, *(n for n, _ in s["layers"]), n_classes],
+        activation=[a for _, a in s["layers"]],
         output=s["readout"],
         init=s["init"],
         optimizer=s["opt"],
         lr=s["lr"],
         batch_size=s["batch"],
-        l1=s["rate"] if s["reg"] == "l1" else 0.0,
-        l2=s["rate"] if s["reg"] == "l2" else 0.0,
         seed=s["seed"],
         epochs=s["epochs"],
+        **regularisation(s),
     ).initialize()
 
 
-def apply_live_settings(model: MLP, s: dict) -> None:
-    """Settings that change without a reset: learning rate, optimizer, batch size, regularisation."""
-    if model.optimizer != s["opt"]:
-        model.set_optimizer(s["opt"])
-    if model.lr != s["lr"]:
-        model.set_lr(s["lr"])
-    model.batch_size = s["batch"]
-    model.l1 = s["rate"] if s["reg"] == "l1" else 0.0
-    model.l2 = s["rate"] if s["reg"] == "l2" else 0.0
-    model.epochs = s["epochs"]
+class PlaygroundTask(MLPTask):
+    """The playground's network on its data: the plane, the network diagram and the curves."""
 
+    MAP_EVERY = 4  # neuron maps are 20 x 20: every 4th point of the 80 x 80 plane
 
-def reset_key(s: dict) -> tuple:
-    """Settings whose change needs fresh weights (data, inputs, architecture, init, seed)."""
-    keys = (
-        "data",
-        "noise",
-        "n",
-        "test",
-        "dseed",
-        "fx",
-        "fy",
-        "feats",
-        "layers",
-        "acts",
-        "readout",
-        "init",
-        "seed",
-    )
-    return tuple(tuple(s[k]) if isinstance(s[k], list) else s[k] for k in keys)
+    def __init__(self, s: dict):
+        self.settings = s
+        self.d = d = make_data(s)
+        super().__init__(make_model(s, d.X_train.shape[1], len(d.class_names)), d.X_train, d.y_train,
+                         d.X_test, d.y_test, s["epochs"])
+        self.plane = Plane(np.r_[d.P_train, d.P_test], n=80)
+        self.grid_inputs = d.inputs(self.plane.points)
 
+    def apply(self, s: dict) -> None:  # noqa: D102 - the live settings of the form
+        self.settings = s
+        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"], **regularisation(s))
 
-def tick(model: MLP, data: PlaygroundData, s: dict, budget: float | None = 0.15) -> None:
-    """One live step: train ``speed`` epochs (stopping at the epoch budget or after ``budget`` seconds)."""
-    if model.status_ == "diverged" or model.epoch_ >= s["epochs"] - 1e-9:
-        return
-    batches = model.batches_to(min(model.epoch_ + s["speed"], s["epochs"]), len(data.X_train))
-    model.partial_fit(
-        data.X_train, data.y_train, max(batches, 1), data.X_test, data.y_test, time_budget=budget
-    )
+    def rate(self) -> float:
+        return self.settings["speed"] * self.step_units()
 
+    def layout(self) -> dict:
+        d, m, every = self.d, self.model, self.MAP_EVERY
+        input_maps = [
+            neuron_map(self.plane.image(col)[every // 2 :: every, every // 2 :: every], bounded=False)
+            for col in self.grid_inputs.T[:MAX_SHOWN]
+        ]
+        plane = self.plane.spec(
+            len(d.class_names), d.class_names, points(d.P_train, d.y_train, d.P_test, d.y_test),
+            id="plane", title="What the network predicts", xlabel=d.axis_names[0], ylabel=d.axis_names[1],
+            w=3, min=300, note="Background: the predicted class; dots: training points, ◇: test points.",
+        )
+        network = {
+            "id": "net", "type": "network", "title": "The network: each neuron's output over the plane",
+            "layers": m.layer_sizes, "shown": [min(n, MAX_SHOWN) for n in m.layer_sizes],
+            "acts": [*m.activation, m.output], "inputs": [FEATURES[f][0] for f in d.feats],
+            "outputs": d.class_names, "map": self.plane.n // every, "inputMaps": np.stack(input_maps),
+            "w": 3, "h": 380, "min": 300,
+            "note": "Edges: blue = positive weight, orange = negative, thicker = larger |w|. "
+            "Hover a neuron to paint its output on the plane, an edge to read its weight.",
+        }
+        curves = self.curve_specs()
+        for c in curves:
+            c.update(w=2, min=260)
+        ids = [c["id"] for c in curves]
+        return {
+            "metrics": ["epoch", "train loss", "test loss", "train accuracy", "test accuracy"],
+            "panels": [plane, network, *curves],
+            "rows": [["plane", ids[:2]], ["net", ids[2:]]],
+        }
 
-def boundary(model: MLP, data: PlaygroundData, grid: int = 100):
-    """Grid axes, probabilities ``(grid, grid, K)`` and the grid's model inputs."""
-    from engine.preprocess import mesh_grid
+    def snapshot(self, detail: bool = True) -> dict:
+        m = self.model
+        outputs = m.layer_outputs(self.grid_inputs)
+        panels = {"plane": {"grid": self.plane.classes(outputs[-1])}}
+        if detail:
+            panels["net"] = {
+                "weights": shown_weights(m),
+                "maps": layer_maps(outputs, [*m.activation, m.output], self.plane, self.MAP_EVERY),
+            }
+        return {
+            "metrics": {
+                "epoch": f"{m.epoch_:.1f}",
+                "train loss": f"{self.last('train_loss'):.4f}",
+                "test loss": f"{self.last('test_loss'):.4f}",
+                "train accuracy": f"{self.last('train_acc'):.1%}",
+                "test accuracy": f"{self.last('test_acc'):.1%}",
+            },
+            "panels": panels,
+        }
 
-    P = np.r_[data.P_train, data.P_test]
-    xs, ys, pts = mesh_grid(P, grid)
-    X = data.inputs(pts)
-    return xs, ys, model.predict_proba(X).reshape(grid, grid, -1), X
+    def figures(self) -> list:
+        d, m, plane = self.d, self.model, self.plane
+        probs = m.predict_proba(self.grid_inputs).reshape(plane.n, plane.n, -1)
+        x0, x1, y0, y1 = plane.extent
+        half = (x1 - x0) / plane.n / 2, (y1 - y0) / plane.n / 2
+        xs = np.linspace(x0 + half[0], x1 - half[0], plane.n)
+        ys = np.linspace(y0 + half[1], y1 - half[1], plane.n)
+        boundary = charts.decision_boundary(
+            xs, ys, probs, d.P_train, d.y_train, d.P_test, d.y_test, names=d.class_names,
+            title="Decision boundary (◇ = test points)",
+        )
+        boundary.update_xaxes(title=d.axis_names[0]).update_yaxes(title=d.axis_names[1])
+        h = m.history_
+        return [
+            ("boundary", boundary),
+            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]},
+                                   title="Loss", log_y=True)),
+            ("network", charts.network_diagram(m.layer_sizes, m.weights_)),
+        ]

@@ -1,7 +1,12 @@
+import json
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
+
+from ui import frames
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
@@ -30,3 +35,34 @@ def app():
         return at
 
     return open_page
+
+
+def canvas(at: AppTest, key: str):
+    """The live canvas element of page ``key`` (AppTest sees it as an unknown ``bidi_component``)."""
+    return next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"{key}:canvas"))
+
+
+def frame(at: AppTest, key: str) -> dict:
+    """The frame the page sent its canvas on the last run, decoded."""
+    return frames.decode(canvas(at, key).proto.bytes)
+
+
+def command(at: AppTest, key: str, do: str, have: dict | None = None) -> dict:
+    """Send the canvas command ``do`` (play, tick, pause, step, reset) as the browser does, run the
+    page once, and return the frame that answered it."""
+    run = at.session_state[f"{key}:run"]
+    payload = {"do": do, "id": run.acked + 1, "have": have or {}}
+    trigger = WidgetState(
+        id=_make_trigger_id(canvas(at, key).proto.id, "events"),
+        json_trigger_value=json.dumps([{"event": "cmd", "value": payload}]),
+    )
+    states = at._tree.get_widget_states()
+    states.widgets.append(trigger)
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return frame(at, key)
+
+
+def metric(f: dict, label: str) -> str:
+    """A metric's text in a frame's last snapshot."""
+    return f["snaps"][-1]["metrics"][label]

@@ -6,25 +6,26 @@ from pathlib import Path
 import numpy as np
 
 from engine import MLP, weights_bytes
+from tests.app.conftest import command, frame, metric
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "samples" / "camera.png"
 
 
 def test_mnist_step_views_and_bad_weights(app):
     at = app("mnist")
-    assert next(m.value for m in at.metric if m.label == "epoch") == "0.00"
-    at.button(key="mn:step_btn").click().run()
-    model = at.session_state["mn:model"]
-    assert model.epoch_ > 0 and len(model.history_["step"]) >= 2
-    titles = [c.proto.spec for c in at.get("plotly_chart")]
-    assert any("confusion" in t.lower() or "true (rows)" in t for t in titles)  # confusion matrix
-    assert any("hidden neurons look" in t for t in titles)  # first-layer weight grid
+    assert metric(frame(at, "mn"), "epoch") == "0.00"
+    f = command(at, "mn", "step")
+    model = at.session_state["mn:run"].task.model
+    assert model.epoch_ == 1 and len(model.history_["step"]) >= 2
+    panels = f["snaps"][-1]["panels"]
+    assert panels["confusion"]["counts"].sum() == 1000  # the confusion matrix of the test digits
+    assert panels["weights"]["images"].shape == (48, 28, 28)  # first-layer weights as images
     assert any("Draw a digit first" in i.value for i in at.info)  # blank canvas: no prediction
     at.file_uploader(key="weights_upload").set_value(
         ("bad.npz", b"not a zip", "application/octet-stream")
     ).run()
     assert any("not a Backprop Lab weights file" in e.value and "unchanged" in e.value for e in at.error)
-    assert at.session_state["mn:model"] is model
+    assert at.session_state["mn:run"].task.model is model
 
 
 def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
@@ -40,7 +41,11 @@ def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
         ("m.npz", weights_bytes(good), "application/octet-stream")
     )
     at.run()
-    assert at.session_state["mn:model"].layer_sizes == [784, 32, 10]
+    task = at.session_state["mn:run"].task
+    assert task.model.layer_sizes == [784, 32, 10]
+    assert at.session_state["mn_layers_units_0"] == 32 and at.session_state["mn_layers_act_0"] == "tanh"
+    at.run()  # the sidebar now shows the loaded network: the next run keeps it
+    assert at.session_state["mn:run"].task is task
     assert not at.exception
 
 
@@ -124,12 +129,12 @@ def test_mnist_full_data_from_folder_and_offline_download(app, tmp_path, monkeyp
     at.sidebar.button[1].click().run()  # "Download once"
     assert any("offline" in e.value.lower() for e in at.sidebar.error)
     assert not at.exception
-    at.sidebar.text_input[1].set_value(str(tmp_path / "nowhere")).run()
+    at.sidebar.text_input[0].set_value(str(tmp_path / "nowhere")).run()
     at.sidebar.button[0].click().run()  # "Load from folder"
     assert any("not a folder" in e.value for e in at.sidebar.error)
-    at.sidebar.text_input[1].set_value(str(tmp_path)).run()
+    at.sidebar.text_input[0].set_value(str(tmp_path)).run()
     at.sidebar.button[0].click().run()
     assert not at.exception
     assert any("Full MNIST" in c.value for c in at.sidebar.caption)
-    at.button(key="mn:step_btn").click().run()
-    assert at.session_state["mn:model"].n_train_ == 40
+    command(at, "mn", "step")
+    assert at.session_state["mn:run"].task.model.n_train_ == 40

@@ -1,13 +1,17 @@
-"""AppTest: every page runs; each at.run() is one tick of a page's live fragment."""
+"""AppTest: every page runs; live pages answer the canvas's commands (each command is one rerun)."""
 
 import numpy as np
 import pytest
 
-from tests.app.conftest import PAGES
+from tests.app.conftest import PAGES, command, frame, metric
 
-
-def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+LIVE = {
+    "linear_regression": "lin",
+    "logistic_regression": "logit",
+    "softmax_regression": "softmax",
+    "playground": "pg",
+    "mnist": "mn",
+}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -21,99 +25,106 @@ def test_home_links_every_page(app):
     assert "The path" in [s.value for s in at.subheader]
 
 
-@pytest.mark.parametrize(
-    "page,key",
-    [("linear_regression", "lin"), ("logistic_regression", "logit"), ("softmax_regression", "softmax")],
-)
-def test_regression_step_and_reset(app, page, key):
+@pytest.mark.parametrize("page", LIVE)
+def test_live_pages_step_play_pause_and_reset(app, page):
+    key = LIVE[page]
     at = app(page)
-    at.button(key=f"{key}:step_btn").click().run()
-    at.button(key=f"{key}:step_btn").click().run()
-    model = at.session_state[f"{key}:model"]
-    assert len(model.history_["step"]) > 0
-    at.button(key=f"{key}:reset_btn").click().run()
-    assert len(at.session_state[f"{key}:model"].history_["step"]) == 0
-    assert not at.exception
+    first = frame(at, key)
+    assert "layout" in first and not first["playing"]
+    f = command(at, key, "step")
+    assert f["ack"] == 1 and not f["playing"]
+    f = command(at, key, "play")
+    assert f["playing"] and len(f["snaps"]) >= 1
+    f = command(at, key, "pause")
+    assert not f["playing"] and not at.session_state[f"{key}:run"].playing
+    f = command(at, key, "reset")
+    assert f["series"] != first["series"]
+
+
+def test_linear_gd_converges_to_ols(app):
+    at = app("linear_regression", {"speed": "100"})  # 20 gradient steps a tick
+    command(at, "lin", "play")
+    for _ in range(6):
+        command(at, "lin", "tick")
+    task = at.session_state["lin:run"].task
+    assert len(task.model.history_["step"]) == 140
+    assert abs(task.line()[0] - task.ols[0]) < 0.05
 
 
 def test_linear_regression_singular_is_explained(app):
     at = app("linear_regression")
-    at.sidebar.checkbox[0].check().run()
+    at.sidebar.checkbox(key="lin_collinear").check().run()
     assert any("No unique least-squares line" in e.value for e in at.error)
-    at.button(key="lin:step_btn").click().run()
-    assert not at.exception
+    f = command(at, "lin", "step")
+    assert metric(f, "OLS slope") == "none"
 
 
-def test_linear_gd_converges_to_ols(app):
+def test_linear_regression_shows_its_critical_learning_rate(app):
     at = app("linear_regression")
-    for _ in range(40):
-        at.button(key="lin:step_btn").click().run()
-    model = at.session_state["lin:model"]
-    from engine.regression import LinearRegressionOLS
-    from engine.toy import make_line
-
-    x, y = make_line(100, 3.0, 1.0, 0.5, 0)
-    ols = LinearRegressionOLS().fit(x[:, None], y)
-    assert abs(model.intercept_ - ols.intercept_) < 0.05
+    rate = at.session_state["lin:run"].task.critical_lr
+    assert any(f"{rate:.3g}" in c.value for c in at.sidebar.caption)
 
 
-def test_playground_step_reset_and_live_lr(app):
+def test_playground_step_and_live_settings_keep_the_weights(app):
     at = app("playground")
-    assert metric(at, "epoch") == "0.0"
-    at.button(key="pg:step_btn").click().run()
-    model = at.session_state["pg:model"]
-    assert float(metric(at, "epoch")) == pytest.approx(5.0)
-    assert len(model.history_["step"]) == 2
-    weights = [w.copy() for w in model.weights_]
+    assert metric(frame(at, "pg"), "epoch") == "0.0"
+    f = command(at, "pg", "step")
+    assert metric(f, "epoch") == "1.0"
+    run = at.session_state["pg:run"]
+    weights = [w.copy() for w in run.task.model.weights_]
     at.sidebar.select_slider(key="pg_lr").set_value(0.003).run()
-    same = at.session_state["pg:model"]
-    assert same is model and same.lr == 0.003
-    assert all(np.array_equal(a, b) for a, b in zip(weights, same.weights_))
     at.sidebar.selectbox(key="pg_opt").set_value("momentum").run()
-    assert at.session_state["pg:model"] is model
-    at.button(key="pg:reset_btn").click().run()
-    fresh = at.session_state["pg:model"]
-    assert fresh is not model and fresh.steps_ == 0 and len(fresh.history_["step"]) == 1
-    assert metric(at, "epoch") == "0.0"
+    same = at.session_state["pg:run"]
+    assert same is run and same.task.model.lr == 0.003 and same.task.model.optimizer == "momentum"
+    assert all(np.array_equal(a, b) for a, b in zip(weights, same.task.model.weights_))
 
 
 def test_playground_architecture_change_resets(app):
     at = app("playground")
-    at.button(key="pg:step_btn").click().run()
-    at.sidebar.slider(key="pg_nlayers").set_value(3).run()
-    model = at.session_state["pg:model"]
-    assert model.layer_sizes == [2, 8, 8, 4, 2] and model.steps_ == 0
+    command(at, "pg", "step")
+    at.sidebar.slider(key="pg_layers_n").set_value(3).run()
+    model = at.session_state["pg:run"].task.model
+    assert model.layer_sizes == [2, 8, 8, 8, 2] and model.steps_ == 0
+    assert at.query_params["layers"] in ("8,8,8", ["8,8,8"])
 
 
 def test_playground_bad_query_params_are_clamped(app):
     at = app(
         "playground",
-        {
-            "data": "evil",
-            "lr": "1e99",
-            "layers": "999,abc,-3",
-            "acts": "relu,nope",
-            "batch": "NaN",
-            "noise": "7",
-            "feats": "zz",
-            "epochs": "-4",
-        },
+        {"data": "evil", "lr": "1e99", "layers": "999,abc,-3", "acts": "relu,nope", "batch": "NaN",
+         "noise": "7", "feats": "zz", "epochs": "-4"},
     )
-    model = at.session_state["pg:model"]
+    model = at.session_state["pg:run"].task.model
     assert model.layer_sizes == [2, 256, 1, 2]
     assert model.activation == ["relu", "tanh"] and model.lr == 10.0 and model.batch_size == 10
     assert at.session_state["pg_noise"] == 1.0 and at.session_state["pg_epochs"] == 1
     assert at.session_state["pg_data"] == "circle"
-    at.button(key="pg:step_btn").click().run()
-    assert not at.exception
+    command(at, "pg", "step")
 
 
 def test_playground_settings_roundtrip_through_url(app):
     at = app("playground", {"data": "spiral", "layers": "6,5", "lr": "0.1", "feats": "x1,x2,x1x2"})
-    model = at.session_state["pg:model"]
+    model = at.session_state["pg:run"].task.model
     assert model.layer_sizes == [3, 6, 5, 2] and model.lr == 0.1
     assert at.query_params["data"] in ("spiral", ["spiral"])  # written back: the URL is shareable
     assert at.query_params["layers"] in ("6,5", ["6,5"])
+    assert "opt" not in at.query_params  # defaults stay out of the address
+
+
+@pytest.mark.parametrize("page,query,key", [
+    ("mnist", {"lr": "0.01", "layers": "64,32", "acts": "tanh,relu"}, "mn"),
+    ("logistic_regression", {"pair": "0-1", "lr": "1.0"}, "logit"),
+    ("linear_regression", {"n": "50", "lr": "0.1"}, "lin"),
+])
+def test_every_live_page_restores_settings_from_the_url(app, page, query, key):
+    at = app(page, query)
+    task = at.session_state[f"{key}:run"].task
+    for k, v in query.items():
+        assert at.query_params[k] in (v, [v])
+    if page == "mnist":
+        assert task.model.layer_sizes == [784, 64, 32, 10] and task.model.activation == ["tanh", "relu"]
+    else:
+        assert task.model.lr == float(query["lr"])
 
 
 def test_playground_gradient_check_button(app):
@@ -127,37 +138,24 @@ def test_playground_gradient_check_button(app):
 
 def test_playground_divergence_message(app):
     at = app("playground", {"lr": "10", "opt": "momentum"})
-    at.button(key="pg:step_btn").click().run()
-    model = at.session_state["pg:model"]
-    assert model.status_ == "diverged"
+    f = command(at, "pg", "play")
+    model = at.session_state["pg:run"].task.model
+    assert model.status_ == "diverged" and not f["playing"]
+    assert "learning rate" in f["status"]["text"]
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
     assert all(np.all(np.isfinite(w)) for w in model.weights_)
-    assert at.session_state["pg:playing"] is False
-
-
-def test_playground_play_ticks_each_run_and_pause_stops(app):
-    at = app("playground")
-    at.button_group(key="pg:mode").set_value("▶ Play").run()
-    first = at.session_state["pg:model"].epoch_
-    at.run()  # one more tick of the live fragment
-    assert at.session_state["pg:model"].epoch_ > first > 0
-    at.button_group(key="pg:mode").set_value("⏸ Pause").run()
-    stopped = at.session_state["pg:model"].epoch_
-    at.run()
-    assert at.session_state["pg:model"].epoch_ == stopped
-
-
-def test_step_while_playing_pauses(app):
-    at = app("playground")
-    at.button_group(key="pg:mode").set_value("▶ Play").run()
-    at.button(key="pg:step_btn").click().run()
-    assert at.session_state["pg:mode"] == "⏸ Pause" and at.session_state["pg:playing"] is False
 
 
 def test_playground_new_data_button(app):
     at = app("playground")
-    before = at.session_state["pg:data"].P_train.copy()
+    before = at.session_state["pg:run"].task.d.P_train.copy()
     next(b for b in at.sidebar.button if "New data" in b.label).click().run()
     assert at.session_state["pg_dseed"] == 1
-    assert not np.array_equal(at.session_state["pg:data"].P_train, before)
-    assert not at.exception
+    assert not np.array_equal(at.session_state["pg:run"].task.d.P_train, before)
+
+
+def test_paused_pages_offer_zoomable_charts(app):
+    at = app("playground")
+    command(at, "pg", "step")
+    at.toggle(key="pg:figures").set_value(True).run()
+    assert len(at.get("plotly_chart")) >= 3

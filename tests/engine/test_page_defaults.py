@@ -5,21 +5,19 @@ from ui import playground_setup as pg
 
 
 def test_spiral_8_8_tanh_reaches_095_within_the_default_budget():
-    s = pg.from_query({"data": "spiral"})
-    assert s["layers"] == [8, 8] and s["acts"] == ["tanh", "tanh"]
-    data = pg.make_data(s)
-    model = pg.make_model(s, data.X_train.shape[1], 2)
-    model.partial_fit(data.X_train, data.y_train, 0, data.X_test, data.y_test)
-    while model.epoch_ < s["epochs"] - 1e-9 and model.status_ != "diverged":
-        pg.tick(model, data, s, budget=None)
-    assert round(model.epoch_) == s["epochs"]
-    assert max(model.history_["train_acc"]) >= 0.95
+    s = pg.FORM.from_query({"data": "spiral"})
+    assert s["layers"] == [(8, "tanh"), (8, "tanh")]
+    task = pg.PlaygroundTask(s)
+    while task.left():
+        task.advance(task.step_units(), None)  # one epoch at a time, as Step does
+    assert round(task.model.epoch_) == s["epochs"] and task.status()[0] == "info"
+    assert max(task.model.history_["train_acc"]) >= 0.95
 
 
 def test_mnist_page_defaults_reach_090_within_10_epochs():
     X_tr, X_te, y_tr, y_te = ms.bundled_split()
     assert len(X_tr) == 4000 and len(X_te) == 1000
-    model = ms.make_model(ms.DEFAULTS)
+    model = ms.make_model(ms.FORM.defaults)
     assert model.layer_sizes == [784, 100, 10] and model.epochs <= 10
     model.fit(X_tr, y_tr, X_te, y_te)
     assert model.history_["test_acc"][-1] >= 0.90

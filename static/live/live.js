@@ -1,0 +1,268 @@
+// The live canvas: run controls, the request loop and playback of the snapshots each frame carries.
+//
+// Protocol (see ui/live_core.py): the view sends commands {do, id, have} as the trigger "cmd";
+// Streamlit reruns the page's live fragment, which answers with a frame carrying `ack` = the id it
+// acted on. While playing, the next "tick" goes out only after the last one was answered and
+// `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.
+import { unpack } from './frame.js';
+import { makePanel } from './panels.js';
+
+const STYLE = new URL('./live.css', import.meta.url).href;
+const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can swallow a trigger)
+
+export function mount(component) {
+  const host = component.parentElement;
+  let view = host.__backpropLive;
+  if (!view) view = host.__backpropLive = new LiveView(host);
+  view.send = component.setTriggerValue;
+  const data = component.data;
+  view.inbox = view.inbox
+    .then(() => unpack(data))
+    .then((frame) => frame && view.receive(frame))
+    .catch(console.error); // one bad frame must not stop the ones after it
+}
+
+class LiveView {
+  constructor(host) {
+    this.host = host;
+    this.playing = false;
+    this.lastId = 0;
+    this.pending = 0; // id of the command awaiting its answer
+    this.sentAt = 0;
+    this.series = null;
+    this.layoutKey = '';
+    this.panels = new Map();
+    this.curves = {}; // panel id -> {x: [], y: {name: []}}
+    this.queue = []; // snapshots waiting for their time
+    this.paints = 0;
+    this.inbox = Promise.resolve(); // frames are unpacked in the order they came
+    this.build();
+    this.loop = this.loop.bind(this);
+    requestAnimationFrame(this.loop);
+  }
+
+  build() {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = STYLE;
+    const root = (this.root = document.createElement('div'));
+    root.className = 'bl-live';
+    root.setAttribute('data-testid', 'live-view');
+    root.innerHTML = `
+      <div class="bl-bar" role="toolbar" aria-label="training controls">
+        <button type="button" class="bl-play" aria-pressed="false"
+          title="Play or pause training (keyboard: space or k)">▶ Play</button>
+        <button type="button" class="bl-step" title="Train one step, then stop (keyboard: s or →)">⏭ Step</button>
+        <button type="button" class="bl-reset" title="Start again from fresh weights, same seed (keyboard: r)">↺ Reset</button>
+        <span class="bl-status" role="status" aria-live="polite"></span>
+      </div>
+      <div class="bl-metrics"></div>
+      <div class="bl-rows"></div>
+      <div class="bl-tip" role="tooltip" hidden></div>`;
+    this.host.append(link, root);
+    this.playButton = root.querySelector('.bl-play');
+    this.status = root.querySelector('.bl-status');
+    this.metricsBox = root.querySelector('.bl-metrics');
+    this.rows = root.querySelector('.bl-rows');
+    this.tip = root.querySelector('.bl-tip');
+    this.playButton.onclick = () => this.setPlaying(!this.playing);
+    root.querySelector('.bl-step').onclick = () => this.command('step');
+    root.querySelector('.bl-reset').onclick = () => this.command('reset');
+    root.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  key(e) {
+    if (e.target && e.target.tagName === 'INPUT') return;
+    const k = e.key;
+    if (k === ' ' || k === 'k') {
+      if (k === ' ' && e.target && e.target.tagName === 'BUTTON') return; // the button's own click
+      this.setPlaying(!this.playing);
+    } else if (k === 's' || k === 'ArrowRight') this.command('step');
+    else if (k === 'r') this.command('reset');
+    else return;
+    e.preventDefault();
+  }
+
+  setPlaying(on, tell = true) {
+    this.playing = on;
+    this.playButton.textContent = on ? '⏸ Pause' : '▶ Play';
+    this.playButton.setAttribute('aria-pressed', String(on));
+    this.root.classList.toggle('bl-is-playing', on);
+    if (!on) this.queue = this.queue.slice(0, 0); // still at once: what is not shown yet is dropped
+    if (tell) this.command(on ? 'play' : 'pause');
+  }
+
+  command(what) {
+    if (what === 'step' || what === 'reset') this.setPlaying(false, false);
+    if (!this.send || !this.host.isConnected) return;
+    this.pending = ++this.lastId;
+    this.sentAt = performance.now();
+    const have = { series: this.series, curves: {} };
+    for (const [id, c] of Object.entries(this.curves)) have.curves[id] = c.x.length;
+    this.send('cmd', { do: what, id: this.pending, have });
+    clearTimeout(this.retry);
+    const id = this.pending;
+    this.retry = setTimeout(() => {
+      if (this.pending === id) this.command(this.playing ? 'tick' : what === 'tick' ? 'pause' : what);
+    }, RETRY_MS);
+  }
+
+  receive(frame) {
+    if (frame.layout) this.setLayout(frame.layout);
+    if (frame.series !== this.series) {
+      this.series = frame.series;
+      this.curves = {};
+      this.queue = [];
+    }
+    this.mergeCurves(frame.curves || {});
+    this.showStatus(frame.status || {});
+    const answered = this.pending && frame.ack >= this.pending;
+    if (answered) {
+      this.pending = 0;
+      clearTimeout(this.retry);
+    }
+    const snaps = frame.snaps || [];
+    if (!this.playing) {
+      if (snaps.length) this.queue = [{ due: 0, snap: snaps[snaps.length - 1] }];
+    } else {
+      const spacing = (1000 * (frame.interval || 0.2)) / Math.max(1, snaps.length);
+      const now = performance.now();
+      const last = this.queue.length ? this.queue[this.queue.length - 1].due : now - spacing;
+      let due = Math.max(now, last + spacing);
+      if (due - now > 1000 * (frame.interval || 0.2)) { // fell behind: skip to the new pictures
+        this.queue = [];
+        due = now;
+      }
+      for (const snap of snaps) {
+        this.queue.push({ due, snap });
+        due += spacing;
+      }
+    }
+    if (answered && this.playing) {
+      if ((frame.status || {}).kind && frame.status.kind !== 'ok') this.setPlaying(false, false);
+      else {
+        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
+        clearTimeout(this.next);
+        this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
+      }
+    } else if (answered && !frame.playing && this.playing) this.setPlaying(false, false);
+  }
+
+  mergeCurves(update) {
+    for (const [id, u] of Object.entries(update)) {
+      const c = this.curves[id] && u.start > 0 ? this.curves[id] : (this.curves[id] = { x: [], y: {} });
+      c.x.length = Math.min(c.x.length, u.start);
+      c.x.push(...u.x);
+      for (const [name, ys] of Object.entries(u.y)) {
+        const arr = c.y[name] || (c.y[name] = []);
+        arr.length = Math.min(arr.length, u.start);
+        arr.push(...ys);
+      }
+    }
+  }
+
+  setLayout(layout) {
+    const key = JSON.stringify(layout, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v.slice(0, 64)) : v));
+    if (key === this.layoutKey) return;
+    this.layoutKey = key;
+    for (const p of this.panels.values()) p.destroy();
+    this.panels.clear();
+    this.rows.textContent = '';
+    const metrics = layout.metrics || [];
+    this.metricsBox.textContent = '';
+    this.metricEls = {};
+    for (const label of metrics) {
+      const box = document.createElement('div');
+      box.className = 'bl-metric';
+      box.innerHTML = '<div class="bl-metric-label"></div><div class="bl-metric-value">–</div>';
+      box.firstChild.textContent = label;
+      this.metricsBox.append(box);
+      this.metricEls[label] = box.lastChild;
+    }
+    this.progress = null;
+    if (layout.progress) {
+      const bar = document.createElement('div');
+      bar.className = 'bl-progress';
+      bar.innerHTML = '<div></div>';
+      this.metricsBox.append(bar);
+      this.progress = bar.firstChild;
+    }
+    const specs = Object.fromEntries((layout.panels || []).map((p) => [p.id, p]));
+    // a row holds panels side by side; an inner list is a column of panels stacked
+    const place = (id, parent) => {
+      if (!specs[id]) return;
+      const panel = makePanel(specs[id], this);
+      parent.append(panel.el);
+      this.panels.set(id, panel);
+    };
+    for (const row of layout.rows || [(layout.panels || []).map((p) => p.id)]) {
+      const rowEl = document.createElement('div');
+      rowEl.className = 'bl-row';
+      this.rows.append(rowEl);
+      for (const item of row) {
+        if (!Array.isArray(item)) {
+          place(item, rowEl);
+          continue;
+        }
+        if (!item.length) continue;
+        const col = document.createElement('div');
+        const first = specs[item[0]] || {};
+        col.className = 'bl-col';
+        col.style.flex = `${first.w || 1} 1 ${first.min || 260}px`;
+        rowEl.append(col);
+        for (const id of item) place(id, col);
+      }
+    }
+  }
+
+  showStatus(status) {
+    this.status.textContent = status.text || '';
+    this.status.className = `bl-status bl-${status.kind || 'ok'}`;
+  }
+
+  loop(now) {
+    if (!this.host.isConnected) return; // the page went away: stop painting
+    let snap = null;
+    while (this.queue.length && this.queue[0].due <= now) snap = this.queue.shift().snap;
+    if (snap) this.paint(snap);
+    requestAnimationFrame(this.loop);
+  }
+
+  paint(snap) {
+    for (const [label, value] of Object.entries(snap.metrics || {})) {
+      if (this.metricEls && this.metricEls[label]) this.metricEls[label].textContent = value;
+    }
+    if (this.progress && snap.progress != null) {
+      this.progress.style.width = `${Math.round(100 * Math.min(1, Math.max(0, snap.progress)))}%`;
+    }
+    for (const [id, panel] of this.panels) {
+      const data = (snap.panels || {})[id];
+      const curve = this.curves[id];
+      const n = (snap.n || {})[id];
+      panel.update(data, curve, n);
+    }
+    this.paints += 1;
+    this.root.dataset.paints = String(this.paints);
+  }
+
+  // tooltips shared by the panels
+  showTip(text, clientX, clientY) {
+    if (!text) return this.hideTip();
+    const box = this.root.getBoundingClientRect();
+    this.tip.textContent = text;
+    this.tip.hidden = false;
+    const w = this.tip.offsetWidth;
+    const x = Math.min(clientX - box.left + 14, box.width - w - 4);
+    this.tip.style.left = `${Math.max(0, x)}px`;
+    this.tip.style.top = `${clientY - box.top + 14}px`;
+  }
+
+  hideTip() {
+    this.tip.hidden = true;
+  }
+
+  // one panel can show another's picture for a moment (hover a neuron: the plane shows its output)
+  focus(grid) {
+    for (const p of this.panels.values()) if (p.showOverride) p.showOverride(grid);
+  }
+}

@@ -1,0 +1,219 @@
+"""The live harness without a browser: frames, commands, pacing (ui.frames, ui.live_core, ui.pacing)."""
+
+import numpy as np
+import pytest
+
+from ui import frames
+from ui import mnist_setup as ms
+from ui import playground_setup as pg
+from ui import regression_setup as rs
+from ui.live_core import LiveRun
+from ui.pacing import BASE_INTERVAL, MAX_INTERVAL, RERUN_OVERHEAD, Governor
+
+
+# --------------------------------------------------------------------------- frames
+def test_frame_round_trip_keeps_arrays_and_drops_nan():
+    header = {
+        "grid": np.arange(100 * 100, dtype=np.uint8).reshape(100, 100),
+        "w": np.linspace(-1, 1, 7),  # float64 travels as float32
+        "n": np.int64(3),
+        "missing": float("nan"),
+        "nested": [{"i": np.arange(5, dtype=np.int32)}],
+    }
+    out = frames.decode(frames.encode(header))
+    assert out["grid"].dtype == np.uint8 and np.array_equal(out["grid"], header["grid"])
+    assert out["w"].dtype == np.float32 and np.allclose(out["w"], header["w"])
+    assert out["n"] == 3 and out["missing"] is None
+    assert np.array_equal(out["nested"][0]["i"], np.arange(5))
+
+
+def test_big_frames_are_deflated_small_ones_are_not():
+    small = frames.encode({"a": 1})
+    big = frames.encode({"grid": np.zeros((100, 100), np.uint8)})
+    assert small[:4] == b"BLF1" and big[:4] == b"BLZ1" and len(big) < 1000
+    assert frames.decode(big)["grid"].shape == (100, 100)
+
+
+def test_to_u8_maps_the_range_and_nan():
+    assert frames.to_u8(np.array([-1.0, 0.0, 1.0, 5.0, np.nan]), -1, 1).tolist() == [0, 128, 255, 255, 0]
+
+
+# ------------------------------------------------------------------------- commands
+def have(run: LiveRun, series=None) -> dict:
+    """What a browser that got every frame would report."""
+    return {"series": run.series if series is None else series,
+            "curves": {k: len(x) for k, (x, _) in run.task.curves().items()}}
+
+
+@pytest.fixture
+def playground():
+    s = pg.FORM.defaults
+    return LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=Governor())
+
+
+def test_play_trains_a_chunk_with_several_snapshots(playground):
+    f = frames.decode(playground.command({"do": "play", "id": 1, "have": {}}))
+    assert f["ack"] == 1 and f["playing"] and f["status"]["kind"] == "ok"
+    assert 2 <= len(f["snaps"]) <= 6 and "layout" in f
+    snap = f["snaps"][-1]
+    grid = snap["panels"]["plane"]["grid"]
+    assert grid.shape == (80, 80) and grid.dtype == np.uint8
+    net = snap["panels"]["net"]
+    assert [w.shape for w in net["weights"]] == [(2, 8), (8, 8), (8, 2)]
+    assert net["maps"].shape == (8 + 8 + 2, 20, 20) and net["maps"].dtype == np.uint8
+    assert "net" not in f["snaps"][0]["panels"]  # slow-moving panels only in a tick's last snapshot
+    assert float(snap["metrics"]["epoch"]) > 0
+    # curves arrive whole the first time, then only the new points
+    loss = f["curves"]["loss"]
+    assert loss["start"] == 0 and len(loss["x"]) == len(playground.task.model.history_["epoch"])
+    n = len(loss["x"])
+    f2 = frames.decode(playground.command({"do": "tick", "id": 2, "have": have(playground)}))
+    assert f2["curves"]["loss"]["start"] == n and "layout" not in f2
+    assert 0 < len(f2["curves"]["loss"]["x"]) <= len(f2["snaps"])
+
+
+def test_frames_at_default_settings_stay_small(playground):
+    playground.command({"do": "play", "id": 1, "have": {}})
+    sizes = [len(playground.command({"do": "tick", "id": i, "have": have(playground)})) for i in range(2, 12)]
+    assert max(sizes) < 30_000
+
+
+def test_a_command_delivered_twice_trains_once(playground):
+    playground.command({"do": "play", "id": 1, "have": {}})
+    steps = playground.task.model.steps_
+    f = frames.decode(playground.command({"do": "tick", "id": 1, "have": have(playground)}))
+    assert playground.task.model.steps_ == steps and f["ack"] == 1
+
+
+def test_a_page_rerun_sends_the_whole_state_without_training(playground):
+    playground.command({"do": "play", "id": 1, "have": {}})
+    steps = playground.task.model.steps_
+    f = frames.decode(playground.command(None))
+    assert playground.task.model.steps_ == steps
+    assert "layout" in f and f["curves"]["loss"]["start"] == 0
+
+
+def test_step_trains_exactly_one_epoch_and_pauses(playground):
+    playground.command({"do": "play", "id": 1, "have": {}})
+    epoch = playground.task.model.epoch_
+    f = frames.decode(playground.command({"do": "step", "id": 2, "have": have(playground)}))
+    assert playground.task.model.epoch_ == pytest.approx(epoch + 1)
+    assert not f["playing"] and len(f["snaps"]) == 1
+
+
+def test_pause_stops_training_and_reset_starts_a_new_series(playground):
+    playground.command({"do": "play", "id": 1, "have": {}})
+    f = frames.decode(playground.command({"do": "pause", "id": 2, "have": have(playground)}))
+    assert not f["playing"] and not playground.playing
+    series = playground.series
+    f = frames.decode(playground.command({"do": "reset", "id": 3, "have": have(playground)}))
+    assert f["series"] != series and "layout" in f and not f["playing"]
+    assert playground.task.model.steps_ == 0 and f["curves"]["loss"]["start"] == 0
+    assert len(f["curves"]["loss"]["x"]) == 1  # the starting point only
+
+
+def test_budget_reached_pauses_with_a_message():
+    s = {**pg.FORM.defaults, "epochs": 3}
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=Governor())
+    for i in range(1, 100):  # how far a tick gets depends on the machine: tick until it stops
+        f = frames.decode(run.command({"do": "play" if i == 1 else "tick", "id": i, "have": have(run)}))
+        if not f["playing"]:
+            break
+    assert run.task.model.epoch_ == pytest.approx(3)
+    assert f["status"]["kind"] == "info" and "epoch budget" in f["status"]["text"] and not f["playing"]
+
+
+def test_divergence_pauses_with_advice_and_play_resumes_from_healthy_weights():
+    s = {**pg.FORM.defaults, "lr": 10.0, "opt": "momentum"}
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=Governor())
+    f = frames.decode(run.command({"do": "play", "id": 1, "have": {}}))
+    assert f["status"]["kind"] == "error" and "learning rate" in f["status"]["text"] and not f["playing"]
+    assert all(np.all(np.isfinite(w)) for w in run.task.model.weights_)
+    f = frames.decode(run.command({"do": "tick", "id": 2, "have": have(run)}))
+    assert not f["playing"]  # a tick does not get past the error
+    run.task.apply({**s, "lr": 0.01})
+    f = frames.decode(run.command({"do": "play", "id": 3, "have": have(run)}))
+    assert f["status"]["kind"] == "ok" and f["playing"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: rs.LinearTask(rs.LINEAR_FORM.defaults),
+        lambda: rs.LogisticTask(rs.LOGISTIC_FORM.defaults),
+        lambda: rs.SoftmaxTask(rs.SOFTMAX_FORM.defaults),
+    ],
+)
+def test_regression_step_is_one_gradient_step(make):
+    run = LiveRun(make, "test", governor=Governor())
+    f = frames.decode(run.command({"do": "step", "id": 1, "have": {}}))
+    assert len(run.task.model.history_["step"]) == 1 and metric_step(f) == "1"
+    f = frames.decode(run.command({"do": "play", "id": 2, "have": have(run)}))
+    assert len(run.task.model.history_["step"]) > 1 and f["playing"]
+
+
+def metric_step(f):
+    return f["snaps"][-1]["metrics"]["step"]
+
+
+def test_linear_regression_divergence_names_the_critical_rate():
+    s = {**rs.LINEAR_FORM.defaults, "lr": 2.0}
+    run = LiveRun(lambda: rs.LinearTask(s), "test", governor=Governor())
+    assert 0.5 < run.task.critical_lr < 2.0
+    for i in range(1, 40):
+        f = frames.decode(run.command({"do": "play" if i == 1 else "tick", "id": i, "have": have(run)}))
+        if f["status"]["kind"] == "error":
+            break
+    assert "diverged" in f["status"]["text"] and f"{run.task.critical_lr:.3g}" in f["status"]["text"]
+
+
+def test_mnist_task_views():
+    data = ms.bundled_split()
+    run = LiveRun(lambda: ms.MnistTask(ms.FORM.defaults, data), "test", governor=Governor())
+    f = frames.decode(run.command({"do": "step", "id": 1, "have": {}}))
+    p = f["snaps"][-1]["panels"]
+    assert p["confusion"]["counts"].shape == (10, 10) and p["confusion"]["counts"].sum() == 1000
+    assert p["weights"]["images"].shape == (48, 28, 28)
+    assert p["mistakes"]["images"].shape[1:] == (28, 28) and len(p["mistakes"]["captions"]) <= 12
+    assert float(f["snaps"][-1]["metrics"]["test accuracy"]) > 0.8  # one epoch of the bundled digits
+
+
+# --------------------------------------------------------------------------- pacing
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_one_learner_gets_the_base_pace():
+    g = Governor(clock=Clock())
+    pace = g.pace("a", share=0.15, snapshot_cost=0.002)
+    assert pace.interval == BASE_INTERVAL and pace.snapshots == 4 and pace.playing == 1
+    assert pace.budget > 0
+
+
+@pytest.mark.parametrize("n", [1, 5, 20, 50, 200])
+def test_many_learners_share_the_core_and_none_gets_nothing(n):
+    clock = Clock()
+    g = Governor(clock=clock)
+    for i in range(n):
+        g.pace(str(i), share=0.7, snapshot_cost=0.003)
+    pace = g.pace("0", share=0.7, snapshot_cost=0.003)
+    assert pace.playing == n
+    per_tick = RERUN_OVERHEAD + pace.snapshots * 0.003 + pace.budget
+    demand = n * per_tick / pace.interval  # share of one core all learners ask for together
+    assert demand <= g.utilisation + 1e-9 or pace.interval == MAX_INTERVAL
+    assert pace.interval <= MAX_INTERVAL and pace.budget > 0 and pace.snapshots >= 1
+
+
+def test_learners_that_stop_asking_no_longer_count():
+    clock = Clock()
+    g = Governor(clock=clock)
+    g.pace("a", 0.15, 0.002)
+    g.pace("b", 0.15, 0.002)
+    clock.t = 10.0
+    assert g.pace("a", 0.15, 0.002).playing == 1
+    g.stop("a")
+    assert g.playing() == 0

@@ -1,0 +1,95 @@
+"""Settings declared once (ui.settings): URL parsing, clamping, round trip and reset keys, for every page."""
+
+import numpy as np
+import pytest
+
+from ui import mnist_setup as ms
+from ui import playground_setup as pg
+from ui import regression_setup as rs
+from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+
+FORMS = {
+    "playground": pg.FORM,
+    "mnist": ms.FORM,
+    "linear": rs.LINEAR_FORM,
+    "logistic": rs.LOGISTIC_FORM,
+    "softmax": rs.SOFTMAX_FORM,
+}
+JUNK = ["", "nan", "inf", "-inf", "-1", "1e308", "-1e308", "x" * 500, "8,8,8,8,8,8,8,8", ",,,", "relu",
+        "0.5", "🧠", "1,abc", "3.7", "true", "0", "|", "10|relu"]
+
+
+def _valid(form: Form, values: dict) -> None:
+    assert set(values) == set(form.settings)
+    for key, s in form.settings.items():
+        v = values[key]
+        if isinstance(s, Number):
+            assert s.lo <= v <= s.hi and type(v) is type(s.default)
+        elif isinstance(s, Choice):
+            assert v in s.options
+        elif isinstance(s, Layers):
+            assert len(v) <= s.max_layers
+            assert all(1 <= n <= s.max_units and a in s.activations for n, a in v)
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_any_query_gives_valid_settings_and_round_trips(name):
+    form = FORMS[name]
+    rng = np.random.default_rng(0)
+    keys = [*form.settings, "layers", "acts", "extra"]
+    for _ in range(300):
+        query = {k: str(rng.choice(JUNK)) for k in rng.choice(keys, size=5)}
+        values = form.from_query(query)
+        _valid(form, values)
+        assert form.from_query(form.to_query(values)) == values  # what the page writes back reads the same
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_defaults_leave_the_url_empty(name):
+    form = FORMS[name]
+    assert form.from_query({}) == form.defaults
+    assert form.to_query(form.defaults) == {}
+
+
+def test_numbers_are_clamped_and_ladders_take_the_nearest_rung():
+    s = pg.FORM.from_query({"noise": "7", "epochs": "-4", "n": "33.4", "lr": "0.05", "batch": "NaN"})
+    assert s["noise"] == 1.0 and s["epochs"] == 1 and s["n"] == 33
+    assert s["lr"] == 0.03  # log-nearest of 0.03 and 0.1
+    assert s["batch"] == 10  # junk: the default
+    assert pg.FORM.from_query({"lr": "1e99"})["lr"] == 10.0
+
+
+def test_layers_parse_sizes_and_activations_together():
+    s = pg.FORM.from_query({"layers": "999,abc,-3", "acts": "relu,nope"})
+    assert s["layers"] == [(256, "relu"), (1, "tanh")]  # an unknown activation: the page's first choice
+    assert pg.FORM.from_query({"layers": "6,5"})["layers"] == [(6, "tanh"), (5, "tanh")]
+    assert pg.FORM.from_query({"layers": ""})["layers"] == []  # no hidden layer: softmax regression
+    assert pg.FORM.to_query({**pg.FORM.defaults, "layers": [(3, "relu")]}) == {"layers": "3", "acts": "relu"}
+
+
+def test_rules_between_settings_hold_after_parsing():
+    s = pg.FORM.from_query({"fx": "1", "fy": "1"})
+    assert s["fx"] == 1 and s["fy"] == 2
+    assert rs.SOFTMAX_FORM.from_query({"fx": "3", "fy": "3"})["fy"] == 0
+
+
+def test_reset_key_changes_only_for_settings_that_need_a_fresh_model():
+    form = pg.FORM
+    base = form.defaults
+    assert form.reset_key({**base, "lr": 0.3, "opt": "sgd", "epochs": 9, "speed": 3}) == form.reset_key(base)
+    assert form.reset_key({**base, "data": "xor"}) != form.reset_key(base)
+    assert form.reset_key({**base, "layers": [(8, "relu")]}) != form.reset_key(base)
+
+
+def test_one_ladder_each():
+    assert ladder(LR_LADDER, 0.001, 1.0)[0] == 0.001 and ladder(LR_LADDER, 0.001, 1.0)[-1] == 1.0
+    lr_options = [f["lr"].options for f in FORMS.values()]
+    batch_options = [f["batch"].options for f in FORMS.values() if "batch" in f.settings]
+    assert all(set(o) <= set(LR_LADDER) for o in lr_options)
+    assert all(set(o) <= set(BATCH_LADDER) for o in batch_options)
+
+
+def test_every_setting_has_a_label_and_help():
+    for form in FORMS.values():
+        for s in form:
+            assert s.label and s.help, s.key

@@ -1,0 +1,88 @@
+"""The live harness on a page: one call mounts the canvas and answers its commands.
+
+The canvas (``static/live/``, served by Streamlit's static file serving) owns Play/Pause/Step/Reset
+and the timer: it asks for each tick itself, only after the last one arrived, so clicks take effect
+in the browser at once and a busy server gets fewer requests instead of a backlog.  Each command
+reruns only the live fragment, which trains a chunk (``ui.live_core.LiveRun``) and sends one binary
+frame to the same keyed component, which updates in place.
+
+Use::
+
+    run = live.run("pg", make_task, reset_key)   # the learner's LiveRun, fresh when reset_key changes
+    run.task.apply(settings)                       # live settings (learning rate, ...)
+    live.view("pg", run)                           # the canvas, messages and the paused views
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ui.live_core import LiveRun, LiveTask
+
+# A few bytes inline; the view itself is an ES module served from static/live/ (cached by the
+# browser, not resent with every frame).  Its address is found from Streamlit's own script, so the
+# app may live under a base path or behind a proxy.
+_LOADER = """
+let view;
+export default function (component) {
+  if (!view) {
+    const src = [...document.scripts].map((s) => s.src).find((s) => s.includes('/static/js/index'));
+    const base = src ? src.slice(0, src.indexOf('static/js/')) : document.baseURI;
+    view = import(new URL('app/static/live/live.js', base).href);
+  }
+  view.then((m) => m.mount(component));
+}
+"""
+_canvas = st.components.v2.component("backprop_lab.live", js=_LOADER, isolate_styles=True)
+
+
+def run(key: str, make_task, reset_key) -> LiveRun:
+    """This learner's run of the page ``key``; a new one when ``reset_key`` differs from the last."""
+    state = st.session_state
+    if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
+        ctx = get_script_run_ctx()
+        state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}")
+        state[f"{key}:reset_key"] = reset_key
+    live: LiveRun = state[f"{key}:run"]
+    live.make = make_task  # Reset builds from the current settings
+    return live
+
+
+def replace(key: str, task, reset_key) -> None:
+    """Put ``task`` (e.g. built from loaded weights) in place of the current one, as a new series."""
+    live: LiveRun = st.session_state[f"{key}:run"]
+    live.replace(task)
+    st.session_state[f"{key}:reset_key"] = reset_key
+
+
+def _take_command(key: str) -> None:
+    value = st.session_state.get(f"{key}:canvas") or {}
+    st.session_state[f"{key}:cmd"] = value.get("cmd") if hasattr(value, "get") else None
+
+
+def view(key: str, live: LiveRun) -> None:
+    """The live fragment: the canvas, the status message and, on request while paused, the task's
+    zoomable plotly views (:meth:`LiveTask.figures`)."""
+
+    @st.fragment
+    def fragment():
+        frame = live.command(st.session_state.pop(f"{key}:cmd", None))
+        _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))
+        kind, message = live.task.status()
+        if kind == "error":
+            st.error(message)
+        elif kind == "info":
+            st.info(message)
+        if type(live.task).figures is not LiveTask.figures and st.toggle(
+            "Zoomable charts",
+            key=f"{key}:figures",
+            help="Plotly versions of these views, to zoom, pan and save as PNG. Drawn while paused.",
+        ):
+            if live.playing:
+                st.caption("Pause training to see the zoomable charts.")
+            else:
+                for title, fig in live.task.figures():
+                    st.plotly_chart(fig, key=f"{key}:fig:{title}", width="stretch")
+
+    fragment()

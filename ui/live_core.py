@@ -1,0 +1,202 @@
+"""The live harness without Streamlit: a task being trained, and the frames that show it.
+
+A page describes what it trains and draws as a :class:`LiveTask`.  A :class:`LiveRun` holds one
+learner's task and answers the browser's commands (play, tick, pause, step, reset) with frames
+(``ui.frames``): each tick trains a chunk sized by the pace (``ui.pacing``), split into a few
+pieces with a snapshot after each, so the browser can play several pictures per tick.
+
+The canvas (``static/live/``) knows a few panel types; a task's :meth:`LiveTask.layout` lists its
+panels once, its snapshots update them:
+
+* ``field``   - a 2-D plane painted from a uint8 grid, with points, lines or a path on top
+* ``curves``  - named series over epochs or steps (new points only; the browser says what it has)
+* ``network`` - layers, weights as coloured edges, and a small map of every neuron's output
+* ``tiles``   - small grey images (weights seen as images, misclassified digits)
+* ``matrix``  - a table of counts (a confusion matrix)
+* ``bars``    - one bar per class
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+
+from ui import frames
+from ui.pacing import BASE_INTERVAL, GOVERNOR, Governor
+
+_series_ids = itertools.count(1)
+FLAT_OUT = 10**9  # units asked of a task without a rate: its time budget stops it
+
+
+class LiveTask:
+    """What a live page trains and shows.  Subclasses fill in the methods the harness calls.
+
+    ``unit`` names what :meth:`advance` counts (a mini-batch, a gradient step).
+    """
+
+    unit = "step"
+    share = 0.15  # of a core this task may use while its learner is alone
+
+    def rate(self) -> float | None:
+        """Units per second the learner asked for; None trains as fast as the pace allows."""
+        return None
+
+    def step_units(self) -> int:
+        """Units the Step button trains."""
+        return 1
+
+    def left(self) -> int | None:
+        """Units left before the budget pauses training; None: no budget."""
+        return None
+
+    def advance(self, units: int, seconds: float | None, final: bool = True) -> None:
+        """Train up to ``units`` units, stopping after ``seconds`` (None: no time limit).
+
+        ``final`` is False for all but the last piece of a tick: a task may skip costly bookkeeping
+        (a history point on a big test set) until then."""
+        raise NotImplementedError
+
+    def status(self) -> tuple[str, str]:
+        """``(kind, message)``: kind "ok", "info" (budget reached: pause) or "error" (diverged: pause)."""
+        return "ok", ""
+
+    def resume(self) -> None:
+        """The learner pressed Play after an error: clear it if training can go on."""
+
+    def layout(self) -> dict:
+        """``{"panels": [...], "metrics": [labels]}``: sent once per series (and after a page rerun)."""
+        raise NotImplementedError
+
+    def snapshot(self, detail: bool | str = "all") -> dict:
+        """``{"metrics": {label: text}, "panels": {id: update}}`` for the model as it is now.
+
+        ``detail``: False for all but a tick's last snapshot, where slow-moving panels (the network
+        diagram, weight images) may be left out to keep frames small; True for a tick's last;
+        "all" when training is not running (page rerun, pause, step, reset): everything."""
+        raise NotImplementedError
+
+    def curves(self) -> dict:
+        """``{panel id: (x, {series name: y})}``: whole series; the harness sends what the browser lacks."""
+        return {}
+
+    def figures(self) -> list:
+        """``[(name, plotly figure), ...]``: zoomable views drawn on request while paused."""
+        return []
+
+
+class LiveRun:
+    """One learner's live task: answers the browser's commands with frames.
+
+    ``make`` builds a fresh task (Reset and first use).  Commands carry an increasing ``id``; one
+    already answered is answered again without training (Streamlit may deliver a trigger twice).
+    """
+
+    def __init__(self, make, session: str = "", governor: Governor = GOVERNOR):
+        self.make, self.session, self.governor = make, session, governor
+        self.playing = False
+        self.acked = 0  # id of the last command acted on
+        self.snapshot_cost = 2e-3  # s per snapshot, measured
+        self._new_task()
+
+    def _new_task(self):
+        self.replace(self.make())
+
+    def replace(self, task: LiveTask) -> None:
+        """Show ``task`` from now on, as a new series (the browser starts its curves afresh)."""
+        self.task = task
+        self.series = next(_series_ids)
+        self.playing = False
+
+    # ------------------------------------------------------------------ commands
+    def command(self, cmd: dict | None) -> bytes:
+        """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
+        cmd = cmd if isinstance(cmd, dict) else {}
+        what, cid = cmd.get("do"), cmd.get("id")
+        fresh = isinstance(cid, int) and cid > self.acked
+        have = cmd.get("have") if isinstance(cmd.get("have"), dict) else {}
+        if fresh:
+            self.acked = cid
+        if not fresh or what not in ("tick", "play", "pause", "step", "reset"):
+            return self.frame(have, [self._snap()])
+        if what == "reset":
+            self._new_task()
+            self.governor.stop(self.session)
+            return self.frame({}, [self._snap()])
+        if what == "pause":
+            self.playing = False
+            self.governor.stop(self.session)
+            return self.frame(have, [self._snap()])
+        if what == "step":
+            self.playing = False
+            self.governor.stop(self.session)
+            return self.frame(have, self.train(self.task.step_units(), None, 1, last_detail="all"))
+        if what == "play":
+            self.task.resume()
+        self.playing = True  # play or tick
+        if self.task.status()[0] != "ok":
+            self.playing = False
+            return self.frame(have, [self._snap()])
+        pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
+        rate = self.task.rate()
+        # without a rate, the time budget alone decides how far a tick gets
+        units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT
+        snaps = self.train(units, pace.budget, pace.snapshots)
+        return self.frame(have, snaps, pace.interval)
+
+    def train(self, units: int, budget: float | None, pieces: int, last_detail: bool | str = True) -> list[dict]:
+        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
+        left = self.task.left()
+        if left is not None:
+            units = min(units, left)
+        pieces = max(1, min(pieces, units))
+        snaps, t_train, t_snap = [], 0.0, 0.0
+        for k in range(pieces):
+            part = units * (k + 1) // pieces - units * k // pieces
+            final = k == pieces - 1
+            t0 = time.perf_counter()
+            if part and (budget is None or t_train < budget):
+                # each piece may spend what is left of the budget, shared with the pieces after it
+                self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
+            t1 = time.perf_counter()
+            snaps.append(self._snap(detail=last_detail if final else False))
+            t_train, t_snap = t_train + t1 - t0, t_snap + time.perf_counter() - t1
+            if self.task.status()[0] != "ok":
+                self.playing = False
+                break
+        self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
+        return snaps
+
+    def _snap(self, detail: bool | str = "all") -> dict:
+        snap = self.task.snapshot(detail)
+        snap["n"] = {pid: len(x) for pid, (x, _) in self.task.curves().items()}
+        return snap
+
+    # -------------------------------------------------------------------- frames
+    def frame(self, have: dict, snaps: list[dict], interval: float = BASE_INTERVAL) -> bytes:
+        """The frame: state, pace, the curve points the browser lacks, and the snapshots."""
+        same = have.get("series") == self.series
+        counts = have.get("curves") if same and isinstance(have.get("curves"), dict) else {}
+        curves = {}
+        for pid, (x, ys) in self.task.curves().items():
+            start = counts.get(pid, 0)
+            start = start if isinstance(start, int) and 0 <= start <= len(x) else 0
+            curves[pid] = {
+                "start": start,
+                "x": np.asarray(x[start:], dtype=np.float32),
+                "y": {name: np.asarray(y[start:], dtype=np.float32) for name, y in ys.items()},
+            }
+        kind, message = self.task.status()
+        header = {
+            "series": self.series,
+            "ack": self.acked,
+            "playing": self.playing,
+            "status": {"kind": kind, "text": message},
+            "interval": interval,
+            "curves": curves,
+            "snaps": snaps,
+        }
+        if not same:
+            header["layout"] = self.task.layout()
+        return frames.encode(header)

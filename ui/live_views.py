@@ -1,0 +1,204 @@
+"""What the live canvas shows of a network: the plane it paints, its neurons, its curves.
+
+Pure NumPy (no streamlit): tasks in ``ui.playground_setup`` and ``ui.mnist_setup`` build their
+frames from these, and tests check them without a browser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.mlp import MLP
+from engine.preprocess import mesh_grid
+from ui.frames import to_u8
+from ui.live_core import LiveTask
+
+CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
+CONF_LEVELS = 32  # a class-region pixel is class * 32 + confidence level: up to 8 classes in a byte
+
+
+class Plane:
+    """A square grid over 2-D points: where a model's output is painted."""
+
+    def __init__(self, points: np.ndarray, n: int = 100):
+        xs, ys, pts = mesh_grid(points, n)
+        self.n, self.points = n, pts
+        dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+        self.extent = [float(xs[0] - dx), float(xs[-1] + dx), float(ys[0] - dy), float(ys[-1] + dy)]
+
+    def image(self, values: np.ndarray) -> np.ndarray:
+        """Per-point values ``(n*n,)`` as an image ``(n, n)`` with the top row first."""
+        return values.reshape(self.n, self.n)[::-1]
+
+    def classes(self, probs: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(n*n, K)`` as the uint8 grid the canvas paints.
+
+        Two classes: P(second class) as 0..255 on the orange-blue scale.  More: the winning class
+        and how sure the model is, ``class * 32 + confidence`` (confidence from 1/K to 1 in 32 steps).
+        """
+        k = probs.shape[1]
+        if k <= 2:
+            return to_u8(self.image(probs[:, -1]), 0.0, 1.0)
+        cls = probs.argmax(axis=1)
+        conf = probs.max(axis=1)
+        level = to_u8((conf - 1 / k) / (1 - 1 / k), 0, 1) // (256 // CONF_LEVELS)
+        return self.image(cls.astype(np.uint8) * CONF_LEVELS + level.astype(np.uint8))
+
+    def spec(self, probs_k: int, names, points=None, **kw) -> dict:
+        """A ``field`` panel for class regions over this plane."""
+        spec = {
+            "type": "field",
+            "extent": self.extent,
+            "grid": self.n,
+            "mode": "binary" if probs_k <= 2 else "classes",
+            "classes": [{"name": str(n), "color": CLASS_COLORS[i % len(CLASS_COLORS)]} for i, n in enumerate(names)],
+            "confLo": 1 / max(probs_k, 1),
+            "valueLabel": f"P({names[-1]})",
+            "aspect": 1,
+            "maxh": 480,
+        }
+        if points is not None:
+            spec["points"] = points
+        spec.update(kw)
+        return spec
+
+
+def points(P_train, y_train, P_test=None, y_test=None) -> dict:
+    """Training (and test) points for a ``field`` panel."""
+    P = P_train if P_test is None else np.r_[P_train, P_test]
+    y = y_train if y_test is None else np.r_[y_train, y_test]
+    test = np.r_[np.zeros(len(P_train)), np.ones(0 if P_test is None else len(P_test))]
+    return {
+        "x": P[:, 0].astype(np.float32),
+        "y": P[:, 1].astype(np.float32),
+        "label": np.asarray(y, dtype=np.uint8),
+        "test": test.astype(np.uint8),
+    }
+
+
+def neuron_map(values: np.ndarray, bounded: bool) -> np.ndarray:
+    """One neuron's outputs as 0..255 on the orange-white-blue scale: -1..1 for bounded units
+    (tanh, and sigmoid or probabilities stretched from 0..1), its own largest |value| otherwise."""
+    if bounded:
+        return to_u8(values, -1.0, 1.0)
+    top = float(np.max(np.abs(values))) or 1.0
+    return to_u8(values, -top, top)
+
+
+def layer_maps(outputs: list[np.ndarray], acts: list[str], plane: Plane, every: int) -> np.ndarray:
+    """Small maps ``(neurons, m, m)`` of what each shown neuron (hidden layers and output) outputs
+    over the plane, ``m = n / every``."""
+    maps = []
+    for out, act in zip(outputs, acts):
+        cols = out[:, :MAX_SHOWN]
+        if act in ("sigmoid", "softmax"):
+            cols = 2 * cols - 1
+        for j in range(cols.shape[1]):
+            img = plane.image(cols[:, j])[every // 2 :: every, every // 2 :: every]
+            maps.append(neuron_map(img, act in ("tanh", "sigmoid", "softmax")))
+    m = plane.n // every
+    return np.stack(maps) if maps else np.zeros((0, m, m), np.uint8)
+
+
+def shown_weights(model: MLP) -> list[np.ndarray]:
+    """The weights between the neurons the diagram shows (at most MAX_SHOWN a layer)."""
+    return [W[:MAX_SHOWN, :MAX_SHOWN].astype(np.float32) for W in model.weights_]
+
+
+class MLPTask(LiveTask):
+    """An MLP trained live on fixed data, with an epoch budget: the playground's and MNIST's base.
+
+    Curves: loss and accuracy per history point (train and test), and per chunk the mean gradient
+    norm and the dead-ReLU share of each layer.
+    """
+
+    unit = "batch"
+
+    def __init__(self, model: MLP, X_train, y_train, X_test, y_test, epochs: int):
+        self.model, self.epochs = model, epochs
+        self.data = (X_train, y_train, X_test, y_test)
+        self.diag = {"step": [], "grad": [], "dead": []}
+        model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
+
+    def apply(self, *, lr, optimizer, batch_size, l1=0.0, l2=0.0, epochs=None) -> None:
+        """Settings that change without a reset: weights (and optimizer state, if it stays) are kept."""
+        m = self.model
+        if m.optimizer != optimizer:
+            m.set_optimizer(optimizer)
+        if m.lr != lr:
+            m.set_lr(lr)
+        m.batch_size, m.l1, m.l2 = batch_size, l1, l2
+        if epochs is not None:
+            self.epochs = m.epochs = epochs
+
+    def step_units(self) -> int:
+        return max(1, -(-len(self.data[0]) // self.model.batch_size))  # one epoch
+
+    def left(self) -> int:
+        return self.model.batches_to(self.epochs, len(self.data[0]))
+
+    record_every_piece = True  # a history point after every piece of a tick (cheap on small data)
+
+    def advance(self, units, seconds, final=True):
+        X, y, X_test, y_test = self.data
+        m = self.model
+        seen = len(m.stats_["step"])
+        record = final or self.record_every_piece
+        m.partial_fit(X, y, units, X_test, y_test, time_budget=seconds, record=record)
+        new = m.stats_["grad_norms"][seen:]
+        if new:
+            self.diag["step"].append(m.steps_)
+            self.diag["grad"].append(np.mean(new, axis=0))
+            self.diag["dead"].append(m.stats_["dead_fraction"][-1])
+
+    def status(self):
+        m = self.model
+        if m.status_ == "diverged":
+            return "error", m.message_
+        if m.epoch_ >= self.epochs - 1e-9:
+            return "info", f"Reached the epoch budget ({self.epochs}). Raise it to keep training, or Reset."
+        return "ok", ""
+
+    def resume(self) -> None:
+        if self.model.status_ == "diverged":  # weights were rolled back: play on from there
+            self.model.status_, self.model.message_ = "ready", ""
+
+    def curves(self) -> dict:
+        h = self.model.history_
+        out = {
+            "loss": (h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}),
+            "acc": (h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}),
+        }
+        if self.diag["step"]:
+            g = np.asarray(self.diag["grad"])
+            out["grads"] = (self.diag["step"], {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])})
+            d = np.asarray(self.diag["dead"], dtype=float)
+            relu = [i for i, a in enumerate(self.model.activation) if a in ("relu",)]
+            if relu:
+                out["dead"] = (self.diag["step"], {f"layer {i + 1}": d[:, i] for i in relu})
+        return out
+
+    def curve_specs(self) -> list[dict]:
+        """The curve panels (loss and accuracy; gradient norms; dead ReLUs if any)."""
+        layers = len(self.model.layer_sizes) - 1
+        specs = [
+            {"id": "loss", "type": "curves", "title": "Loss", "xlabel": "epoch", "log": True,
+             "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
+            {"id": "acc", "type": "curves", "title": "Accuracy", "xlabel": "epoch", "ylim": [0, 1], "percent": True,
+             "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
+            {"id": "grads", "type": "curves", "title": "Gradient norm ‖∂L/∂W‖ per layer",
+             "xlabel": "step", "log": True, "series": [{"name": f"layer {i + 1}"} for i in range(layers)],
+             "h": 200, "note": "Shrinking toward the input layer: vanishing gradients."},
+        ]
+        relu = [i for i, a in enumerate(self.model.activation) if a == "relu"]
+        if relu:
+            specs.append(
+                {"id": "dead", "type": "curves", "title": "Dead ReLU units (silent for a whole batch)",
+                 "xlabel": "step", "ylim": [0, 1], "percent": True, "series": [{"name": f"layer {i + 1}"} for i in relu], "h": 200}
+            )
+        return specs
+
+    def last(self, key: str) -> float:
+        values = self.model.history_[key]
+        return values[-1] if values else float("nan")
