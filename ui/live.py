@@ -65,6 +65,14 @@ def view(key: str, live: LiveRun) -> None:
     """The live fragment: the canvas, the status message and, on request while paused, the task's
     zoomable plotly views (:meth:`LiveTask.figures`)."""
 
+    has_figures = type(live.task).figures is not LiveTask.figures
+    show_figures = has_figures and st.toggle(
+        "Zoomable charts",
+        key=f"{key}:figures",
+        help="Plotly versions of these views, to zoom, pan and save as PNG. Drawn while paused.",
+    )
+
+    # The fragment holds as little as possible: the browser redoes its layout on every tick.
     @st.fragment
     def fragment():
         frame = live.command(st.session_state.pop(f"{key}:cmd", None))
@@ -74,11 +82,7 @@ def view(key: str, live: LiveRun) -> None:
             st.error(message)
         elif kind == "info":
             st.info(message)
-        if type(live.task).figures is not LiveTask.figures and st.toggle(
-            "Zoomable charts",
-            key=f"{key}:figures",
-            help="Plotly versions of these views, to zoom, pan and save as PNG. Drawn while paused.",
-        ):
+        if show_figures:
             if live.playing:
                 st.caption("Pause training to see the zoomable charts.")
             else:

@@ -108,6 +108,8 @@ class LiveView {
   }
 
   receive(frame) {
+    this.frames = (this.frames || 0) + 1;
+    this.root.dataset.frames = String(this.frames); // for tests and bench/live.py
     if (frame.layout) this.setLayout(frame.layout);
     if (frame.series !== this.series) {
       this.series = frame.series;

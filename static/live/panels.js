@@ -82,23 +82,24 @@ function sequentialLut(bg, ink) {
   return lut;
 }
 
-// a grid of 0..255 values painted through a colour table; row 0 is the top row
+// a grid of 0..255 values painted through a colour table; row 0 is the top row. The canvas it
+// returns is reused by the next call of the same size: draw it (drawImage copies) before that.
+const scratch = new Map();
 function gridImage(values, w, h, lut) {
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
-  const px = img.data;
-  for (let i = 0; i < w * h; i++) {
-    const j = values[i] * 4;
-    px[i * 4] = lut[j];
-    px[i * 4 + 1] = lut[j + 1];
-    px[i * 4 + 2] = lut[j + 2];
-    px[i * 4 + 3] = lut[j + 3];
+  let s = scratch.get(`${w}x${h}`);
+  if (!s) {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    s = { canvas, ctx, img: ctx.createImageData(w, h) };
+    scratch.set(`${w}x${h}`, s);
   }
-  ctx.putImageData(img, 0, 0);
-  return canvas;
+  const px = new Uint32Array(s.img.data.buffer);
+  const colors = new Uint32Array(lut.buffer, lut.byteOffset, 256);
+  for (let i = 0; i < w * h; i++) px[i] = colors[values[i]];
+  s.ctx.putImageData(s.img, 0, 0);
+  return s.canvas;
 }
 
 // ------------------------------------------------------------------- base
@@ -134,6 +135,7 @@ class Panel {
 
   destroy() {
     this.observer.disconnect();
+    clearTimeout(this.pending);
   }
 
   colors() {
@@ -166,14 +168,25 @@ class Panel {
   }
 
   update(data, curve, n) {
+    // a snapshot without news for this panel leaves it as it is: no redraw
+    if (data === undefined && curve === this.curve && n === this.count) return;
     if (data !== undefined) this.data = data;
     this.curve = curve;
     this.count = n;
-    this.render();
+    this.render(this.minInterval);
   }
 
-  render() {
+  // `wait` (ms): draw at most that often, the latest state last (charts need no 20 redraws a second)
+  render(wait = 0) {
     if (!this.w) return;
+    const now = performance.now();
+    if (wait && now - (this.drawnAt || 0) < wait) {
+      if (!this.pending) this.pending = setTimeout(() => this.render(), wait - (now - this.drawnAt));
+      return;
+    }
+    clearTimeout(this.pending);
+    this.pending = null;
+    this.drawnAt = now;
     this.ctx.clearRect(0, 0, this.w, this.h);
     this.ctx.font = `12px ${this.theme.font}`;
     this.draw(this.ctx, this.theme);
@@ -461,6 +474,11 @@ class FieldPanel extends Panel {
 
 // ---------------------------------------------------------------- curves
 class CurvesPanel extends Panel {
+  constructor(spec, view) {
+    super(spec, view);
+    this.minInterval = 150;
+  }
+
   value(v) {
     return this.spec.percent && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : fmt(v);
   }

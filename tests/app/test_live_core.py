@@ -8,7 +8,7 @@ from ui import mnist_setup as ms
 from ui import playground_setup as pg
 from ui import regression_setup as rs
 from ui.live_core import LiveRun
-from ui.pacing import BASE_INTERVAL, MAX_INTERVAL, RERUN_OVERHEAD, Governor
+from ui.pacing import BASE_INTERVAL, MAX_INTERVAL, MAX_SNAPSHOTS, RERUN_OVERHEAD, Governor
 
 
 # --------------------------------------------------------------------------- frames
@@ -54,7 +54,7 @@ def playground():
 def test_play_trains_a_chunk_with_several_snapshots(playground):
     f = frames.decode(playground.command({"do": "play", "id": 1, "have": {}}))
     assert f["ack"] == 1 and f["playing"] and f["status"]["kind"] == "ok"
-    assert 2 <= len(f["snaps"]) <= 6 and "layout" in f
+    assert 2 <= len(f["snaps"]) <= MAX_SNAPSHOTS and "layout" in f
     snap = f["snaps"][-1]
     grid = snap["panels"]["plane"]["grid"]
     assert grid.shape == (80, 80) and grid.dtype == np.uint8
@@ -190,7 +190,7 @@ class Clock:
 def test_one_learner_gets_the_base_pace():
     g = Governor(clock=Clock())
     pace = g.pace("a", share=0.15, snapshot_cost=0.002)
-    assert pace.interval == BASE_INTERVAL and pace.snapshots == 4 and pace.playing == 1
+    assert pace.interval == BASE_INTERVAL and pace.snapshots == MAX_SNAPSHOTS and pace.playing == 1
     assert pace.budget > 0
 
 

@@ -42,12 +42,12 @@ def test_live_pages_step_play_pause_and_reset(app, page):
 
 
 def test_linear_gd_converges_to_ols(app):
-    at = app("linear_regression", {"speed": "100"})  # 20 gradient steps a tick
+    at = app("linear_regression", {"speed": "100"})  # tens of gradient steps a tick
     command(at, "lin", "play")
     for _ in range(6):
         command(at, "lin", "tick")
     task = at.session_state["lin:run"].task
-    assert len(task.model.history_["step"]) == 140
+    assert len(task.model.history_["step"]) >= 100
     assert abs(task.line()[0] - task.ols[0]) < 0.05
 
 
