@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 
@@ -34,7 +35,12 @@ def load_iris(path: str | Path | None = None) -> Dataset:
     return Dataset(X, y, header[:-1], species, "Fisher's iris (1936), 150 flowers, 3 species")
 
 
-def load_mnist(folder: str | Path | None = None, flatten: bool = True, scale: bool = True) -> Dataset:
+def load_mnist(
+    folder: str | Path | None = None,
+    flatten: bool = True,
+    scale: bool = True,
+    files: Mapping[str, bytes] | None = None,
+) -> Dataset:
     """MNIST digits.
 
     Parameters
@@ -47,16 +53,27 @@ def load_mnist(folder: str | Path | None = None, flatten: bool = True, scale: bo
         Rows of 784 pixels ``(N, 784)`` instead of images ``(N, 28, 28)``.
     scale : bool
         Pixels as floats in [0, 1] instead of uint8 0-255.
+    files : {name: bytes} or None
+        The four IDX files as bytes (e.g. uploads) instead of a folder.
     """
-    if folder is None:
-        with np.load(ASSETS / "mnist_5k.npz", allow_pickle=False) as d:
-            images, labels = d["images"], d["labels"]
-        desc = "MNIST subset: 5000 digits, 500 per class (bundled)"
-    else:
+    if folder is not None and files is not None:
+        raise ValueError("Give a folder or the files, not both.")
+    if files is not None:
+        from .idx import load_idx_files
+
+        images, labels = load_idx_files(files)
+    elif folder is not None:
         from .idx import load_idx_folder
 
         images, labels = load_idx_folder(folder)
-        desc = f"MNIST from IDX files in {folder}"
+    else:
+        with np.load(ASSETS / "mnist_5k.npz", allow_pickle=False) as d:
+            images, labels = d["images"], d["labels"]
+    desc = (
+        "MNIST subset: 5000 digits, 500 per class (bundled)"
+        if folder is None and files is None
+        else f"MNIST from IDX files: {len(images)} digits"
+    )
     X = images.reshape(len(images), -1) if flatten else images
     X = X.astype(np.float32) / 255.0 if scale else X
     return Dataset(
