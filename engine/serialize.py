@@ -96,7 +96,7 @@ def load_weights(
     """
     data = _read_capped(file, max_bytes)
     try:
-        with _open_zip(data, max_members=2 * (max_hidden + 1) + 1) as zf:
+        with _open_zip(data, max_hidden) as zf:
             members = {info.filename: info for info in zf.infolist()}
             if "config.npy" not in members:
                 raise ModelFileError("The weights file lacks its settings (no config array).")
@@ -136,8 +136,9 @@ def _read_capped(file, max_bytes: int) -> bytes:
     return data
 
 
-def _open_zip(data: bytes, max_members: int) -> zipfile.ZipFile:
+def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
     """Check the end-of-directory record before zipfile reads the directory it points to."""
+    max_members = 2 * (max_hidden + 1) + 1  # config, then a weight and a bias array a layer
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
     if end < 0 or len(data) < end + 22 or data[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
         raise ModelFileError(_NOT_NPZ)  # no end record, a cut one, or zip64 (never needed here)
@@ -145,7 +146,8 @@ def _open_zip(data: bytes, max_members: int) -> zipfile.ZipFile:
     directory = int.from_bytes(data[end + 12 : end + 16], "little")
     if entries > max_members or directory > _ZIP_DIRECTORY_BYTES:
         raise ModelFileError(
-            f"The weights file holds {entries} entries; a network this app accepts has at most {max_members}."
+            f"The weights file holds {entries} entries; a network of at most {max_hidden} hidden layers "
+            f"has at most {max_members}."
         )
     return zipfile.ZipFile(io.BytesIO(data))
 
