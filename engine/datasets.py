@@ -27,10 +27,17 @@ def load_iris(path: str | Path | None = None) -> Dataset:
     """Fisher's iris: 150 rows, 4 measurements in cm, 3 species (labels 0, 1, 2)."""
     path = Path(path) if path else ASSETS / "iris.csv"
     with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    header, rows = rows[0], rows[1:]
+        rows = [r for r in csv.reader(f) if r]
+    header, rows = (rows[0], rows[1:]) if rows else ([], [])
+    try:
+        X = np.array([[float(v) for v in r[:-1]] for r in rows])
+    except ValueError:
+        X = None
+    if X is None or X.ndim != 2 or X.shape != (len(rows), len(header) - 1) or X.shape[1] < 1:
+        raise ValueError(
+            f"{path.name} is not a CSV of a header, then numbers and a species name on each row."
+        )
     species = sorted({r[-1] for r in rows}, key=[r[-1] for r in rows].index)
-    X = np.array([[float(v) for v in r[:-1]] for r in rows])
     y = np.array([species.index(r[-1]) for r in rows])
     return Dataset(X, y, header[:-1], species, "Fisher's iris (1936), 150 flowers, 3 species")
 
