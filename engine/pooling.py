@@ -29,7 +29,8 @@ def pool2d(x, size=2, stride=None, mode="max", strict=False):
 
 def global_pool(x, mode="average"):
     """One number per channel: ``(C, H, W) -> (C,)``."""
-    return REDUCERS[mode](_maps(x, mode), axis=(1, 2))
+    x = _maps(x, mode)
+    return REDUCERS[mode](x, axis=(1, 2))
 
 
 def _maps(x, mode: str) -> np.ndarray:

@@ -79,9 +79,11 @@ class StandardScaler(_Scaler):
 
     def fit(self, X):
         X = self._check(X, fitting=True)
-        self.mean_ = X.mean(axis=0)
-        s = X.std(axis=0)
-        self.scale_ = np.where(s > 0, s, 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, s = X.mean(axis=0), X.std(axis=0)
+        if not (np.isfinite(mean).all() and np.isfinite(s).all()):
+            raise ValueError("X's values are too large to scale: their mean or spread overflows.")
+        self.mean_, self.scale_ = mean, np.where(s > 0, s, 1.0)
         return self
 
     def transform(self, X):

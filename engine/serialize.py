@@ -115,7 +115,7 @@ def load_weights(
                 name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
                 for name, shape in shapes.items()
             }
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
@@ -159,7 +159,8 @@ def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, header_ok) -> np.ndarr
     that size against the expected shape bounds the work.
     """
     name = info.filename[:-4]
-    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    # flag bits: 0x1 encrypted, 0x20 patched data, 0x40 strong encryption
+    if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ModelFileError(f"Array {name} is encrypted or compressed in a way this app does not read.")
     with zf.open(info) as fp:
         version = np.lib.format.read_magic(fp)
