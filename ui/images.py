@@ -88,9 +88,8 @@ def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: 
     """
     ext = Path(str(name)).suffix.lower().lstrip(".")
     if ext not in EXTENSIONS:
-        raise ImageError(
-            f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file ends in '.{plain(ext, 12)}')."
-        )
+        ending = f"ends in '.{plain(ext, 12)}'" if ext else "has no extension"
+        raise ImageError(f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file {ending}).")
     if not data:
         raise ImageError("The file is empty.")
     if len(data) > MAX_BYTES:
