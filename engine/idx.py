@@ -142,7 +142,7 @@ def load_idx_folder(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise IDXError("The MNIST folder does not exist.")
+        raise IDXError("The MNIST path is not a folder (or does not exist).")
     paths = {}
     for key, name in MNIST_FILES.items():
         found = [folder / n for n in (name, name[:-3]) if (folder / n).is_file()]
