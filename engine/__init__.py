@@ -2,7 +2,7 @@
 
 Modules, one concept each: activations, losses, regularization, layers,
 init, optimizers, mlp, serialize, regression, gradcheck, datasets, idx, toy,
-preprocess.
+preprocess, conv, pooling, kernels, digits, features, checks (argument checks).
 """
 
 from .activations import ACTIVATIONS, get_activation

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .checks import array, whole
+
 PAD_MODES = ("zero", "replicate")
 
 
@@ -21,22 +23,26 @@ class ConvShapeError(ValueError):
     """Sizes that do not work together; the message is meant for the user."""
 
 
-def output_size(n: int, f: int, p: int = 0, s: int = 1, strict: bool = True) -> int:
+def output_size(n: int, f: int, p=0, s: int = 1, strict: bool = True) -> int:
     """Output length along one axis: ``(n - f + 2p) / s + 1``.
 
-    With ``strict`` a stride that does not divide ``n - f + 2p`` raises
-    :class:`ConvShapeError`; otherwise the leftover pixels are dropped (floor).
+    ``p`` is the padding on each side, or a pair ``(before, after)`` (even
+    filters with ``"same"`` padding).  With ``strict`` a stride that does not
+    divide ``n - f + 2p`` raises :class:`ConvShapeError`; otherwise the leftover
+    pixels are dropped (floor).
     """
-    if f < 1 or s < 1 or p < 0:
-        raise ConvShapeError("Filter size and stride must be at least 1 and padding at least 0.")
-    span = n - f + 2 * p
+    n, f, s = whole("n", n, 0), whole("filter size", f, 1), whole("stride", s, 1)
+    before, after = (p, p) if not isinstance(p, tuple) else p
+    before, after = whole("padding", before, 0), whole("padding", after, 0)
+    total = before + after
+    span = n - f + total
     if span < 0:
         raise ConvShapeError(
-            f"The {f}-pixel filter is larger than the padded input ({n} + 2·{p} = {n + 2 * p})."
+            f"The {f}-pixel filter is larger than the padded input ({n} + {total} = {n + total})."
         )
     if strict and span % s:
         raise ConvShapeError(
-            f"Stride {s} does not fit: (n - f + 2p) / s = ({n} - {f} + 2·{p}) / {s} = {span / s:.2f} "
+            f"Stride {s} does not fit: (n - f + 2p) / s = ({n} - {f} + {total}) / {s} = {span / s:.2f} "
             f"is not a whole number. Change the stride or the padding."
         )
     return span // s + 1
@@ -44,38 +50,61 @@ def output_size(n: int, f: int, p: int = 0, s: int = 1, strict: bool = True) -> 
 
 def resolve_padding(padding, f: int) -> int:
     """Padding in pixels from an int, ``"valid"`` (0) or ``"same"`` ((f - 1) / 2, odd f)."""
-    if padding == "valid":
-        return 0
-    if padding == "same":
-        if f % 2 == 0:
-            raise ConvShapeError("'same' padding needs an odd filter size.")
-        return (f - 1) // 2
-    p = int(padding)
-    if p < 0:
-        raise ConvShapeError("Padding must be at least 0.")
-    return p
+    before, after = _pads(padding, f)
+    if before != after:
+        raise ConvShapeError(
+            f"'same' padding with a {f}-pixel filter pads {before} pixel(s) before and {after} after; "
+            "there is no single p."
+        )
+    return before
 
 
-def pad(x: np.ndarray, p: int, mode: str = "zero") -> np.ndarray:
-    """Pad the last two axes of ``(C, H, W)`` by ``p`` pixels with zeros or the border's values."""
+def _pads(padding, f: int) -> tuple[int, int]:
+    """Pixels before and after along an axis with an ``f``-pixel filter.
+
+    ``"same"`` pads ``f - 1`` in all, the odd pixel after (as TensorFlow does), so
+    that even filters keep the size too.
+    """
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be a whole number, 'valid' or 'same'; got {padding!r}.")
+        return (0, 0) if padding == "valid" else ((f - 1) // 2, f // 2)
+    p = whole("padding", padding, 0)
+    return p, p
+
+
+def pad(x: np.ndarray, p, mode: str = "zero") -> np.ndarray:
+    """Pad the last two axes of ``(C, H, W)`` by ``p`` pixels (or ``((top, bottom), (left, right))``)."""
     if mode not in PAD_MODES:
-        raise ValueError(f"pad mode must be one of {PAD_MODES}")
-    if p == 0:
+        raise ValueError(f"pad mode must be one of {PAD_MODES}; got {mode!r}.")
+    rows, cols = ((p, p), (p, p)) if not isinstance(p, tuple) else p
+    if rows == cols == (0, 0):
         return x
-    return np.pad(x, ((0, 0), (p, p), (p, p)), mode="constant" if mode == "zero" else "edge")
+    return np.pad(x, ((0, 0), rows, cols), mode="constant" if mode == "zero" else "edge")
 
 
 def _padded(x, w, stride, padding, pad_mode, strict):
     """Check shapes, pad ``x`` and work out the output size: ``(x_padded, H_out, W_out)``."""
-    if x.ndim != 3 or w.ndim != 4 or w.shape[1] != x.shape[0]:
+    x = array("x", x, 3, "(C, H, W)")
+    w = array("w", w, 4, "(K, C, kh, kw)")
+    if w.shape[1] != x.shape[0]:
         raise ConvShapeError(
             f"Need x (C, H, W) and w (K, C, kh, kw) with the same C; got {x.shape} and {w.shape}."
         )
+    if pad_mode not in PAD_MODES:
+        raise ValueError(f"pad_mode must be one of {PAD_MODES}; got {pad_mode!r}.")
     kh, kw = w.shape[2:]
-    p = resolve_padding(padding, kh)
-    ho = output_size(x.shape[1], kh, p, stride, strict)
-    wo = output_size(x.shape[2], kw, p, stride, strict)
-    return pad(x, p, pad_mode), ho, wo
+    rows, cols = _pads(padding, kh), _pads(padding, kw)
+    ho = output_size(x.shape[1], kh, rows, stride, strict)
+    wo = output_size(x.shape[2], kw, cols, stride, strict)
+    return pad(x, (rows, cols), pad_mode), ho, wo
+
+
+def _bias(bias, k: int, dtype) -> np.ndarray:
+    b = array("bias", bias, 1, "(K,)")
+    if len(b) != k:
+        raise ConvShapeError(f"bias needs one value per filter: {k}; got {len(b)}.")
+    return b.astype(dtype)
 
 
 def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, strict=False):
@@ -92,16 +121,16 @@ def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, st
     -------
     out : (K, H_out, W_out), float32 for float32 (or integer) input, else float64
     """
-    dtype = np.result_type(np.asarray(x).dtype, np.asarray(w).dtype, np.float32)
-    x, w = np.asarray(x, dtype=dtype), np.asarray(w, dtype=dtype)
     xp, ho, wo = _padded(x, w, stride, padding, pad_mode, strict)
+    dtype = np.result_type(xp.dtype, np.asarray(w).dtype, np.float32)
+    xp, w = xp.astype(dtype, copy=False), np.asarray(w, dtype=dtype)
     K, C, kh, kw = w.shape
     win = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, : ho * stride : stride, : wo * stride : stride]
     # (C, ho, wo, kh, kw) -> columns (C*kh*kw, ho*wo): one row per filter tap
     cols = win.transpose(0, 3, 4, 1, 2).reshape(C * kh * kw, ho * wo)
     out = (w.reshape(K, -1) @ cols).reshape(K, ho, wo)
     if bias is not None:
-        out += np.asarray(bias, dtype=out.dtype)[:, None, None]
+        out += _bias(bias, K, out.dtype)[:, None, None]
     if relu:
         np.maximum(out, 0, out=out)
     return out
@@ -109,13 +138,14 @@ def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, st
 
 def conv2d_naive(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, strict=False):
     """Reference convolution with explicit loops (slow; for tests and for reading)."""
-    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
     xp, ho, wo = _padded(x, w, stride, padding, pad_mode, strict)
+    xp, w = xp.astype(np.float64), np.asarray(w, dtype=np.float64)
     K, _, kh, kw = w.shape
+    b = np.zeros(K) if bias is None else _bias(bias, K, np.float64)
     out = np.zeros((K, ho, wo))
     for k in range(K):
         for i in range(ho):
             for j in range(wo):
                 patch = xp[:, i * stride : i * stride + kh, j * stride : j * stride + kw]
-                out[k, i, j] = np.sum(patch * w[k]) + (0 if bias is None else bias[k])
+                out[k, i, j] = np.sum(patch * w[k]) + b[k]
     return np.maximum(out, 0) if relu else out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 
@@ -26,15 +27,27 @@ def load_iris(path: str | Path | None = None) -> Dataset:
     """Fisher's iris: 150 rows, 4 measurements in cm, 3 species (labels 0, 1, 2)."""
     path = Path(path) if path else ASSETS / "iris.csv"
     with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    header, rows = rows[0], rows[1:]
+        rows = [r for r in csv.reader(f) if r]
+    header, rows = (rows[0], rows[1:]) if rows else ([], [])
+    try:
+        X = np.array([[float(v) for v in r[:-1]] for r in rows])
+    except ValueError:
+        X = None
+    if X is None or X.ndim != 2 or X.shape != (len(rows), len(header) - 1) or X.shape[1] < 1:
+        raise ValueError(
+            f"{path.name} is not a CSV of a header, then numbers and a species name on each row."
+        )
     species = sorted({r[-1] for r in rows}, key=[r[-1] for r in rows].index)
-    X = np.array([[float(v) for v in r[:-1]] for r in rows])
     y = np.array([species.index(r[-1]) for r in rows])
     return Dataset(X, y, header[:-1], species, "Fisher's iris (1936), 150 flowers, 3 species")
 
 
-def load_mnist(folder: str | Path | None = None, flatten: bool = True, scale: bool = True) -> Dataset:
+def load_mnist(
+    folder: str | Path | None = None,
+    flatten: bool = True,
+    scale: bool = True,
+    files: Mapping[str, bytes] | None = None,
+) -> Dataset:
     """MNIST digits.
 
     Parameters
@@ -47,16 +60,27 @@ def load_mnist(folder: str | Path | None = None, flatten: bool = True, scale: bo
         Rows of 784 pixels ``(N, 784)`` instead of images ``(N, 28, 28)``.
     scale : bool
         Pixels as floats in [0, 1] instead of uint8 0-255.
+    files : {name: bytes} or None
+        The four IDX files as bytes (e.g. uploads) instead of a folder.
     """
-    if folder is None:
-        with np.load(ASSETS / "mnist_5k.npz", allow_pickle=False) as d:
-            images, labels = d["images"], d["labels"]
-        desc = "MNIST subset: 5000 digits, 500 per class (bundled)"
-    else:
+    if folder is not None and files is not None:
+        raise ValueError("Give a folder or the files, not both.")
+    if files is not None:
+        from .idx import load_idx_files
+
+        images, labels = load_idx_files(files)
+    elif folder is not None:
         from .idx import load_idx_folder
 
         images, labels = load_idx_folder(folder)
-        desc = f"MNIST from IDX files in {folder}"
+    else:
+        with np.load(ASSETS / "mnist_5k.npz", allow_pickle=False) as d:
+            images, labels = d["images"], d["labels"]
+    desc = (
+        "MNIST subset: 5000 digits, 500 per class (bundled)"
+        if folder is None and files is None
+        else f"MNIST from IDX files: {len(images)} digits"
+    )
     X = images.reshape(len(images), -1) if flatten else images
     X = X.astype(np.float32) / 255.0 if scale else X
     return Dataset(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import array
+
 FEATURES = {
     "x1": ("x₁", lambda a, b: a),
     "x2": ("x₂", lambda a, b: b),
@@ -21,10 +23,14 @@ FEATURES = {
 
 def feature_map(X2: np.ndarray, names) -> np.ndarray:
     """Columns ``(N, len(names))`` of the chosen features of points ``X2 (N, 2)``."""
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        raise TypeError("names must be a list of feature names, e.g. ['x1', 'x2'].")
     if not names:
         raise ValueError("Choose at least one input feature.")
-    X2 = np.asarray(X2, dtype=np.float64)
-    try:
-        return np.column_stack([FEATURES[n][1](X2[:, 0], X2[:, 1]) for n in names])
-    except KeyError as exc:
-        raise ValueError(f"Unknown feature {exc}; choose from {', '.join(FEATURES)}.") from None
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"Unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}.")
+    X2 = array("X2", X2, 2, "(N, 2)").astype(np.float64)
+    if X2.shape[1] != 2:
+        raise ValueError(f"X2 must have the form (N, 2); got shape {X2.shape}.")
+    return np.column_stack([FEATURES[n][1](X2[:, 0], X2[:, 1]) for n in names])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import array, random_seed, whole
+
 PRESETS = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
     "emboss": [[2, 0, 0], [0, -1, 0], [0, 0, -1]],
@@ -24,19 +26,20 @@ PRESETS = {
 
 def preset(name: str) -> np.ndarray:
     """A named 3x3 kernel as float64."""
-    try:
-        return np.array(PRESETS[name], dtype=np.float64)
-    except KeyError:
-        raise ValueError(f"Unknown filter {name!r}; choose one of {', '.join(PRESETS)}.") from None
+    if not isinstance(name, str) or name not in PRESETS:
+        raise ValueError(f"Unknown filter {name!r}; choose one of {', '.join(PRESETS)}.")
+    return np.array(PRESETS[name], dtype=np.float64)
 
 
 def as_bank(kernel2d: np.ndarray, depth: int = 1) -> np.ndarray:
     """One 2-D kernel as a bank ``(1, depth, kh, kw)``; a depth-3 copy averages the RGB responses."""
-    k = np.asarray(kernel2d, dtype=np.float64)
+    k = array("kernel2d", kernel2d, 2, "(kh, kw)").astype(np.float64)
+    depth = whole("depth", depth, 1)
     return np.repeat(k[None, None] / depth, depth, axis=1)
 
 
 def random_bank(n: int = 64, size: int = 3, depth: int = 1, seed: int = 0) -> np.ndarray:
     """``n`` random filters ``(n, depth, size, size)`` with entries drawn from {-1, 0, 1}."""
-    rng = np.random.default_rng(seed)
+    n, size, depth = whole("n", n, 1, 4096), whole("size", size, 1, 64), whole("depth", depth, 1, 4096)
+    rng = np.random.default_rng(random_seed(seed))
     return rng.integers(-1, 2, size=(n, depth, size, size)).astype(np.float64)

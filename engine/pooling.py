@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .conv import output_size
+from .checks import array, whole
+from .conv import ConvShapeError, output_size
 
 REDUCERS = {"max": np.max, "average": np.mean, "min": np.min, "sum": np.sum}
 
@@ -17,10 +18,9 @@ def pool2d(x, size=2, stride=None, mode="max", strict=False):
     -------
     out : (C, H_out, W_out) with ``H_out = floor((H - size) / stride) + 1``
     """
-    if mode not in REDUCERS:
-        raise ValueError(f"mode must be one of {', '.join(REDUCERS)}")
-    x = np.asarray(x)
-    stride = stride or size
+    x = _maps(x, mode)
+    size = whole("size", size, 1)
+    stride = size if stride is None else whole("stride", stride, 1)
     ho = output_size(x.shape[1], size, 0, stride, strict)
     wo = output_size(x.shape[2], size, 0, stride, strict)
     win = sliding_window_view(x, (size, size), axis=(1, 2))[:, : ho * stride : stride, : wo * stride : stride]
@@ -29,6 +29,14 @@ def pool2d(x, size=2, stride=None, mode="max", strict=False):
 
 def global_pool(x, mode="average"):
     """One number per channel: ``(C, H, W) -> (C,)``."""
+    x = _maps(x, mode)
+    return REDUCERS[mode](x, axis=(1, 2))
+
+
+def _maps(x, mode: str) -> np.ndarray:
     if mode not in REDUCERS:
-        raise ValueError(f"mode must be one of {', '.join(REDUCERS)}")
-    return REDUCERS[mode](np.asarray(x), axis=(1, 2))
+        raise ValueError(f"mode must be one of {', '.join(REDUCERS)}; got {mode!r}.")
+    x = np.asarray(x)
+    if x.ndim == 2:
+        raise ConvShapeError(f"Pooling needs maps (C, H, W); got one {x.shape} map: pass x[None].")
+    return array("x", x, 3, "(C, H, W)", finite=False)

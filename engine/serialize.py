@@ -1,16 +1,37 @@
-"""Save and load MLP weights as ``.npz`` (never pickled, validated on load)."""
+"""Save and load MLP weights as ``.npz`` (never pickled, validated on load).
+
+An upload is hostile until proven otherwise, so :func:`load_weights` bounds its
+cost before it allocates: the zip directory is checked (member count, declared
+unpacked sizes), the settings are validated field by field and the layer sizes
+capped, and each array's ``.npy`` header (shape, dtype) is checked before its
+data is read.  Only then is a model built, through ``MLP``'s constructor.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
+import zlib
+from pathlib import Path
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .init import SCHEMES
+from .losses import LOSSES
 from .mlp import MLP
+from .optimizers import OPTIMIZERS
 
-MAX_FILE_BYTES = 50_000_000
+# Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
+MAX_FILE_BYTES = 16_000_000
+MAX_HIDDEN = 6
+MAX_UNITS = 1024
+MAX_PARAMS = 1_500_000
+MAX_CONFIG_CHARS = 4096
+_NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
+_ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
 _CONFIG_KEYS = (
     "layer_sizes",
     "activation",
@@ -26,6 +47,7 @@ _CONFIG_KEYS = (
     "seed",
     "dtype",
 )
+_NOT_NPZ = "This is not a Backprop Lab weights file (.npz archive of plain arrays)."
 
 
 class ModelFileError(ValueError):
@@ -50,45 +72,242 @@ def weights_bytes(model: MLP) -> bytes:
     return buf.getvalue()
 
 
-def load_weights(file) -> MLP:
+def load_weights(
+    file,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_hidden: int = MAX_HIDDEN,
+    max_units: int = MAX_UNITS,
+    max_params: int = MAX_PARAMS,
+) -> MLP:
     """Read a file written by :func:`save_weights` and return a ready model.
+
+    Parameters
+    ----------
+    file : bytes, path or binary file object
+    max_bytes : largest file accepted
+    max_hidden, max_units, max_params : largest network accepted (hidden layers,
+        units in any layer including inputs and outputs, weights plus biases)
 
     Raises
     ------
     ModelFileError
-        With a plain sentence for anything wrong: not an npz, missing or
-        mismatched arrays, non-finite values, pickled objects.
+        With a plain sentence for anything wrong; nothing large is allocated first.
     """
-    if isinstance(file, (bytes, bytearray)):
-        file = io.BytesIO(file)
+    data = _read_capped(file, max_bytes)
     try:
-        with np.load(file, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError):
+        with _open_zip(data, max_hidden) as zf:
+            members = {info.filename: info for info in zf.infolist()}
+            if "config.npy" not in members:
+                raise ModelFileError("The weights file lacks its settings (no config array).")
+            config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
+            sizes = _check_config(config, max_hidden, max_units, max_params)
+            shapes = {}
+            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+                shapes[f"W{i}.npy"], shapes[f"b{i}.npy"] = (n_in, n_out), (n_out,)
+            missing = sorted(name[:-4] for name in shapes.keys() - members.keys())
+            extra = sorted(name for name in members.keys() - shapes.keys())
+            if missing:
+                raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
+            if extra:
+                raise ModelFileError(f"The weights file has {len(extra)} unexpected arrays.")
+            arrays = {
+                name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
+                for name, shape in shapes.items()
+            }
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        if isinstance(exc, ModelFileError):
+            raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
+        raise ModelFileError(_NOT_NPZ) from None
+    return _build(config, arrays)
+
+
+def _read_capped(file, max_bytes: int) -> bytes:
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        data = bytes(file)
+    elif isinstance(file, (str, Path)):
+        with open(file, "rb") as f:
+            data = f.read(max_bytes + 1)
+    else:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ModelFileError(f"The weights file is larger than {max_bytes / 1e6:.0f} MB.")
+    return data
+
+
+def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
+    """Check the end-of-directory record before zipfile reads the directory it points to."""
+    max_members = 2 * (max_hidden + 1) + 1  # config, then a weight and a bias array a layer
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 0 or len(data) < end + 22 or data[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
+        raise ModelFileError(_NOT_NPZ)  # no end record, a cut one, or zip64 (never needed here)
+    entries = int.from_bytes(data[end + 10 : end + 12], "little")
+    directory = int.from_bytes(data[end + 12 : end + 16], "little")
+    if entries > max_members or directory > _ZIP_DIRECTORY_BYTES:
         raise ModelFileError(
-            "This is not a Backprop Lab weights file (.npz archive of plain arrays)."
-        ) from None
+            f"The weights file holds {entries} entries; a network of at most {max_hidden} hidden layers "
+            f"has at most {max_members}."
+        )
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, header_ok) -> np.ndarray:
+    """One member as an array; ``header_ok(shape, dtype)`` vets it before any data is read.
+
+    zipfile never unpacks more than the directory's declared size, so checking
+    that size against the expected shape bounds the work.
+    """
+    name = info.filename[:-4]
+    # flag bits: 0x1 encrypted, 0x20 patched data, 0x40 strong encryption
+    if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ModelFileError(f"Array {name} is encrypted or compressed in a way this app does not read.")
+    with zf.open(info) as fp:
+        version = np.lib.format.read_magic(fp)
+        if version not in ((1, 0), (2, 0)):
+            raise ModelFileError(f"Array {name} is stored in an unknown .npy version.")
+        read_header = (
+            np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        )
+        try:
+            shape, fortran, dtype = read_header(fp)
+        except Exception:  # noqa: BLE001 - NumPy parses headers with ast and tokenize, whose errors vary
+            raise ModelFileError(f"Array {name} has a damaged header.") from None
+        header_ok(shape, dtype)
+        nbytes = math.prod(shape) * dtype.itemsize
+        if info.file_size > nbytes + _NPY_HEADER_BYTES:
+            raise ModelFileError(f"Array {name} holds more data than its shape {shape} needs.")
+        raw = fp.read(nbytes)
+        if len(raw) != nbytes or fp.read(1):  # reading to the end also checks the CRC
+            raise ModelFileError(f"Array {name} is truncated or has trailing data.")
+    return np.frombuffer(raw, dtype).reshape(shape, order="F" if fortran else "C")
+
+
+def _config_header_ok(shape, dtype) -> None:
+    if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_CONFIG_CHARS:
+        raise ModelFileError(
+            f"This is not a Backprop Lab weights file: its settings are not a text of at most "
+            f"{MAX_CONFIG_CHARS} characters."
+        )
+
+
+def _weights_header_ok(name: str, expected: tuple):
+    def ok(shape, dtype):
+        if shape != expected or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise ModelFileError(
+                f"Array {name} has shape {shape} ({dtype.str}); expected {expected} float32 or float64."
+            )
+
+    return ok
+
+
+def _json_depth(text: str) -> int:
+    """Deepest bracket nesting outside strings (json.loads recurses once a level)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _parse_config(arr: np.ndarray) -> dict:
+    text = str(arr[()])
+    if _json_depth(text) > 2:  # an object of scalars and flat lists
+        raise ModelFileError("The weights file's settings are nested too deeply.")
     try:
-        config = json.loads(str(arrays.pop("config")))
-        model = MLP(**{k: config[k] for k in _CONFIG_KEYS})
-    except KeyError as exc:
-        raise ModelFileError(f"The weights file lacks its settings ({exc}).") from None
+        config = json.loads(text)
+    except ValueError:
+        raise ModelFileError("The weights file's settings are not valid JSON.") from None
+    if not isinstance(config, dict):
+        raise ModelFileError("The weights file's settings are not a JSON object.")
+    return config
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _in_range(v, lo: float, hi: float, whole: bool = False) -> bool:
+    """``lo <= v <= hi`` for a JSON number (bools, NaN and huge integers fail rather than raise)."""
+    number = _is_int(v) or (isinstance(v, float) and not whole)
+    return number and lo <= v <= hi
+
+
+def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int) -> list[int]:
+    """Every field has the right type and range; returns the layer sizes."""
+    missing = [k for k in _CONFIG_KEYS if k not in config]
+    if missing:
+        raise ModelFileError(f"The weights file lacks its settings ({', '.join(missing)}).")
+    if len(config) > len(_CONFIG_KEYS):
+        raise ModelFileError("The weights file has settings this app does not know.")
+    sizes = config["layer_sizes"]
+    if (
+        not isinstance(sizes, list)
+        or not 2 <= len(sizes) <= max_hidden + 2
+        or not all(_is_int(n) and 1 <= n <= max_units for n in sizes)
+    ):
+        raise ModelFileError(
+            f"The weights file's layer sizes must be 2 to {max_hidden + 2} whole numbers from 1 to {max_units}."
+        )
+    n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if n_params > max_params:
+        raise ModelFileError(
+            f"The network has {n_params:,} parameters; this app loads at most {max_params:,}."
+        )
+    acts = config["activation"]
+    acts = [acts] if isinstance(acts, str) else acts
+    choices = {
+        "output": ("softmax", "sigmoid"),
+        "loss": (None, *LOSSES),
+        "init": SCHEMES,
+        "optimizer": tuple(OPTIMIZERS),
+        "dtype": ("float32", "float64"),
+    }
+    checks = {
+        "activation": isinstance(acts, list) and all(isinstance(a, str) and a in ACTIVATIONS for a in acts),
+        **{key: config[key] in allowed for key, allowed in choices.items()},
+        "lr": _in_range(config["lr"], 0, 1000) and config["lr"] > 0,
+        "batch_size": _in_range(config["batch_size"], 1, 1_000_000, whole=True),
+        "epochs": _in_range(config["epochs"], 0, 1_000_000, whole=True),
+        "l1": _in_range(config["l1"], 0, 1e6),
+        "l2": _in_range(config["l2"], 0, 1e6),
+        "seed": _in_range(config["seed"], 0, 2**32 - 1, whole=True),
+    }
+    expected = {
+        "activation": f"one of {', '.join(ACTIVATIONS)} (or a list of them)",
+        "lr": "a number above 0 and at most 1000",
+        "batch_size": "a whole number from 1 to 1000000",
+        "epochs": "a whole number from 0 to 1000000",
+        "l1": "a number from 0 to 1000000",
+        "l2": "a number from 0 to 1000000",
+        "seed": "a whole number from 0 to 4294967295",
+        **{key: "one of " + ", ".join(map(str, allowed)) for key, allowed in choices.items()},
+    }
+    bad = [key for key, ok in checks.items() if not ok]
+    if bad:
+        # (the values themselves are not echoed: the message is shown as markdown)
+        raise ModelFileError(f"The weights file's setting '{bad[0]}' must be {expected[bad[0]]}.")
+    return sizes
+
+
+def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
+    """The model of ``config`` holding ``arrays``; a file that fails half-way leaves nothing behind."""
+    for name, arr in arrays.items():
+        if not np.all(np.isfinite(arr)):
+            raise ModelFileError(f"Array {name} contains NaN or infinite values.")
+    try:
+        model = MLP(**{k: config[k] for k in _CONFIG_KEYS}).initialize()
+        model.weights_ = [arrays[f"W{i}"].astype(model.dtype) for i in range(len(model.weights_))]
+        model.biases_ = [arrays[f"b{i}"].astype(model.dtype) for i in range(len(model.biases_))]
+        model.predict_proba(np.zeros((1, config["layer_sizes"][0]), model.dtype))  # proves it runs
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
-    model.initialize()
-    for i, (W, b) in enumerate(zip(model.weights_, model.biases_)):
-        for name, ref in ((f"W{i}", W), (f"b{i}", b)):
-            arr = arrays.pop(name, None)
-            if arr is None:
-                raise ModelFileError(f"The weights file has no array {name}.")
-            if arr.shape != ref.shape or not np.issubdtype(arr.dtype, np.floating):
-                raise ModelFileError(
-                    f"Array {name} has shape {arr.shape} ({arr.dtype}); expected {ref.shape} floats."
-                )
-            if not np.all(np.isfinite(arr)):
-                raise ModelFileError(f"Array {name} contains NaN or infinite values.")
-            ref[...] = arr
-    if arrays:
-        raise ModelFileError(f"The weights file has unexpected arrays: {', '.join(sorted(arrays))}.")
     return model

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import random_seed, real, whole
+
+
+def _setup(n, noise, seed):
+    """Checked ``n`` (both classes need points), ``noise`` and a generator from ``seed``."""
+    return whole("n", n, 2, 1_000_000), real("noise", noise, 0), np.random.default_rng(random_seed(seed))
+
 
 def circle(n=400, noise=0.1, seed=0):
     """Inner disc (class 1) inside a ring (class 0)."""
-    rng = np.random.default_rng(seed)
+    n, noise, rng = _setup(n, noise, seed)
     half = n // 2
     r = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, n - half)])
     t = rng.uniform(0, 2 * np.pi, n)
@@ -21,7 +28,7 @@ def circle(n=400, noise=0.1, seed=0):
 
 def xor(n=400, noise=0.1, seed=0):
     """Quadrants: class 1 where x1 * x2 > 0."""
-    rng = np.random.default_rng(seed)
+    n, noise, rng = _setup(n, noise, seed)
     X = rng.uniform(-5, 5, (n, 2))
     X += np.sign(X) * 0.3  # keep points off the axes
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
@@ -30,7 +37,7 @@ def xor(n=400, noise=0.1, seed=0):
 
 def gaussian(n=400, noise=0.1, seed=0):
     """Two Gaussian blobs at (2, 2) and (-2, -2)."""
-    rng = np.random.default_rng(seed)
+    n, noise, rng = _setup(n, noise, seed)
     half = n // 2
     spread = 0.5 + noise * 3
     X = np.r_[rng.normal(2, spread, (half, 2)), rng.normal(-2, spread, (n - half, 2))]
@@ -39,7 +46,7 @@ def gaussian(n=400, noise=0.1, seed=0):
 
 def spiral(n=400, noise=0.1, seed=0):
     """Two interleaved spirals."""
-    rng = np.random.default_rng(seed)
+    n, noise, rng = _setup(n, noise, seed)
     half = n // 2
     parts = []
     for k, count in enumerate((half, n - half)):
@@ -53,7 +60,7 @@ def spiral(n=400, noise=0.1, seed=0):
 
 def moons(n=400, noise=0.1, seed=0):
     """Two interleaving half circles."""
-    rng = np.random.default_rng(seed)
+    n, noise, rng = _setup(n, noise, seed)
     half = n // 2
     t1, t2 = np.linspace(0, np.pi, half), np.linspace(0, np.pi, n - half)
     upper = np.c_[np.cos(t1), np.sin(t1)]
@@ -67,10 +74,10 @@ TOY_SETS = {f.__name__: f for f in (circle, xor, gaussian, spiral, moons)}
 
 def make_toy(name: str, n=400, noise=0.1, seed=0):
     """Generate a toy set by name; ``noise`` is clamped to [0, 1] and ``n`` to [10, 5000]."""
-    if name not in TOY_SETS:
+    if not isinstance(name, str) or name not in TOY_SETS:
         raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(TOY_SETS)}.")
-    n = int(np.clip(n, 10, 5000))
-    return TOY_SETS[name](n, float(np.clip(noise, 0, 1)), seed)
+    n, noise = real("n", n), real("noise", noise)
+    return TOY_SETS[name](int(np.clip(n, 10, 5000)), float(np.clip(noise, 0, 1)), seed)
 
 
 def make_line(n=100, intercept=3.0, slope=1.0, noise=0.5, seed=0, x_max=2.0):
@@ -80,6 +87,9 @@ def make_line(n=100, intercept=3.0, slope=1.0, noise=0.5, seed=0, x_max=2.0):
     -------
     x : (n,), y : (n,)
     """
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, x_max, int(np.clip(n, 2, 10_000)))
-    return x, intercept + slope * x + rng.normal(0, noise, len(x))
+    n = int(np.clip(real("n", n), 2, 10_000))
+    intercept, slope = real("intercept", intercept), real("slope", slope)
+    noise, x_max = real("noise", noise, 0), real("x_max", x_max, 1e-9)
+    rng = np.random.default_rng(random_seed(seed))
+    x = rng.uniform(0, x_max, n)
+    return x, intercept + slope * x + rng.normal(0, noise, n)

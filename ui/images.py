@@ -1,6 +1,10 @@
 """Turning an uploaded file into a safe, small NumPy image (Pillow here, never in engine/).
 
-Every failure raises :class:`ImageError` whose message is a plain sentence for the user.
+Every failure raises :class:`ImageError` whose message is a plain sentence for
+the user, safe to show as Markdown.  The cost of a file is bounded before it is
+decoded: at most ``MAX_PIXELS`` are decoded (JPEGs first drafted down to the
+working size), and the image is resized to the working size in its decoded
+mode, before any conversion, so conversions never touch a full-size image.
 """
 
 from __future__ import annotations
@@ -12,23 +16,54 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ui.content_cache import ContentCache
+from ui.text import plain
+
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tiff", "tif")
 PIL_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 25_000_000
+MAX_PIXELS = 12_000_000  # decoded: 48 MB at Pillow's widest common layout (4 bytes a pixel)
 MAX_SIDE = 1024
+_ENORMOUS = (
+    f"The image claims to have more pixels than this app decodes ({MAX_PIXELS / 1e6:.0f} million at most)."
+)
 
 
 class ImageError(ValueError):
     """An upload we cannot use; the message says why in plain words."""
 
 
+def _reduce(img: Image.Image, k: int, rows: int = 256) -> Image.Image:
+    """Average k x k boxes, a strip at a time: Pillow premultiplies RGBA and LA into a full-size copy."""
+    w, h = img.size
+    out = Image.new(img.mode, (-(-w // k), -(-h // k)))
+    step = k * max(1, rows // k)
+    for top in range(0, h, step):
+        out.paste(img.crop((0, top, w, min(h, top + step))).reduce(k), (0, top // k))
+    return out
+
+
+def _shrink(img: Image.Image, side: int) -> Image.Image:
+    """Resize to at most ``side`` pixels a side in the decoded mode, before any mode conversion."""
+    w, h = img.size
+    scale = side / max(w, h)
+    if scale >= 1:
+        return img
+    if img.mode == "1":  # Pillow resizes 1-bit (and palette) images by picking pixels, not averaging
+        img = img.convert("L")
+    k = int(1 / scale)
+    if k >= 2 and img.mode != "P" and not img.mode.startswith("I;16"):  # (modes reduce() cannot do)
+        img = _reduce(img, k)
+    return img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.LANCZOS)
+
+
 def _to_8bit(img: Image.Image) -> Image.Image:
     """Bring any Pillow mode to L or RGB (alpha flattened on white, 16-bit and float rescaled)."""
-    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
-        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
-        scaled = np.zeros_like(arr) if hi <= lo else (arr - lo) / (hi - lo) * 255
+    if img.mode.startswith("I") or img.mode == "F":
+        arr = np.asarray(img, dtype=np.float32)
+        finite = arr[np.isfinite(arr)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        scaled = np.zeros_like(arr) if hi <= lo else (np.clip(arr, lo, hi) - lo) / (hi - lo) * 255
         return Image.fromarray(np.nan_to_num(scaled).astype(np.uint8), "L")
     if img.mode == "P":
         img = img.convert("RGBA" if "transparency" in img.info else "RGB")
@@ -44,16 +79,17 @@ def _to_8bit(img: Image.Image) -> Image.Image:
 def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: int = MAX_SIDE) -> np.ndarray:
     """Decode ``data`` into ``(H, W)`` (mode "L") or ``(H, W, 3)`` (mode "RGB") uint8, longest side <= max_side.
 
+    Only the first frame of an animation is read; EXIF orientation is applied.
+
     Raises
     ------
     ImageError
         Wrong extension, empty, too large, not an image, damaged, or too many pixels.
     """
-    ext = Path(name).suffix.lower().lstrip(".")
+    ext = Path(str(name)).suffix.lower().lstrip(".")
     if ext not in EXTENSIONS:
-        raise ImageError(
-            f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file ends in '.{ext}')."
-        )
+        ending = f"ends in '.{plain(ext, 12)}'" if ext else "has no extension"
+        raise ImageError(f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file {ending}).")
     if not data:
         raise ImageError("The file is empty.")
     if len(data) > MAX_BYTES:
@@ -61,33 +97,39 @@ def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=PIL_FORMATS)
+            img = Image.open(io.BytesIO(bytes(data)), formats=PIL_FORMATS)
             w, h = img.size
-            if w * h > MAX_PIXELS:
-                raise ImageError(
-                    f"The image has {w} x {h} = {w * h / 1e6:.0f} million pixels; "
-                    f"the limit is {MAX_PIXELS / 1e6:.0f} million."
-                )
             if w < 1 or h < 1:
                 raise ImageError("The image has no pixels.")
-            img.seek(0)  # first frame of an animation
             if img.format == "JPEG":
-                img.draft(img.mode, (max_side, max_side))  # decode JPEGs at reduced size: less memory
+                img.draft(img.mode, (max_side, max_side))  # the JPEG decoder scales by 1/2, 1/4 or 1/8
+            # libwebp decodes into buffers of its own: about four times Pillow's cost a pixel
+            limit = MAX_PIXELS // 4 if img.format == "WEBP" else MAX_PIXELS
+            if img.size[0] * img.size[1] > limit:
+                raise ImageError(
+                    f"The image has {w} x {h} = {w * h / 1e6:.0f} million pixels; "
+                    f"the limit is {limit / 1e6:.0f} million for {img.format}. Please shrink it first."
+                )
             img.load()
+            img = _shrink(img, max_side)  # keeps info, so EXIF orientation survives
             try:
                 img = ImageOps.exif_transpose(img)
             except Exception:  # noqa: BLE001 - broken EXIF: keep the pixels as stored
                 pass
-            img = _to_8bit(img)
-            img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            img = img.convert(mode)
+            img = _to_8bit(img).convert(mode)
     except ImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("This file is not an image we can read (or it claims to be enormous).") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageError(f"The image file is damaged or incomplete ({exc}).") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(_ENORMOUS) from None
+    except UnidentifiedImageError:
+        raise ImageError("This file is not an image we can read.") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ImageError("The image file is damaged or incomplete.") from None
     return np.asarray(img, dtype=np.uint8)
+
+
+# the same upload on every rerun: decode it once (results are read-only arrays)
+load_image_cached = ContentCache(load_image, max_entries=16)
 
 
 def to_planes(img: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ def test_engine_imports_numpy_only():
         "io",
         "zipfile",
         "time",
+        "zlib",
         "typing",
         "gzip",
         "hashlib",
