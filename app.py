@@ -7,6 +7,7 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 
 import streamlit as st
 
+from ui.errors import page_boundary
 from ui.server import configure
 
 configure()
@@ -26,4 +27,5 @@ PAGES = {
     "3 · Convolutions": [st.Page("app_pages/convolutions.py", title="Convolutions", icon="🖼️")],
 }
 
-st.navigation(PAGES).run()
+with page_boundary():  # no traceback or server path ever reaches a browser
+    st.navigation(PAGES).run()

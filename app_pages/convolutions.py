@@ -10,17 +10,12 @@ from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resol
 from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d
 from ui.image_charts import feature_grid, for_display
-from ui.images import EXTENSIONS, ImageError, load_image, to_planes
+from ui.images import EXTENSIONS, ImageError, load_image_cached, to_planes
+from ui.text import plain
 from ui.widgets import show_code
 
 SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
 state = st.session_state
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def decode(data: bytes, name: str, mode: str, side: int) -> np.ndarray:
-    """Decoded image (pure function of the bytes, so caching is safe)."""
-    return load_image(data, name, mode, side)
 
 
 st.title("🖼️ Convolutions")
@@ -64,7 +59,7 @@ if raw is None:
     st.info("Upload an image in the sidebar, or switch back to a sample photo.")
     st.stop()
 try:
-    img = decode(raw, name, mode, side)
+    img = load_image_cached(raw, name, mode, side)  # decoded once per content, not on every rerun
 except ImageError as exc:
     st.error(f"**We could not use that file.** {exc}")
     st.stop()
@@ -74,7 +69,7 @@ C, H, W = x.shape
 # ---------------------------------------------------------------- pixels are numbers
 st.header("1 · An image is a grid of numbers")
 c1, c2 = st.columns([2, 3])
-c1.image(img, caption=f"{name}: {H} x {W} pixels, {C} channel(s)", width="stretch")
+c1.image(img, caption=f"{plain(name)}: {H} x {W} pixels, {C} channel(s)", width="stretch")
 with c2:
     # (a slider needs a range: images of 8 pixels or fewer are shown whole)
     r0 = st.slider("crop row", 0, H - 8, min(H // 2, H - 8)) if H > 8 else 0

@@ -1,16 +1,16 @@
 """MNIST: train an MLP live on handwritten digits, look inside it, draw a digit to test it."""
 
-import os
-
 import streamlit as st
 
-from engine import ModelFileError, load_weights, weights_bytes
+from engine import ModelFileError, load_mnist, load_weights, weights_bytes
 from engine.digits import BlankDigitError, preprocess_digit
-from engine.idx import MNIST_URL, IDXError, download_mnist
+from engine.idx import IDXError
 from engine.mlp import MLP
 from ui import charts, live
 from ui import mnist_setup as ms
-from ui.images import EXTENSIONS, ImageError, load_image
+from ui.content_cache import ContentCache
+from ui.images import EXTENSIONS, ImageError, load_image_cached
+from ui.mnist_source import operator_mnist_dir
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -19,13 +19,19 @@ state = st.session_state
 
 
 @st.cache_resource(show_spinner="Loading digits…")
-def dataset(folder: str | None):
-    """Read-only digits shared by all visitors (never a user's model)."""
-    arrays = ms.bundled_split() if folder is None else ms.full_split(folder)
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+def server_digits(folder: str | None):
+    """Read-only digits shared by all visitors (never a user's model): the bundled subset, or the
+    full MNIST from the operator's folder."""
+    return ms.bundled_split() if folder is None else ms.split(load_mnist(folder))
 
+
+# uploads: one decoded copy per content, shared by every session that uploads the same files
+uploaded_digits = ContentCache(lambda files: ms.split(load_mnist(files=files)), max_entries=2)
+SOURCES = {
+    "bundled": "bundled subset (4000 training + 1000 test digits)",
+    "server": "full MNIST on this server (60 000 + 10 000)",
+    "upload": "my own MNIST files (upload the four .gz files)",
+}
 
 st.title("✍️ MNIST: a network that reads handwriting")
 st.markdown(
@@ -42,39 +48,47 @@ with st.sidebar:
     for key in ("optimizer", "lr", "batch", "l2", "epochs", "seed"):
         form.widget(key)
     st.header("Data")
-    folder = state.get(f"{KEY}:folder")
-    st.caption("Full MNIST (70 000 digits)" if folder else "Bundled subset: 4000 training + 1000 test digits")
-    with st.expander("Use full MNIST"):
-        path = st.text_input(
-            "folder with the four IDX files", help="train-images-idx3-ubyte(.gz) and friends."
+    folder = operator_mnist_dir()
+    source = st.radio(
+        "digits",
+        [k for k in SOURCES if k != "server" or folder is not None],
+        format_func=SOURCES.get,
+        key=f"{KEY}_source",
+        help="The bundled subset trains in seconds. The full set is there if the operator set "
+        "BACKPROP_LAB_MNIST_DIR, or from the four standard files you upload (gzipped: each fits the "
+        "10 MB upload limit).",
+    )
+    data, data_key = server_digits(None), "bundled"
+    if source == "server":
+        try:
+            data, data_key = server_digits(str(folder)), "server"
+        except IDXError as exc:
+            st.error(f"{exc} Using the bundled subset.")
+    elif source == "upload":
+        ups = st.file_uploader(
+            "train-images, train-labels, t10k-images, t10k-labels (.gz)",
+            accept_multiple_files=True,
+            key=f"{KEY}_idx",
+            help="The four files from the MNIST site, e.g. train-images-idx3-ubyte.gz.",
         )
-        if st.button("Load from folder") and path:
-            try:
-                dataset(path)
-                state[f"{KEY}:folder"] = path
-                st.rerun()
-            except (IDXError, OSError) as exc:
-                st.error(str(exc))
-        if st.button("Download once (about 11 MB)", help=f"Saved in {ms.CACHE_DIR}; checksums are verified."):
-            bar = st.progress(0.0, "connecting…")
-            try:
-                cache = download_mnist(
-                    ms.CACHE_DIR,
-                    os.environ.get("BACKPROP_LAB_MNIST_URL", MNIST_URL),
-                    progress=lambda f, m: bar.progress(f, m),
-                )
-                dataset(str(cache))
-                state[f"{KEY}:folder"] = str(cache)
-                st.rerun()
-            except (ConnectionError, IDXError) as exc:
-                st.error(str(exc))
-        if folder and st.button("Back to the bundled subset"):
-            state[f"{KEY}:folder"] = None
-            st.rerun()
+        if len(ups) < 4:
+            st.info(f"{len(ups)} of 4 files; until all four are here the bundled subset is used.")
+        else:
+            ids = tuple(sorted(u.file_id for u in ups))
+            if state.get(f"{KEY}:upload", (None,))[0] != ids:  # decode (and hash) a new upload once
+                try:
+                    state[f"{KEY}:upload"] = (ids, uploaded_digits({u.name: u.getvalue() for u in ups}))
+                except IDXError as exc:
+                    state[f"{KEY}:upload"] = (ids, exc)
+            result = state[f"{KEY}:upload"][1]
+            if isinstance(result, IDXError):
+                st.error(f"{result} Using the bundled subset.")
+            else:
+                data, data_key = result, ids
+                st.caption(f"{len(data[0]):,} training and {len(data[1]):,} test digits from your files.")
 s = form.values
-data = dataset(folder)
 
-run = live.run(KEY, lambda: ms.MnistTask(s, data), (ms.FORM.reset_key(s), folder))
+run = live.run(KEY, lambda: ms.MnistTask(s, data), (ms.FORM.reset_key(s), data_key))
 task: ms.MnistTask = run.task
 task.apply(s)
 live.view(KEY, run)
@@ -103,7 +117,7 @@ with c1:
     up = st.file_uploader("…or upload a digit image", type=list(EXTENSIONS), key="digit_upload")
     if up is not None:
         try:
-            drawn = load_image(up.getvalue(), up.name, "L", 512)
+            drawn = load_image_cached(up.getvalue(), up.name, "L", 512)
         except ImageError as exc:
             st.error(str(exc))
 with c2:
@@ -141,7 +155,7 @@ with c2:
     up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload")
     if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         try:
-            loaded = load_weights(up.getvalue())
+            loaded = load_weights(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
             if loaded.layer_sizes[0] != 784 or loaded.layer_sizes[-1] != 10:
                 raise ModelFileError(
                     f"These weights are for a {loaded.layer_sizes} network, not 784 inputs and 10 digits."
@@ -164,7 +178,7 @@ with c2:
             state[f"{KEY}:loaded"] = up.file_id
             settings = ms.FORM.clean(settings)
             form.load(settings)  # the sidebar shows the loaded network
-            live.replace(KEY, ms.MnistTask(settings, data, model=loaded), (ms.FORM.reset_key(settings), folder))
+            live.replace(KEY, ms.MnistTask(settings, data, model=loaded), (ms.FORM.reset_key(settings), data_key))
             st.toast(f"Loaded a {loaded.layer_sizes} network.")
             st.rerun()
 

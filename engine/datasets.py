@@ -21,6 +21,7 @@ class Dataset:
     feature_names: list[str] = field(default_factory=list)
     target_names: list[str] = field(default_factory=list)
     description: str = ""
+    n_train: int | None = None  # rows before this one are the source's own training split
 
 
 def load_iris(path: str | Path | None = None) -> Dataset:
@@ -68,14 +69,14 @@ def load_mnist(
     if files is not None:
         from .idx import load_idx_files
 
-        images, labels = load_idx_files(files)
+        images, labels, n_train = load_idx_files(files)
     elif folder is not None:
         from .idx import load_idx_folder
 
-        images, labels = load_idx_folder(folder)
+        images, labels, n_train = load_idx_folder(folder)
     else:
         with np.load(ASSETS / "mnist_5k.npz", allow_pickle=False) as d:
-            images, labels = d["images"], d["labels"]
+            images, labels, n_train = d["images"], d["labels"], None
     desc = (
         "MNIST subset: 5000 digits, 500 per class (bundled)"
         if folder is None and files is None
@@ -84,5 +85,5 @@ def load_mnist(
     X = images.reshape(len(images), -1) if flatten else images
     X = X.astype(np.float32) / 255.0 if scale else X
     return Dataset(
-        X, labels.astype(np.int64), [f"px{i}" for i in range(784)], [str(d) for d in range(10)], desc
+        X, labels.astype(np.int64), [f"px{i}" for i in range(784)], [str(d) for d in range(10)], desc, n_train
     )

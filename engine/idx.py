@@ -109,8 +109,9 @@ def write_idx(path: str | Path, array: np.ndarray) -> None:
         f.write(header + array.tobytes())
 
 
-def _mnist_arrays(parts: dict[str, np.ndarray], names: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Check the four arrays fit together as MNIST; images and labels, train then test."""
+def _mnist_arrays(parts: dict[str, np.ndarray], names: dict[str, str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Check the four arrays fit together as MNIST; images and labels, train then test, and the
+    number of training rows."""
     for split in ("train", "test"):
         imgs, labels = parts[f"{split}_images"], parts[f"{split}_labels"]
         img_name, label_name = names[f"{split}_images"], names[f"{split}_labels"]
@@ -132,11 +133,12 @@ def _mnist_arrays(parts: dict[str, np.ndarray], names: dict[str, str]) -> tuple[
         raise IDXError(f"The images are {train[0]} x {train[1]} pixels; MNIST digits are 28 x 28.")
     images = np.concatenate([parts["train_images"], parts["test_images"]])
     labels = np.concatenate([parts["train_labels"], parts["test_labels"]])
-    return images, labels
+    return images, labels, len(parts["train_labels"])
 
 
-def load_idx_folder(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Images ``(N, 28, 28)`` and labels ``(N,)``, train then test, from a folder of IDX files.
+def load_idx_folder(folder: str | Path) -> tuple[np.ndarray, np.ndarray, int]:
+    """Images ``(N, 28, 28)`` and labels ``(N,)``, train then test, and the number of training rows,
+    from a folder of IDX files.
 
     Messages name the files, never the folder (it is the server's, not the visitor's).
     """
@@ -166,8 +168,9 @@ def _role(name: str) -> str | None:
 
 def load_idx_files(
     files: Mapping[str, bytes], max_bytes: int = MAX_FILE_BYTES
-) -> tuple[np.ndarray, np.ndarray]:
-    """Images ``(N, 28, 28)`` and labels ``(N,)``, train then test, from the four IDX files as bytes.
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Images ``(N, 28, 28)`` and labels ``(N,)``, train then test, and the number of training rows,
+    from the four IDX files as bytes.
 
     ``files`` maps each file's name (e.g. an upload's) to its content, in any order;
     the names say which file is which (``train-images-idx3-ubyte.gz``,

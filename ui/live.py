@@ -18,6 +18,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui.errors import page_boundary
 from ui.live_core import LiveRun, LiveTask
 
 # A few bytes inline; the view itself is an ES module served from static/live/ (cached by the
@@ -74,6 +75,7 @@ def view(key: str, live: LiveRun) -> None:
 
     # The fragment holds as little as possible: the browser redoes its layout on every tick.
     @st.fragment
+    @page_boundary("the live view")
     def fragment():
         frame = live.command(st.session_state.pop(f"{key}:cmd", None))
         _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))

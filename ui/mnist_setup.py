@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -16,7 +14,6 @@ from ui.live_views import MLPTask
 from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
 
 EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
-CACHE_DIR = Path(os.environ.get("BACKPROP_LAB_CACHE", Path.home() / ".cache" / "backprop-lab")) / "mnist"
 WEIGHT_TILES, MISTAKES = 48, 12
 WEIGHTS_EVERY = 0.6  # s: the weight images (~37 kB, noisy, hardly compressible) change slowly
 
@@ -38,16 +35,22 @@ FORM = Form(
 
 
 def bundled_split(seed: int = 0):
-    """The bundled 5000 digits split 80/20 (stratified): X_train, X_test, y_train, y_test."""
+    """The bundled 5000 digits split 80/20 (stratified): X_train, X_test, y_train, y_test (read-only)."""
     d = load_mnist()
-    return train_test_split(d.X, d.y, test_size=0.2, seed=seed)
+    arrays = train_test_split(d.X, d.y, test_size=0.2, seed=seed)
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
 
 
-def full_split(folder):
-    """Standard MNIST: the first 60000 rows train, the last 10000 test."""
-    d = load_mnist(folder)
-    n_train = len(d.X) - 10_000 if len(d.X) > 10_000 else int(len(d.X) * 0.8)
-    return d.X[:n_train], d.X[n_train:], d.y[:n_train], d.y[n_train:]
+def split(d):
+    """A loaded MNIST ``Dataset`` as X_train, X_test, y_train, y_test: the files' own training and
+    test sets (an unknown boundary: the last 20%), read-only (shared by every session)."""
+    n = d.n_train if d.n_train is not None else int(len(d.X) * 0.8)
+    arrays = d.X[:n], d.X[n:], d.y[:n], d.y[n:]
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
 
 
 def make_model(s: dict) -> MLP:

@@ -3,8 +3,6 @@
 import io
 from pathlib import Path
 
-import numpy as np
-
 from engine import MLP, weights_bytes
 from tests.app.conftest import command, frame, metric
 
@@ -114,27 +112,42 @@ def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
     assert "filter 3 x 5 x 5" in _shape_line(at)
 
 
-def test_mnist_full_data_from_folder_and_offline_download(app, tmp_path, monkeypatch):
-    from engine.idx import MNIST_FILES, write_idx
-    from ui import mnist_setup
+def _idx_set(folder=None, n_train=40, n_test=10):
+    from tests.hostile import mnist_files
 
-    rng = np.random.default_rng(0)
-    for key, name in MNIST_FILES.items():
-        n = 40 if key.startswith("train") else 10
-        shape = (n, 28, 28) if key.endswith("images") else (n,)
-        write_idx(tmp_path / name, rng.integers(0, 10 if key.endswith("labels") else 256, shape))
-    monkeypatch.setattr(mnist_setup, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setenv("BACKPROP_LAB_MNIST_URL", "http://127.0.0.1:9/")  # nothing listens: offline
+    files = mnist_files(n_train=n_train, n_test=n_test)
+    if folder is not None:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+    return files
+
+
+def test_mnist_full_data_only_from_the_operators_folder(app, tmp_path, monkeypatch):
     at = app("mnist")
-    at.sidebar.button[1].click().run()  # "Download once"
-    assert any("offline" in e.value.lower() for e in at.sidebar.error)
-    assert not at.exception
-    at.sidebar.text_input[0].set_value(str(tmp_path / "nowhere")).run()
-    at.sidebar.button[0].click().run()  # "Load from folder"
-    assert any("not a folder" in e.value for e in at.sidebar.error)
-    at.sidebar.text_input[0].set_value(str(tmp_path)).run()
-    at.sidebar.button[0].click().run()
-    assert not at.exception
-    assert any("Full MNIST" in c.value for c in at.sidebar.caption)
+    assert "server" not in at.sidebar.radio(key="mn_source").options  # no folder configured: no option
+    assert not at.sidebar.text_input  # and no box where a visitor could type a server path
+    _idx_set(tmp_path)
+    monkeypatch.setenv("BACKPROP_LAB_MNIST_DIR", str(tmp_path))
+    at = app("mnist")
+    at.sidebar.radio(key="mn_source").set_value("server").run()
     command(at, "mn", "step")
     assert at.session_state["mn:run"].task.model.n_train_ == 40
+
+
+def test_mnist_from_four_uploaded_files_and_a_bad_set(app):
+    files = _idx_set(n_train=30, n_test=12)
+    at = app("mnist")
+    at.sidebar.radio(key="mn_source").set_value("upload").run()
+    uploader = at.sidebar.file_uploader(key="mn_idx")
+    uploader.set_value([(name, data, "application/gzip") for name, data in list(files.items())[:3]]).run()
+    assert any("3 of 4 files" in i.value for i in at.sidebar.info)
+    uploader = at.sidebar.file_uploader(key="mn_idx")
+    uploader.set_value([(name, data, "application/gzip") for name, data in files.items()]).run()
+    command(at, "mn", "step")
+    task = at.session_state["mn:run"].task
+    assert task.model.n_train_ == 30 and len(task.data[2]) == 12  # the files' own train/test split
+    bad = dict(files, **{"t10k-labels-idx1-ubyte.gz": b"\x1f\x8b garbage"})
+    uploader = at.sidebar.file_uploader(key="mn_idx")
+    uploader.set_value([(name, data, "application/gzip") for name, data in bad.items()]).run()
+    assert any("t10k-labels" in e.value and "bundled subset" in e.value for e in at.sidebar.error)
+    assert not at.exception

@@ -122,6 +122,7 @@ def test_idx_upload_loader_matches_folder_loader(tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(from_files, from_folder))
     data = load_mnist(files=mnist_files())  # gzipped, any order of the dict
     assert data.X.shape == (30, 784) and data.X.dtype == np.float32 and "30 digits" in data.description
+    assert data.n_train == 20
     with pytest.raises(ValueError, match="not both"):
         load_mnist(tmp_path, files=files)
 
@@ -133,8 +134,8 @@ def test_idx_names_with_unzipped_and_dotted_variants():
         "T10K-IMAGES-IDX3-UBYTE.GZ": idx_bytes(np.zeros((2, 28, 28)), gz=True),
         "t10k_labels_idx1_ubyte": idx_bytes(np.arange(2)),
     }
-    images, labels = load_idx_files(files)
-    assert images.shape == (5, 28, 28) and labels.tolist() == [0, 1, 2, 0, 1]
+    images, labels, n_train = load_idx_files(files)
+    assert images.shape == (5, 28, 28) and labels.tolist() == [0, 1, 2, 0, 1] and n_train == 3
 
 
 def test_folder_messages_never_show_the_folder(tmp_path):
