@@ -1,7 +1,9 @@
-"""Ticks per second of the playground's live step: train one tick's chunk + recompute the 100x100 boundary.
+"""The server's side of one live tick of the playground (spiral, the page's defaults), no browser.
 
-Uses the page's own defaults and code (ui.playground_setup), spiral data, [8, 8] tanh, 5 epochs a tick.
-Also reports the figure-building time a tick adds on the page (plotly, no browser).
+A tick trains the chunk the pace allows, takes a snapshot after each piece (the 80 x 80 plane,
+the neuron maps, metrics) and encodes one binary frame.  For comparison, the same views as the
+plotly figures the page sent before the live canvas: the boundary, loss and accuracy charts, the
+network diagram and the activation maps, serialised to JSON as Streamlit sends them.
 """
 
 from __future__ import annotations
@@ -10,46 +12,72 @@ import argparse
 import time
 
 import _threads  # first: sets BLAS threads before NumPy loads
+import numpy as np
 
-from ui import charts
+from ui import charts, frames
 from ui import playground_setup as pg
+from ui.live_core import LiveRun
+from ui.pacing import Governor
+
+
+def plotly_update(task: pg.PlaygroundTask) -> int:
+    """Bytes of the plotly figures (JSON) one update of the old page sent: the boundary, the loss and
+    accuracy charts and the network diagram (a lower bound: it also sent activation maps and two
+    diagnostic charts)."""
+    d, m, plane = task.d, task.model, task.plane
+    n = plane.n
+    probs = m.predict_proba(task.grid_inputs).reshape(n, n, -1)
+    x0, x1, y0, y1 = plane.extent
+    h = m.history_
+    figs = [
+        charts.decision_boundary(np.linspace(x0, x1, n), np.linspace(y0, y1, n), probs, d.P_train, d.y_train,
+                                 d.P_test, d.y_test),
+        charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, log_y=True),
+        charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}),
+        charts.network_diagram(m.layer_sizes, m.weights_),
+    ]
+    return sum(len(f.to_json()) for f in figs)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--ticks", type=int, default=60)
+    parser.add_argument("--ticks", type=int, default=40)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
-    s = pg.from_query({"data": "spiral"})
-    data = pg.make_data(s)
-    model = pg.make_model(s, data.X_train.shape[1], 2)
-    model.partial_fit(data.X_train, data.y_train, 0, data.X_test, data.y_test)
-    t_train = t_bound = t_fig = 0.0
-    for _ in range(args.ticks):
+    s = pg.FORM.from_query({"data": "spiral"})
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "bench", governor=Governor())
+    run.command({"do": "play", "id": 1, "have": {}})
+    have = lambda: {"series": run.series, "curves": {k: len(x) for k, (x, _) in run.task.curves().items()}}  # noqa: E731
+    t_tick = t_fig = 0.0
+    frame_bytes = fig_bytes = 0
+    for i in range(2, args.ticks + 2):
         t0 = time.perf_counter()
-        pg.tick(model, data, s, budget=None)
+        frame = run.command({"do": "tick", "id": i, "have": have()})
         t1 = time.perf_counter()
-        xs, ys, probs, _ = pg.boundary(model, data)
+        fig_bytes += plotly_update(run.task)
         t2 = time.perf_counter()
-        charts.decision_boundary(
-            xs, ys, probs, data.P_train, data.y_train, data.P_test, data.y_test
-        ).to_json()
-        t3 = time.perf_counter()
-        t_train, t_bound, t_fig = t_train + t1 - t0, t_bound + t2 - t1, t_fig + t3 - t2
+        t_tick, t_fig = t_tick + t1 - t0, t_fig + t2 - t1
+        frame_bytes += len(frame)
     n = args.ticks
-    tick = (t_train + t_bound) / n
+    snaps = len(frames.decode(frame)["snaps"])
     print(
-        f"playground tick: spiral, {s['layers']} {s['acts'][0]}, {s['speed']} epochs/tick, "
-        f"{len(data.X_train)} training points, {_threads.THREADS} thread(s), {n} ticks"
+        f"playground live tick: spiral, {[u for u, _ in s['layers']]} tanh, {s['speed']} epochs/s, "
+        f"{len(run.task.d.X_train)} training points, {_threads.THREADS} thread(s), {n} ticks"
     )
     print(
-        f"  train chunk {t_train / n * 1000:.1f} ms + boundary {t_bound / n * 1000:.1f} ms = {tick * 1000:.1f} ms"
-        f"  -> {1 / tick:.0f} ticks/s (goal >= 5)"
+        f"  tick (train + {snaps} snapshots + frame) {t_tick / n * 1000:6.1f} ms, {frame_bytes / n / 1000:5.1f} kB "
+        f"-> {snaps} pictures"
     )
     print(
-        f"  + boundary figure {t_fig / n * 1000:.1f} ms -> {1 / (tick + t_fig / n):.0f} ticks/s with the figure"
+        f"  plotly figures for 1 picture        {t_fig / n * 1000:6.1f} ms, {fig_bytes / n / 1000:5.1f} kB"
     )
-    return 1 / tick
+    print(
+        f"  per picture: live {t_tick / n / snaps * 1000:.1f} ms and {frame_bytes / n / snaps / 1000:.1f} kB vs plotly "
+        f"{t_fig / n * 1000:.1f} ms and {fig_bytes / n / 1000:.1f} kB "
+        f"(x{(t_fig / n) / (t_tick / n / snaps):.0f} time, x{(fig_bytes / n) / (frame_bytes / n / snaps):.0f} bytes)"
+    )
+    print(f"  epoch reached {run.task.model.epoch_:.0f}")
+    return t_tick / n
 
 
 if __name__ == "__main__":

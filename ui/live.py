@@ -67,11 +67,7 @@ def view(key: str, live: LiveRun) -> None:
     zoomable plotly views (:meth:`LiveTask.figures`)."""
 
     has_figures = type(live.task).figures is not LiveTask.figures
-    show_figures = has_figures and st.toggle(
-        "Zoomable charts",
-        key=f"{key}:figures",
-        help="Plotly versions of these views, to zoom, pan and save as PNG. Drawn while paused.",
-    )
+    show_figures = has_figures and st.session_state.get(f"{key}:figures", False)
 
     # The fragment holds as little as possible: the browser redoes its layout on every tick.
     @st.fragment
@@ -92,3 +88,9 @@ def view(key: str, live: LiveRun) -> None:
                     st.plotly_chart(fig, key=f"{key}:fig:{title}", width="stretch")
 
     fragment()
+    if has_figures:  # outside the fragment: the browser does not redo it on every tick
+        st.toggle(
+            "Zoomable charts",
+            key=f"{key}:figures",
+            help="Plotly versions of these views, to zoom, pan and save as PNG. Drawn while paused.",
+        )

@@ -200,3 +200,4 @@ class LiveRun:
         if not same:
             header["layout"] = self.task.layout()
         return frames.encode(header)
+

@@ -15,6 +15,7 @@ from ui.live_core import LiveTask
 
 CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
+SHADES = 32  # shades per colour scale, as TensorFlow Playground: smooth once blended, half the bytes
 CONF_LEVELS = 32  # a class-region pixel is class * 32 + confidence level: up to 8 classes in a byte
 
 
@@ -39,7 +40,7 @@ class Plane:
         """
         k = probs.shape[1]
         if k <= 2:
-            return to_u8(self.image(probs[:, -1]), 0.0, 1.0)
+            return to_u8(self.image(probs[:, -1]), 0.0, 1.0, SHADES)
         cls = probs.argmax(axis=1)
         conf = probs.max(axis=1)
         level = to_u8((conf - 1 / k) / (1 - 1 / k), 0, 1) // (256 // CONF_LEVELS)
@@ -81,9 +82,9 @@ def neuron_map(values: np.ndarray, bounded: bool) -> np.ndarray:
     """One neuron's outputs as 0..255 on the orange-white-blue scale: -1..1 for bounded units
     (tanh, and sigmoid or probabilities stretched from 0..1), its own largest |value| otherwise."""
     if bounded:
-        return to_u8(values, -1.0, 1.0)
+        return to_u8(values, -1.0, 1.0, SHADES)
     top = float(np.max(np.abs(values))) or 1.0
-    return to_u8(values, -top, top)
+    return to_u8(values, -top, top, SHADES)
 
 
 def layer_maps(outputs: list[np.ndarray], acts: list[str], plane: Plane, every: int) -> np.ndarray:

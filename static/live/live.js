@@ -122,6 +122,8 @@ class LiveView {
     if (answered) {
       this.pending = 0;
       clearTimeout(this.retry);
+      const trip = performance.now() - this.sentAt;
+      this.trip = this.trip ? 0.8 * this.trip + 0.2 * trip : trip;
     }
     const snaps = frame.snaps || [];
     if (!this.playing) {
@@ -143,7 +145,8 @@ class LiveView {
     if (answered && this.playing) {
       if ((frame.status || {}).kind && frame.status.kind !== 'ok') this.setPlaying(false, false);
       else {
-        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
+        // ask early by one round trip, so the next pictures arrive as these run out
+        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - this.trip - performance.now());
         clearTimeout(this.next);
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }
@@ -268,3 +271,4 @@ class LiveView {
     for (const p of this.panels.values()) if (p.showOverride) p.showOverride(grid);
   }
 }
+
