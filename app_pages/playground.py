@@ -32,7 +32,7 @@ with st.sidebar:
         form.widget("noise")
         form.widget("n")
     form.widget("test")
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1, c2 = st.columns(2, vertical_alignment="bottom")
     form.widget("dseed", c1)
 
     def new_data():

@@ -278,8 +278,13 @@ class FieldPanel extends Panel {
 
   plotBox() {
     const left = this.spec.ylabel ? 50 : 38;
-    const size = Math.min(this.w - left - 10, this.h - 40);
-    return { x: left, y: 6, w: this.spec.aspect ? size : this.w - left - 10, h: this.spec.aspect ? size : this.h - 40 };
+    const room = { w: this.w - left - 10, h: this.h - 40 };
+    if (!this.spec.aspect) return { x: left, y: 6, ...room };
+    // one unit is as long across as up: a circle in the data stays a circle on screen
+    const [x0, x1, y0, y1] = this.spec.extent;
+    const ratio = (y1 - y0) / (x1 - x0 || 1);
+    const w = Math.min(room.w, room.h / ratio);
+    return { x: left, y: 6, w, h: w * ratio };
   }
 
   draw(ctx, t) {
