@@ -7,8 +7,9 @@ preprocess.
 
 from .activations import ACTIVATIONS, get_activation
 from .datasets import Dataset, load_iris, load_mnist
-from .losses import LOSSES, get_loss
-from .mlp import MLP, one_hot
+from .estimator import NotFittedError
+from .losses import LOSSES, get_loss, one_hot
+from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
 from .preprocess import MaxScaler, StandardScaler, train_test_split
 from .regression import (
@@ -33,6 +34,7 @@ __all__ = [
     "MLP",
     "MaxScaler",
     "ModelFileError",
+    "NotFittedError",
     "SingularMatrixError",
     "SoftmaxRegressionGD",
     "StandardScaler",

@@ -20,18 +20,11 @@ import numpy as np
 from .activations import get_activation
 from .init import init_layer
 from .layers import dense_backward, dense_forward
-from .losses import get_loss
+from .losses import get_loss, one_hot
 from .optimizers import get_optimizer
 from .regularization import penalty, penalty_grad
 
 READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce"}
-
-
-def one_hot(y: np.ndarray, k: int, dtype=np.float64) -> np.ndarray:
-    """Integer labels ``(N,)`` -> one-hot rows ``(N, k)``."""
-    Y = np.zeros((len(y), k), dtype=dtype)
-    Y[np.arange(len(y)), y] = 1
-    return Y
 
 
 class MLP:

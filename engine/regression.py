@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import Sigmoid, Softmax
-from .mlp import one_hot
+from .losses import one_hot
 
 
 class SingularMatrixError(ValueError):
