@@ -34,7 +34,7 @@ class ModelFileError(ValueError):
 
 def save_weights(model: MLP, file) -> None:
     """Write config and weights to ``file`` (a path or a binary file object)."""
-    if model.weights_ is None:
+    if not model.is_fitted():
         raise ValueError("The model has no weights yet; train or initialise it first.")
     config = {k: getattr(model, k) for k in _CONFIG_KEYS}
     config["dtype"] = str(model.dtype)
@@ -71,12 +71,11 @@ def load_weights(file) -> MLP:
         ) from None
     try:
         config = json.loads(str(arrays.pop("config")))
-        model = MLP(**{k: config[k] for k in _CONFIG_KEYS})
+        model = MLP(**{k: config[k] for k in _CONFIG_KEYS}).initialize()
     except KeyError as exc:
         raise ModelFileError(f"The weights file lacks its settings ({exc}).") from None
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
-    model.initialize()
     for i, (W, b) in enumerate(zip(model.weights_, model.biases_)):
         for name, ref in ((f"W{i}", W), (f"b{i}", b)):
             arr = arrays.pop(name, None)
