@@ -7,8 +7,8 @@ as in PyTorch).
 The forward convolution is :mod:`engine.conv`'s im2col for a whole batch: every
 window becomes a column, then one matrix product ``W (K, C kh kw) @ cols``.  Its
 backward pass is two more products and a *fold* (col2im): each column's gradient
-is added back onto the pixels its window covered.  That fold is itself a
-convolution (of ``dout`` with the flipped kernels), which is why "backward of a
+is added back onto the pixels its window covered.  Product and fold together
+convolve ``dout`` with the flipped kernels, which is why "the backward pass of a
 convolution is a convolution".  ``conv_backward_naive`` spells the same sums out
 in loops; the tests check the fast path against it.
 """
@@ -55,18 +55,33 @@ def windows(x: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
     return sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, : ho * stride : stride, : wo * stride : stride]
 
 
-def fold(taps: np.ndarray, shape: tuple, stride: int) -> np.ndarray:
-    """The adjoint of :func:`windows`: add every window's values back onto its pixels.
+def stack_taps(x: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
+    """The same windows as :func:`windows`, copied tap-major: ``(kh kw, A, B, H_out, W_out)``, where
+    ``[i kw + j]`` holds the pixel under kernel position ``(i, j)`` of every window.  Reducing
+    over the first axis then runs over contiguous memory, much faster than over the last."""
+    ho, wo = (x.shape[2] - kh) // stride + 1, (x.shape[3] - kw) // stride + 1
+    return np.stack([x[:, :, i : i + stride * ho : stride, j : j + stride * wo : stride]
+                     for i in range(kh) for j in range(kw)])
 
-    ``taps`` is ``(kh, kw, A, B, H_out, W_out)``: for each kernel position ``(i, j)``, the
-    value every window gives the pixel under that position.  Returns ``(A, B, H, W)``.
-    A loop over the ``kh kw`` kernel positions, each one vectorised addition.
+
+def fold(per_tap: np.ndarray, shape: tuple, stride: int) -> np.ndarray:
+    """The adjoint of taking windows: add every window's values back onto its pixels.
+
+    ``per_tap`` is ``(kh, kw, A, H_out, W_out, B)``: for each kernel position ``(i, j)``, the
+    value every window gives the pixel under that position.  Returns ``(A, H, W, B)``.
+    A loop over the ``kh kw`` kernel positions, each one vectorised addition; with the
+    batch as ``B``, innermost, each addition runs over long contiguous rows.
     """
-    kh, kw, _, _, ho, wo = taps.shape
-    out = np.zeros(shape, dtype=taps.dtype)
+    kh, kw, _, ho, wo, _ = per_tap.shape
+    out = np.zeros(shape, dtype=per_tap.dtype)
+    overlap = stride < kh or stride < kw
     for i in range(kh):
         for j in range(kw):
-            out[:, :, i : i + stride * ho : stride, j : j + stride * wo : stride] += taps[i, j]
+            pixels = out[:, i : i + stride * ho : stride, j : j + stride * wo : stride]
+            if overlap:
+                pixels += per_tap[i, j]
+            else:  # each pixel under one window only: assigning is several times faster than adding
+                pixels[...] = per_tap[i, j]
     return out
 
 
@@ -94,9 +109,11 @@ def conv_backward(dout: np.ndarray, cache, need_dx: bool = True):
     db = d.sum(axis=1)
     if not need_dx:
         return None, dw, db
-    dcols = w.reshape(K, -1).T @ d  # (C kh kw, N ho wo): what each window passes to its pixels
-    taps = dcols.reshape(C, kh, kw, N, ho, wo).transpose(1, 2, 0, 3, 4, 5)
-    dxp = fold(taps, (C, N, *xp_shape[2:]), stride).transpose(1, 0, 2, 3)
+    # what each window passes back to its pixels, (C kh kw) x (ho wo N): the batch innermost
+    # makes the fold's additions run over long rows
+    dcols = w.reshape(K, -1).T @ dout.transpose(1, 2, 3, 0).reshape(K, -1)
+    per_tap = dcols.reshape(C, kh, kw, ho, wo, N).transpose(1, 2, 0, 3, 4, 5)
+    dxp = fold(per_tap, (C, *xp_shape[2:], N), stride).transpose(3, 0, 1, 2)
     return dxp[:, :, ph : ph + x_shape[2], pw : pw + x_shape[3]], dw, db
 
 
@@ -178,34 +195,38 @@ class Conv2D(Layer):
 
 # ---------------------------------------------------------------- pooling
 def maxpool_forward(x: np.ndarray, size=(2, 2), stride: int = 2):
-    """Largest value of each window.  Returns ``(out, cache)``; the cache holds where each max was."""
-    kh, kw = size
-    win = windows(x, kh, kw, stride)
-    flat = win.reshape(*win.shape[:4], kh * kw)
-    arg = flat.argmax(axis=-1)[..., None]  # ties go to the first, as in PyTorch
-    return np.take_along_axis(flat, arg, axis=-1)[..., 0], (x.shape, arg, size, stride)
+    """Largest value of each window.  Returns ``(out, cache)``; the cache marks where each max was."""
+    t = stack_taps(x, *size, stride)
+    out = t.max(axis=0)
+    is_max = t == out
+    for q in range(1, len(t)):  # a tie gives the gradient to the first max only, as in PyTorch
+        is_max[q] &= ~is_max[:q].any(axis=0)
+    return out, (x.shape, is_max, size, stride)
 
 
 def maxpool_backward(dout: np.ndarray, cache) -> np.ndarray:
     """Each window's gradient goes to the pixel that was its maximum; the others get 0."""
-    x_shape, arg, (kh, kw), stride = cache
-    dwin = np.zeros((*dout.shape, kh * kw), dtype=dout.dtype)
-    np.put_along_axis(dwin, arg, dout[..., None], axis=-1)
-    taps = dwin.reshape(*dout.shape, kh, kw).transpose(4, 5, 0, 1, 2, 3)
-    return fold(taps, x_shape, stride)
+    x_shape, is_max, (kh, kw), stride = cache
+    return _fold_images(is_max * dout, x_shape, kh, kw, stride)
 
 
 def avgpool_forward(x: np.ndarray, size=(2, 2), stride: int = 2):
     """Mean of each window.  Returns ``(out, cache)``."""
-    kh, kw = size
-    return windows(x, kh, kw, stride).mean(axis=(-2, -1)), (x.shape, size, stride)
+    return stack_taps(x, *size, stride).mean(axis=0), (x.shape, size, stride)
 
 
 def avgpool_backward(dout: np.ndarray, cache) -> np.ndarray:
     """Each window's gradient is spread evenly over its ``kh kw`` pixels."""
     x_shape, (kh, kw), stride = cache
     share = dout / (kh * kw)
-    return fold(np.broadcast_to(share, (kh, kw, *share.shape)), x_shape, stride)
+    return _fold_images(np.broadcast_to(share, (kh * kw, *share.shape)), x_shape, kh, kw, stride)
+
+
+def _fold_images(per_tap: np.ndarray, x_shape, kh, kw, stride) -> np.ndarray:
+    """:func:`fold` for tap-major ``(kh kw, N, C, H_out, W_out)`` values onto ``(N, C, H, W)``."""
+    N, C, H, W = x_shape
+    t = per_tap.reshape(kh, kw, N * C, *per_tap.shape[-2:], 1)
+    return fold(t, (N * C, H, W, 1), stride).reshape(x_shape)
 
 
 class _Pool2D(Layer):

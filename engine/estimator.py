@@ -23,7 +23,8 @@ class Estimator:
     @classmethod
     def _signature(cls) -> dict[str, inspect.Parameter]:
         params = inspect.signature(cls.__init__).parameters
-        return {name: p for name, p in params.items() if name != "self"}
+        skip = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        return {name: p for name, p in params.items() if name != "self" and p.kind not in skip}
 
     @classmethod
     def _param_names(cls) -> list[str]:

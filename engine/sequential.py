@@ -307,7 +307,8 @@ class Sequential(Estimator):
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels ``(N,)``."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y) -> float:
         """Accuracy in [0, 1]."""
