@@ -9,9 +9,9 @@ One small object watches two streams of numbers from a training loop:
 * :meth:`Watch.point` - a loss measured on the training rows (a history point, or each
   step of full-batch gradient descent).  A loss above that same limit, or one that keeps
   rising (50% above where it was a window earlier, at every point for a window) has
-  **diverged**; a loss that stays at chance level (what always guessing the class
-  frequencies gives), or a layer of ReLU units that is dead for every example, for a
-  window has **stalled**.
+  **diverged**; a loss that stays near chance level (what always guessing the class
+  frequencies gives) without falling, or a layer of ReLU units that is dead for every
+  example, for a window has **stalled**.
 
 A *window* is ``patience`` on the caller's clock (epochs for a network, steps for gradient
 descent) and at least ``min_steps`` steps, so that a few epochs of a tiny data set do not
@@ -45,7 +45,7 @@ class Watch:
         self.start_weight = weight_norm
         self.chance = chance
         self.ema = None
-        self._points = []  # (clock, step, loss) of the last two windows or so
+        self._points = []  # (clock, step, loss, data loss) of the last two windows or so
         self._since = {}  # condition -> (clock, step) when it began
 
     @property
@@ -89,14 +89,18 @@ class Watch:
         """
         if not loss <= self.limit:  # also catches NaN
             return "diverged", f"the training loss reached {loss:.4g} (it started at {self.start_loss:.4g})"
+        data_loss = loss if data_loss is None else data_loss
         ago = self._window_ago(clock, step)
-        self._points.append((clock, step, loss))
+        self._points.append((clock, step, loss, data_loss))
         margin = 0.05 * (self.start_loss if self.chance is None else self.chance)
         dead_layers = [name for name, share in (dead or {}).items() if share == 1.0]
         on = {
             "rising": ago is not None and loss > 1.5 * ago[2] + margin,
             "dead": bool(dead_layers),
-            "chance": self.chance is not None and (loss if data_loss is None else data_loss) >= 0.98 * self.chance,
+            # near chance, and not 2% lower than a window ago (a slow but steady start is learning)
+            "chance": self.chance is not None
+            and data_loss >= 0.9 * self.chance
+            and (ago is None or data_loss > 0.98 * ago[3]),
         }
         for name, active in on.items():
             if not active:
@@ -124,7 +128,7 @@ class Watch:
         if name == "dead":
             return "stalled", f"{dead} ({when}). {STALL_HINT}"
         why = (
-            f"the loss has stayed at chance level {when} ({self.chance:.4g}: what always guessing "
-            "the class frequencies gives)"
+            f"the loss has stayed near chance level {when} without falling ({self.chance:.4g} is what "
+            "always guessing the class frequencies gives)"
         )
         return "stalled", f"{why}{'; ' + dead if dead_layers else ''}. {STALL_HINT}"
