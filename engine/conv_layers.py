@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .conv import ConvShapeError, output_size
 from .init import init_layer
-from .layers import Layer
+from .layers import Layer, param
 from .validation import check_number
 
 
@@ -173,14 +173,13 @@ class Conv2D(Layer):
         K, kh, kw, self._stride, self._pad, _ = self._geometry(input_shape)
         C = input_shape[0]
         rng = np.random.default_rng(0) if rng is None else rng
-        self.W, self.b = init_layer(
-            C * kh * kw, K * kh * kw, self.init or init, rng, dtype, shape=(K, C, kh, kw), n_bias=K
+        self.params = list(
+            init_layer(C * kh * kw, K * kh * kw, self.init or init, rng, dtype, shape=(K, C, kh, kw), n_bias=K)
         )
         return out
 
-    @property
-    def params(self):
-        return [self.W, self.b]
+    W = param(0, "kernels (K, C, kh, kw)")
+    b = param(1, "biases (K,)")
 
     def forward(self, x, training=False):
         self._check_input(x)

@@ -31,8 +31,8 @@ from .validation import check_number
 class Layer(Estimator):
     """Base class: no parameters, shape unchanged."""
 
-    params: tuple = ()  # weights first (the penalty applies to them), then biases
-    grads: tuple = ()
+    params: list = []  # weights first (the penalty applies to them), then biases; never reassigned
+    grads: list = []
 
     def output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)
@@ -54,13 +54,28 @@ class Layer(Estimator):
         return math.prod(self.output_shape(input_shape))
 
     def _check_input(self, x: np.ndarray) -> None:
+        try:  # the fast path runs at every step: one comparison
+            if x.shape[1:] == self.input_shape and isinstance(x, np.ndarray):
+                return
+        except AttributeError:
+            pass
         if not hasattr(self, "input_shape"):
             raise NotFittedError(
                 f"{type(self).__name__} is not built: call build(input_shape) or put it in a Sequential."
             )
-        if not isinstance(x, np.ndarray) or x.shape[1:] != self.input_shape:
-            got = getattr(x, "shape", type(x).__name__)
-            raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
+        got = getattr(x, "shape", type(x).__name__)
+        raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
+
+
+def param(i: int, doc: str) -> property:
+    """Read-only name for ``params[i]``: the optimizer changes the arrays in place, never swaps them."""
+
+    def get(self):
+        if not self.params:
+            raise NotFittedError(f"{type(self).__name__} has no {doc} before it is built.")
+        return self.params[i]
+
+    return property(get, doc=doc)
 
 
 # ------------------------------------------------------------------ dense
@@ -94,12 +109,11 @@ class Dense(Layer):
     def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
         out = super().build(input_shape)
         rng = np.random.default_rng(0) if rng is None else rng
-        self.W, self.b = init_layer(input_shape[0], out[0], self.init or init, rng, dtype)
+        self.params = list(init_layer(input_shape[0], out[0], self.init or init, rng, dtype))
         return out
 
-    @property
-    def params(self):
-        return [self.W, self.b]
+    W = param(0, "weights (D_in, units)")
+    b = param(1, "biases (units,)")
 
     def forward(self, x, training=False):
         self._check_input(x)

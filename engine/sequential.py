@@ -174,7 +174,8 @@ class Sequential(Estimator):
         self._order, self._pos = None, 0
         self._snapshot = None
         self.layers_ = layers
-        sizes = [len(x.params) for x in layers if x.params]
+        self._param_layers = [x for x in layers if x.params]
+        sizes = [len(x.params) for x in self._param_layers]
         self._weight_slots = [sum(sizes[:i]) for i in range(len(sizes))]  # where each layer's W sits in parameters()
         self.classes_ = np.arange(shape[0])
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
@@ -211,7 +212,7 @@ class Sequential(Estimator):
         """``[("W0", W), ("b0", b), ("W1", ...), ...]``: each layer's weights then biases, layer by layer."""
         self._check_fitted()
         out = []
-        for i, layer in enumerate(x for x in self.layers_ if x.params):
+        for i, layer in enumerate(self._param_layers):
             out += [(f"{kind}{i}", p) for kind, p in zip("Wb", layer.params)]
         return out
 
@@ -252,16 +253,14 @@ class Sequential(Estimator):
 
     def _grads(self, n_total: int, l1: float, l2: float) -> list[np.ndarray]:
         """Every layer's gradients, aligned with :meth:`parameters`, with the penalty's on the weights."""
-        out = []
-        for layer in self.layers_:
-            if layer.params:
-                gW, *rest = layer.grads
-                reg = penalty_grad(layer.params[0], l1, l2, n_total)
-                out += [gW if reg is None else gW + reg, *rest]
+        out = [g for layer in self._param_layers for g in layer.grads]
+        if l1 or l2:
+            for i, W in zip(self._weight_slots, self._weights()):
+                out[i] = out[i] + penalty_grad(W, l1, l2, n_total)
         return out
 
     def _weights(self) -> list[np.ndarray]:
-        return [layer.params[0] for layer in self.layers_ if layer.params]
+        return [layer.params[0] for layer in self._param_layers]
 
     def _batch_loss(self, a, Y, n_total, l1, l2, loss_from) -> float:
         if loss_from == "logits":
