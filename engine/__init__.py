@@ -1,13 +1,18 @@
 """Backprop Lab's learning engine: NumPy only, written to be read.
 
-Modules, one concept each: activations, losses, regularization, layers,
-init, optimizers, mlp, serialize, regression, gradcheck, datasets, idx, toy,
-preprocess.
+Modules, one concept each: estimator (the sklearn contract), validation,
+activations, losses, regularization, init, layers, conv_layers, optimizers,
+watch (the training guard), sequential (the one training loop), mlp, cnn,
+serialize, regression, gradcheck, conv, pooling, kernels, digits, datasets,
+idx, toy, features, preprocess.
 """
 
 from .activations import ACTIVATIONS, get_activation
+from .cnn import default_cnn
+from .conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from .datasets import Dataset, load_iris, load_mnist
 from .estimator import NotFittedError
+from .layers import Activation, Dense, Dropout, Flatten
 from .losses import LOSSES, get_loss, one_hot
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
@@ -18,7 +23,9 @@ from .regression import (
     LogisticRegressionGD,
     SingularMatrixError,
     SoftmaxRegressionGD,
+    critical_learning_rate,
 )
+from .sequential import Sequential
 from .serialize import ModelFileError, load_weights, save_weights, weights_bytes
 from .toy import TOY_SETS, make_toy
 
@@ -27,17 +34,27 @@ __all__ = [
     "LOSSES",
     "OPTIMIZERS",
     "TOY_SETS",
+    "Activation",
+    "AvgPool2D",
+    "Conv2D",
     "Dataset",
+    "Dense",
+    "Dropout",
+    "Flatten",
     "LinearRegressionGD",
     "LinearRegressionOLS",
     "LogisticRegressionGD",
     "MLP",
+    "MaxPool2D",
     "MaxScaler",
     "ModelFileError",
     "NotFittedError",
+    "Sequential",
     "SingularMatrixError",
     "SoftmaxRegressionGD",
     "StandardScaler",
+    "critical_learning_rate",
+    "default_cnn",
     "get_activation",
     "get_loss",
     "get_optimizer",
