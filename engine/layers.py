@@ -33,6 +33,7 @@ class Layer(Estimator):
 
     params: list = []  # weights first (the penalty applies to them), then biases; never reassigned
     grads: list = []
+    input_shape = None  # set by build
 
     def output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)
@@ -53,13 +54,10 @@ class Layer(Estimator):
         """Numbers a layer holds per example in its forward pass (sizes evaluation chunks)."""
         return math.prod(self.output_shape(input_shape))
 
-    def _check_input(self, x: np.ndarray) -> None:
-        try:  # the fast path runs at every step: one comparison
-            if x.shape[1:] == self.input_shape and isinstance(x, np.ndarray):
-                return
-        except AttributeError:
-            pass
-        if not hasattr(self, "input_shape"):
+    def _bad_input(self, x) -> None:
+        """Raise the error for an input that is not a batch of ``input_shape`` (the check itself is
+        inlined in each ``forward``: it runs at every step)."""
+        if self.input_shape is None:
             raise NotFittedError(
                 f"{type(self).__name__} is not built: call build(input_shape) or put it in a Sequential."
             )
@@ -116,7 +114,8 @@ class Dense(Layer):
     b = param(1, "biases (units,)")
 
     def forward(self, x, training=False):
-        self._check_input(x)
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
         out, self.cache = dense_forward(x, self.W, self.b)
         return out
 
@@ -150,7 +149,8 @@ class Activation(Layer):
         return super().build(input_shape)
 
     def forward(self, x, training=False):
-        self._check_input(x)
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
         a, self.cache = activation_forward(x, self.fn)
         return a
 
@@ -177,7 +177,8 @@ class Flatten(Layer):
         return (math.prod(input_shape),)
 
     def forward(self, x, training=False):
-        self._check_input(x)
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
         return x.reshape(len(x), -1)
 
     def backward(self, dout, need_dx=True):
@@ -211,7 +212,8 @@ class Dropout(Layer):
         return super().build(input_shape)
 
     def forward(self, x, training=False):
-        self._check_input(x)
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
         if not training or self.rate == 0:
             self.mask = None
             return x

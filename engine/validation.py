@@ -105,10 +105,3 @@ def check_labels(y, n: int | None = None, k: int | None = None, name: str = "y")
         raise ValueError(f"{name} must hold class labels {expect}; got the label {bad}.")
     return y
 
-
-def check_same_length(**arrays) -> None:
-    """All arrays have the same number of rows."""
-    lengths = {name: len(a) for name, a in arrays.items()}
-    if len(set(lengths.values())) > 1:
-        listed = ", ".join(f"{name} has {m}" for name, m in lengths.items())
-        raise ValueError(f"These must have the same number of rows: {listed}.")

@@ -141,3 +141,25 @@ def test_default_cnn_learns_the_digits():
     assert model.status_ == "done", model.message_
     assert model.history_["test_acc"][-1] >= 0.95
     assert model.score(X_te, y_te) == model.history_["test_acc"][-1]
+
+
+def test_default_cnn_loss_and_every_gradient_match_torch():
+    torch = pytest.importorskip("torch")
+    net = default_cnn(dtype="float64").initialize()
+    rng = np.random.default_rng(0)
+    X, y = rng.random((4, 1, 28, 28)), np.array([3, 1, 4, 1])
+    loss, grads = net.loss_and_grads(X, one_hot(y, 10))
+    nn = torch.nn
+    ref = nn.Sequential(
+        nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 10),
+    ).double()
+    theirs = [ref[0].weight, ref[0].bias, ref[3].weight, ref[3].bias, ref[7].weight, ref[7].bias]
+    with torch.no_grad():
+        for t, p in zip(theirs, net.parameters()):
+            t.copy_(torch.from_numpy(p.T.copy() if p.shape == (400, 10) else p))  # torch's Linear is (out, in)
+    ref_loss = nn.functional.cross_entropy(ref(torch.from_numpy(X)), torch.from_numpy(y))
+    ref_loss.backward()
+    assert loss == pytest.approx(ref_loss.item(), rel=1e-12)
+    for g, t in zip(grads, theirs):
+        assert np.allclose(g, t.grad.numpy().T if g.shape == (400, 10) else t.grad.numpy(), rtol=1e-9, atol=1e-12)
