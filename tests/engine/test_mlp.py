@@ -140,6 +140,8 @@ def test_save_load_roundtrip(tmp_path):
     again = load_weights(tmp_path / "m.npz")
     assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
     assert load_weights(weights_bytes(model)).activation == "tanh"
+    f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
+    assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
 
 
 def _npz(**arrays):
