@@ -20,6 +20,7 @@ DEFAULT_SETTINGS = dict(
     epochs=5,
     seed=0,
     dtype="float32",
+    eval_max_rows=1000,  # history points stay cheap while playing (the bundled test split is 1000 digits)
 )
 
 

@@ -184,7 +184,7 @@ class Conv2D(Layer):
     def forward(self, x, training=False):
         if getattr(x, "shape", ())[1:] != self.input_shape:
             self._bad_input(x)
-        out, self.cache = conv_forward(x, self.W, self.b, self._stride, self._pad)
+        out, self.cache = conv_forward(x, *self.params, self._stride, self._pad)
         return out
 
     def backward(self, dout, need_dx=True):

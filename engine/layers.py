@@ -116,7 +116,7 @@ class Dense(Layer):
     def forward(self, x, training=False):
         if getattr(x, "shape", ())[1:] != self.input_shape:
             self._bad_input(x)
-        out, self.cache = dense_forward(x, self.W, self.b)
+        out, self.cache = dense_forward(x, *self.params)
         return out
 
     def backward(self, dout, need_dx=True):
