@@ -189,7 +189,8 @@ class Flatten(Layer):
 def dropout_forward(x: np.ndarray, rate: float, rng: np.random.Generator):
     """Inverted dropout: zero each entry with probability ``rate``, scale the rest by ``1 / (1 - rate)``
     so that the expected output equals ``x`` and evaluation needs no change.  Returns ``(out, mask)``."""
-    mask = (rng.random(x.shape) >= rate).astype(x.dtype) / x.dtype.type(1 - rate)
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    mask = (rng.random(x.shape) >= rate).astype(dtype) / (1 - rate)  # a Python float keeps float32 float32
     return x * mask, mask
 
 

@@ -462,7 +462,7 @@ class Sequential(Estimator):
                 return self
         every = self.monitor_every
         every = max(1, per_epoch // 100) if every == "auto" else int(every)  # ~100 points an epoch suffice
-        self.status_ = "training"
+        self.status_, self.message_ = "training", ""  # both describe the latest call
         params, eye, readout, loss_fn = self.parameters(), self._eye, self._readout, self._loss
         start, steps_before = time.perf_counter(), self.steps_
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows

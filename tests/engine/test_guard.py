@@ -40,7 +40,7 @@ def test_relu_momentum_at_lr_1_on_mnist_is_called_stalled():
     assert "chance level" in model.message_ or "dead" in model.message_
     assert "smaller learning rate" in model.message_ and "initialisation" in model.message_
     model.partial_fit(X_tr, y_tr, 10, X_te, y_te)  # the user may go on: no new warning at once
-    assert model.status_ == "ready"
+    assert model.status_ == "ready" and model.message_ == ""
 
 
 def test_fit_stops_at_a_stall():
