@@ -86,12 +86,45 @@ class MLP(Sequential):
             layers += [Dense(n), Activation(act)]
         return layers + [Dense(sizes[-1])], (sizes[0],)
 
+    # The pages read ``activation`` as one name per hidden layer, as the MLP always gave it: a single
+    # name is stored as given (the estimator contract) and read back repeated.
+    @property
+    def activation(self):
+        """Hidden-layer activations, one name per hidden layer."""
+        act = self._activation
+        if isinstance(act, str) and isinstance(self.layer_sizes, (list, tuple)):
+            return [act] * max(len(self.layer_sizes) - 2, 0)
+        return list(act) if isinstance(act, tuple) else act
+
+    @activation.setter
+    def activation(self, value):
+        self._activation = value
+
     def initialize(self):
         super().initialize()
-        dense = [x for x in self.layers_ if isinstance(x, Dense)]
-        self.weights_ = [x.W for x in dense]
-        self.biases_ = [x.b for x in dense]
+        self._dense = [x for x in self.layers_ if isinstance(x, Dense)]
         return self
+
+    @property
+    def weights_(self) -> list[np.ndarray]:
+        """The Dense layers' weights ``(n_l, n_{l+1})``: the live arrays (change them in place, or
+        assign a list of arrays of the same shapes to copy values in)."""
+        self._check_fitted()
+        return [x.W for x in self._dense]
+
+    @weights_.setter
+    def weights_(self, arrays):
+        _copy_into(self.weights_, arrays, "weights_")
+
+    @property
+    def biases_(self) -> list[np.ndarray]:
+        """The Dense layers' biases ``(n_{l+1},)``, live like :attr:`weights_`."""
+        self._check_fitted()
+        return [x.b for x in self._dense]
+
+    @biases_.setter
+    def biases_(self, arrays):
+        _copy_into(self.biases_, arrays, "biases_")
 
     def _dead_names(self):
         return [f"hidden layer {i + 1}" for i, x in enumerate(self.layers_[1::2]) if x.fn.name == "relu"]
@@ -118,3 +151,13 @@ class MLP(Sequential):
         """All trainable arrays: weights then biases."""
         self._check_fitted()
         return self.weights_ + self.biases_
+
+
+def _copy_into(live: list[np.ndarray], arrays, name: str) -> None:
+    """Copy ``arrays`` into the live parameter arrays (so the layers and the optimizer keep theirs)."""
+    arrays = list(arrays)
+    shapes = [np.shape(a) for a in arrays]
+    if shapes != [p.shape for p in live]:
+        raise ValueError(f"{name} must be {len(live)} arrays of shapes {[p.shape for p in live]}; got {shapes}.")
+    for p, a in zip(live, arrays):
+        p[...] = a

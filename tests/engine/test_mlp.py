@@ -139,7 +139,7 @@ def test_save_load_roundtrip(tmp_path):
     save_weights(model, tmp_path / "m.npz")
     again = load_weights(tmp_path / "m.npz")
     assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
-    assert load_weights(weights_bytes(model)).activation == "tanh"
+    assert load_weights(weights_bytes(model)).activation == ["tanh"]
     f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
     assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
 
@@ -215,3 +215,17 @@ def test_layer_outputs_are_the_forward_activations():
     assert [o.shape for o in outs] == [(7, 5), (7, 4), (7, 2)]
     assert np.allclose(outs[-1], model.predict_proba(X))
     assert np.allclose(outs[0], np.tanh(X @ model.weights_[0] + model.biases_[0]))
+
+
+def test_weights_are_the_live_arrays_and_assigning_copies_in():
+    model = MLP([3, 4, 2], activation="tanh").initialize()
+    assert model.activation == ["tanh"] and model.get_params()["activation"] == ["tanh"]
+    live = model.weights_[0]
+    X = np.ones((2, 3))
+    before = model.predict_proba(X)
+    model.weights_ = [np.zeros((3, 4)), np.zeros((4, 2))]  # e.g. a loader: values copied in place
+    assert model.weights_[0] is live and not live.any()
+    assert np.allclose(model.predict_proba(X), 0.5) and not np.allclose(before, 0.5)
+    with pytest.raises(ValueError, match="shapes"):
+        model.biases_ = [np.zeros(4)]
+    assert not hasattr(MLP([3, 2]), "weights_")  # learned attributes exist only after fitting
