@@ -3,10 +3,22 @@
 import numpy as np
 import pytest
 
-from engine import MLP, StandardScaler, make_toy, train_test_split
+from engine import MLP, StandardScaler, load_mnist, make_toy, train_test_split
 from engine.losses import clip_eps, get_loss
 from engine.watch import Watch
-from ui import mnist_setup as ms
+
+
+def _digits():
+    """The bundled digits split as the MNIST page splits them: 4000 training, 1000 test."""
+    d = load_mnist()
+    return train_test_split(d.X, d.y, test_size=0.2, seed=0)
+
+
+def _mnist_mlp(**settings):
+    """The MNIST page's network: 784-100-10 ReLU, He init, Adam, batch 32, float32."""
+    base = dict(activation="relu", init="he", optimizer="adam", lr=0.001, batch_size=32, epochs=10,
+                dtype="float32", eval_max_rows=5000)
+    return MLP([784, 100, 10], **{**base, **settings}).initialize()
 
 
 def _spiral():
@@ -30,8 +42,8 @@ def test_exploding_weights_with_dead_units_are_called_diverged():
 
 
 def test_relu_momentum_at_lr_1_on_mnist_is_called_stalled():
-    X_tr, X_te, y_tr, y_te = ms.bundled_split()
-    model = ms.make_model(dict(ms.DEFAULTS, optimizer="momentum", lr=1.0))
+    X_tr, X_te, y_tr, y_te = _digits()
+    model = _mnist_mlp(optimizer="momentum", lr=1.0)
     for _ in range(8):  # the page's default budget is 10 epochs
         model.partial_fit(X_tr, y_tr, None, X_te, y_te)
         if model.status_ == "stalled":
@@ -52,8 +64,8 @@ def test_fit_stops_at_a_stall():
 
 def test_float32_sigmoid_readout_with_adam_is_not_a_divergence():
     # the BCE clip 1e-12 was a no-op in float32: log(1 - 1) made the loss NaN at epoch 2.6
-    X_tr, X_te, y_tr, y_te = ms.bundled_split()
-    model = ms.make_model(dict(ms.DEFAULTS, readout="sigmoid", lr=0.01, epochs=4))
+    X_tr, X_te, y_tr, y_te = _digits()
+    model = _mnist_mlp(output="sigmoid", lr=0.01, epochs=4)
     model.fit(X_tr, y_tr, X_te, y_te)
     assert model.status_ == "done", model.message_
     assert model.history_["test_acc"][-1] >= 0.9

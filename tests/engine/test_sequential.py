@@ -3,13 +3,12 @@
 import numpy as np
 import pytest
 
-from engine import MLP, NotFittedError, one_hot
+from engine import MLP, NotFittedError, load_mnist, one_hot, train_test_split
 from engine.cnn import default_cnn
 from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from engine.gradcheck import check_model, numerical_gradient, rel_error
 from engine.layers import Activation, Dense, Dropout, Flatten
 from engine.sequential import Sequential
-from ui.mnist_setup import bundled_split
 
 TOL = 1e-6
 
@@ -134,7 +133,9 @@ def test_evaluation_in_chunks_equals_one_pass():
 
 def test_default_cnn_learns_the_digits():
     """The learning gate: >= 0.95 test accuracy on the bundled 1000-digit split within 5 epochs."""
-    X_tr, X_te, y_tr, y_te = bundled_split()
+    d = load_mnist()  # the bundled split of the pages: 4000 training digits, 1000 test
+    X_tr, X_te, y_tr, y_te = train_test_split(d.X, d.y, test_size=0.2, seed=0)
+    assert len(X_tr) == 4000 and len(X_te) == 1000
     model = default_cnn()
     assert model.epochs <= 5
     model.fit(X_tr, y_tr, X_te, y_te)
