@@ -3,11 +3,13 @@
 1. MLP 784-100-10 epoch: engine vs plain NumPy loop vs torch CPU
 2. 64 random 3x3 filters on 512x512: engine vs torch conv2d vs naive loops
 3. Playground tick: train chunk + 100x100 decision boundary
+4. Default CNN epoch on the 4000 bundled digits: engine vs torch CPU
 """
 
 import sys
 
 import _threads  # first: sets BLAS threads before NumPy loads
+import bench_cnn
 import bench_conv
 import bench_mlp
 import bench_playground
@@ -19,4 +21,6 @@ if __name__ == "__main__":
     bench_conv.main(extra)
     print()
     bench_playground.main(extra)
+    print()
+    bench_cnn.main(extra)
     sys.exit(0)

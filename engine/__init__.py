@@ -1,14 +1,20 @@
 """Backprop Lab's learning engine: NumPy only, written to be read.
 
-Modules, one concept each: activations, losses, regularization, layers,
-init, optimizers, mlp, serialize, regression, gradcheck, datasets, idx, toy,
-preprocess, conv, pooling, kernels, digits, features, checks (argument checks).
+Modules, one concept each: estimator (the sklearn contract), validation,
+activations, losses, regularization, init, layers, conv_layers, optimizers,
+watch (the training guard), sequential (the one training loop), mlp, cnn,
+serialize, regression, gradcheck, conv, pooling, kernels, digits, datasets,
+idx, toy, features, preprocess, checks (argument checks at the entry points).
 """
 
 from .activations import ACTIVATIONS, get_activation
+from .cnn import default_cnn
+from .conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from .datasets import Dataset, load_iris, load_mnist
-from .losses import LOSSES, get_loss
-from .mlp import MLP, one_hot
+from .estimator import NotFittedError
+from .layers import Activation, Dense, Dropout, Flatten
+from .losses import LOSSES, get_loss, one_hot
+from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
 from .preprocess import MaxScaler, StandardScaler, train_test_split
 from .regression import (
@@ -17,7 +23,9 @@ from .regression import (
     LogisticRegressionGD,
     SingularMatrixError,
     SoftmaxRegressionGD,
+    critical_learning_rate,
 )
+from .sequential import Sequential
 from .serialize import ModelFileError, load_weights, save_weights, weights_bytes
 from .toy import TOY_SETS, make_toy
 
@@ -26,16 +34,27 @@ __all__ = [
     "LOSSES",
     "OPTIMIZERS",
     "TOY_SETS",
+    "Activation",
+    "AvgPool2D",
+    "Conv2D",
     "Dataset",
+    "Dense",
+    "Dropout",
+    "Flatten",
     "LinearRegressionGD",
     "LinearRegressionOLS",
     "LogisticRegressionGD",
     "MLP",
+    "MaxPool2D",
     "MaxScaler",
     "ModelFileError",
+    "NotFittedError",
+    "Sequential",
     "SingularMatrixError",
     "SoftmaxRegressionGD",
     "StandardScaler",
+    "critical_learning_rate",
+    "default_cnn",
     "get_activation",
     "get_loss",
     "get_optimizer",

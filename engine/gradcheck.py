@@ -48,33 +48,30 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def check_model(model, X: np.ndarray, Y: np.ndarray, per_array: int = 20, seed: int = 0, h: float = 1e-4):
-    """Compare the MLP's backprop gradients with centred differences on a sample of entries.
+    """Compare a network's backprop gradients with centred differences on a sample of entries.
 
     Parameters
     ----------
-    model : MLP with weights; X : (N, n_in); Y : (N, K) one-hot
-    per_array : how many randomly chosen entries of each weight/bias array to check
+    model : a fitted or initialised Sequential (or MLP); X : its inputs; Y : (N, K) one-hot
+    per_array : how many randomly chosen entries of each parameter array to check
 
     Returns
     -------
-    list of (name, shape, max relative error) for W0, b0, W1, ...
+    list of (name, shape, max relative error) for W0, b0, W1, ... (``model.named_parameters()``)
     """
     rng = np.random.default_rng(seed)
-    _, gW, gb, _ = model.gradients(X, Y, loss_from="logits")
-    names = [f"{kind}{i}" for i in range(len(gW)) for kind in ("W", "b")]
-    arrays = [p for pair in zip(model.weights_, model.biases_) for p in pair]
-    grads = [g for pair in zip(gW, gb) for g in pair]
+    _, grads = model.loss_and_grads(X, Y, loss_from="logits")
     out = []
-    for name, p, g in zip(names, arrays, grads):
+    for (name, p), g in zip(model.named_parameters(), grads):
         flat = p.reshape(-1)  # a view: changing it changes the model
         idx = rng.choice(flat.size, size=min(per_array, flat.size), replace=False)
         num = np.empty(len(idx))
         for j, i in enumerate(idx):
             old = flat[i]
             flat[i] = old + h
-            fp = model.gradients(X, Y, loss_from="logits")[0]
+            fp = model.loss_and_grads(X, Y, loss_from="logits")[0]
             flat[i] = old - h
-            fm = model.gradients(X, Y, loss_from="logits")[0]
+            fm = model.loss_and_grads(X, Y, loss_from="logits")[0]
             flat[i] = old
             num[j] = (fp - fm) / (2 * h)
         out.append((name, p.shape, rel_error(num, g.reshape(-1)[idx])))

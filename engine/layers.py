@@ -1,18 +1,84 @@
-"""Dense layer, CS231n style: ``forward -> (out, cache)``, ``backward(dout, cache) -> grads``.
+"""Layers: CS231n-style function pairs, each wrapped by a small layer object.
 
-Shapes: input ``x`` is ``(N, D_in)``, weights ``W`` are ``(D_in, D_out)``,
-bias ``b`` is ``(D_out,)`` and the output is ``(N, D_out)``.
+Every function pair is ``*_forward(...) -> (out, cache)`` and
+``*_backward(dout, cache) -> gradients``; those are the tested kernels.  A layer
+object is a thin wrapper that keeps the cache on ``self``:
+
+* ``forward(x, training=False) -> out``
+* ``backward(dout) -> dx``, leaving the parameter gradients in ``self.grads``
+  (aligned with ``self.params``).  It never changes the weights: the optimizer
+  takes the step, after the app has read the gradients (gradient checks,
+  gradient-norm charts, rollback after divergence).
+* ``output_shape(input_shape)``: shapes without the batch axis, so a network can
+  be declared without working out each size by hand.
+
+Shapes: a batch ``x`` is ``(N, D)`` for dense layers, ``(N, C, H, W)`` for images.
+Convolution and pooling live in :mod:`engine.conv_layers`.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .activations import Activation
+from .activations import get_activation
+from .estimator import Estimator, NotFittedError
+from .init import init_layer
+from .validation import check_number
 
 
+class Layer(Estimator):
+    """Base class: no parameters, shape unchanged."""
+
+    params: list = []  # weights first (the penalty applies to them), then biases; never reassigned
+    grads: list = []
+    input_shape = None  # set by build
+
+    def output_shape(self, input_shape: tuple) -> tuple:
+        return tuple(input_shape)
+
+    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier") -> tuple:
+        """Check the layer's settings against ``input_shape``, create its parameters; return its output shape."""
+        self.input_shape = tuple(input_shape)
+        return self.output_shape(self.input_shape)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        """dL/dx from dL/dout.  ``need_dx=False`` (the first layer) may skip that product."""
+        raise NotImplementedError
+
+    def row_floats(self, input_shape) -> int:
+        """Numbers a layer holds per example in its forward pass (sizes evaluation chunks)."""
+        return math.prod(self.output_shape(input_shape))
+
+    def _bad_input(self, x) -> None:
+        """Raise the error for an input that is not a batch of ``input_shape`` (the check itself is
+        inlined in each ``forward``: it runs at every step)."""
+        if self.input_shape is None:
+            raise NotFittedError(
+                f"{type(self).__name__} is not built: call build(input_shape) or put it in a Sequential."
+            )
+        got = getattr(x, "shape", type(x).__name__)
+        raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
+
+
+def param(i: int, doc: str) -> property:
+    """Read-only name for ``params[i]``: the optimizer changes the arrays in place, never swaps them."""
+
+    def get(self):
+        if not self.params:
+            raise NotFittedError(f"{type(self).__name__} has no {doc} before it is built.")
+        return self.params[i]
+
+    return property(get, doc=doc)
+
+
+# ------------------------------------------------------------------ dense
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray):
-    """z = x W + b.  Returns ``(z, cache)``."""
+    """z = x W + b for ``x (N, D_in)``, ``W (D_in, D_out)``, ``b (D_out,)``.  Returns ``(z, cache)``."""
     return x @ W + b, (x, W)
 
 
@@ -26,7 +92,41 @@ def dense_backward(dz: np.ndarray, cache, need_dx: bool = True):
     return (dz @ W.T if need_dx else None), x.T @ dz, dz.sum(axis=0)
 
 
-def activation_forward(z: np.ndarray, act: Activation):
+class Dense(Layer):
+    """Fully connected: ``(N, D_in) -> (N, units)``.  ``init`` None uses the model's scheme."""
+
+    def __init__(self, units, init=None):
+        self.units = units
+        self.init = init
+
+    def output_shape(self, input_shape):
+        if len(input_shape) != 1:
+            raise ValueError(f"Dense needs flat inputs (D,); got {tuple(input_shape)}: put a Flatten before it.")
+        return (check_number("units", self.units, 1, integer=True),)
+
+    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
+        out = super().build(input_shape)
+        rng = np.random.default_rng(0) if rng is None else rng
+        self.params = list(init_layer(input_shape[0], out[0], self.init or init, rng, dtype))
+        return out
+
+    W = param(0, "weights (D_in, units)")
+    b = param(1, "biases (units,)")
+
+    def forward(self, x, training=False):
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
+        out, self.cache = dense_forward(x, *self.params)
+        return out
+
+    def backward(self, dout, need_dx=True):
+        dx, dW, db = dense_backward(dout, self.cache, need_dx)
+        self.grads = [dW, db]
+        return dx
+
+
+# ------------------------------------------------------------- activation
+def activation_forward(z: np.ndarray, act):
     """a = f(z).  Returns ``(a, cache)``."""
     a = act.value(z)
     return a, (z, a, act)
@@ -36,3 +136,92 @@ def activation_backward(da: np.ndarray, cache) -> np.ndarray:
     """Given dL/da, return dL/dz."""
     z, a, act = cache
     return act.backward(da, z, a)
+
+
+class Activation(Layer):
+    """An activation function of :mod:`engine.activations` applied elementwise (softmax: along axis 1)."""
+
+    def __init__(self, name="relu"):
+        self.name = name
+
+    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
+        self.fn = get_activation(self.name)
+        return super().build(input_shape)
+
+    def forward(self, x, training=False):
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
+        a, self.cache = activation_forward(x, self.fn)
+        return a
+
+    def backward(self, dout, need_dx=True):
+        return activation_backward(dout, self.cache) if need_dx else None
+
+    def alive_units(self) -> np.ndarray:
+        """ReLU: which units output more than 0 for some example of the last batch."""
+        return (self.cache[1] > 0).any(axis=0)
+
+    def dead_fraction(self) -> float:
+        """ReLU only: the share of units that output 0 for every example of the last batch (else NaN)."""
+        if self.fn.name != "relu":
+            return float("nan")
+        alive = self.alive_units()
+        return 1.0 - np.count_nonzero(alive) / alive.size
+
+
+# ---------------------------------------------------------------- flatten
+class Flatten(Layer):
+    """``(N, C, H, W) -> (N, C*H*W)``, rows in C order (channel, then row, then column)."""
+
+    def output_shape(self, input_shape):
+        return (math.prod(input_shape),)
+
+    def forward(self, x, training=False):
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
+        return x.reshape(len(x), -1)
+
+    def backward(self, dout, need_dx=True):
+        return dout.reshape(len(dout), *self.input_shape) if need_dx else None
+
+
+# ---------------------------------------------------------------- dropout
+def dropout_forward(x: np.ndarray, rate: float, rng: np.random.Generator):
+    """Inverted dropout: zero each entry with probability ``rate``, scale the rest by ``1 / (1 - rate)``
+    so that the expected output equals ``x`` and evaluation needs no change.  Returns ``(out, mask)``."""
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    mask = (rng.random(x.shape) >= rate).astype(dtype) / (1 - rate)  # a Python float keeps float32 float32
+    return x * mask, mask
+
+
+def dropout_backward(dout: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return dout * mask
+
+
+class Dropout(Layer):
+    """Dropout while training (``training=True``), the identity otherwise."""
+
+    def __init__(self, rate=0.5):
+        self.rate = rate
+
+    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
+        check_number("rate", self.rate, 0, 1)
+        if self.rate == 1:
+            raise ValueError("Dropout rate must be below 1 (1 drops every unit).")
+        # its own stream, so that dropping units does not shift the shuffling or other layers' draws
+        self._rng = np.random.default_rng(None if rng is None else rng.integers(2**63))
+        return super().build(input_shape)
+
+    def forward(self, x, training=False):
+        if getattr(x, "shape", ())[1:] != self.input_shape:
+            self._bad_input(x)
+        if not training or self.rate == 0:
+            self.mask = None
+            return x
+        out, self.mask = dropout_forward(x, self.rate, self._rng)
+        return out
+
+    def backward(self, dout, need_dx=True):
+        if not need_dx:
+            return None
+        return dout if self.mask is None else dropout_backward(dout, self.mask)

@@ -11,8 +11,25 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import Activation, Sigmoid, Softmax
+from .validation import check_labels, check_number
 
-_EPS = 1e-12
+
+def one_hot(y, k: int, dtype=np.float64) -> np.ndarray:
+    """Integer labels ``(N,)`` in ``0..k-1`` -> one-hot rows ``(N, k)``."""
+    k = check_number("k", k, 1, integer=True)
+    y = check_labels(y, k=k)
+    Y = np.zeros((len(y), k), dtype=dtype)
+    Y[np.arange(len(y)), y] = 1
+    return Y
+
+
+def clip_eps(dtype) -> float:
+    """How far from 0 and 1 probabilities are clipped before a log.
+
+    1e-12 in float64; in float32 ``1 - 1e-12`` rounds to 1 and ``log(1 - a)`` would be
+    ``-inf``, so the clip grows to float32's resolution near 1.
+    """
+    return max(1e-12, float(np.finfo(dtype).eps))
 
 
 class Loss:
@@ -51,11 +68,13 @@ class BinaryCrossEntropy(Loss):
     formula = r"L = -\frac{1}{N}\sum_n \sum_k y_{nk}\ln a_{nk} + (1-y_{nk})\ln(1-a_{nk})"
 
     def value(self, a, y):
-        a = np.clip(a, _EPS, 1 - _EPS)
+        eps = clip_eps(a.dtype)
+        a = np.clip(a, eps, 1 - eps)
         return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a))
 
     def grad(self, a, y):
-        a = np.clip(a, _EPS, 1 - _EPS)
+        eps = clip_eps(a.dtype)
+        a = np.clip(a, eps, 1 - eps)
         return (a - y) / (a * (1 - a)) / len(a)
 
     def delta(self, z, a, y, activation):
@@ -76,10 +95,10 @@ class CategoricalCrossEntropy(Loss):
     formula = r"L = -\frac{1}{N}\sum_n \sum_k y_{nk} \ln p_{nk}"
 
     def value(self, a, y):
-        return float(-np.sum(y * np.log(np.clip(a, _EPS, 1.0))) / len(a))
+        return float(-np.sum(y * np.log(np.clip(a, clip_eps(a.dtype), 1.0))) / len(a))
 
     def grad(self, a, y):
-        return -y / np.clip(a, _EPS, 1.0) / len(a)
+        return -y / np.clip(a, clip_eps(a.dtype), 1.0) / len(a)
 
     def delta(self, z, a, y, activation):
         if isinstance(activation, Softmax):

@@ -56,10 +56,10 @@ class ModelFileError(ValueError):
 
 def save_weights(model: MLP, file) -> None:
     """Write config and weights to ``file`` (a path or a binary file object)."""
-    if model.weights_ is None:
+    if not model.is_fitted():
         raise ValueError("The model has no weights yet; train or initialise it first.")
     config = {k: getattr(model, k) for k in _CONFIG_KEYS}
-    config["dtype"] = str(model.dtype)
+    config["dtype"] = str(np.dtype(model.dtype))
     arrays = {f"W{i}": W for i, W in enumerate(model.weights_)}
     arrays.update({f"b{i}": b for i, b in enumerate(model.biases_)})
     np.savez(file, config=np.array(json.dumps(config)), **arrays)

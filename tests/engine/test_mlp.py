@@ -10,11 +10,11 @@ from engine import (
     load_iris,
     load_mnist,
     load_weights,
-    one_hot,
     save_weights,
     train_test_split,
     weights_bytes,
 )
+from engine.watch import Watch
 
 
 def _iris_split(seed):
@@ -117,16 +117,17 @@ def test_lr_and_optimizer_change_keep_weights():
 
 
 def test_bad_inputs_have_clear_errors():
+    # sklearn's contract: the constructor only stores; initialize / fit check
     with pytest.raises(ValueError, match="layer_sizes"):
-        MLP([4])
-    with pytest.raises(ValueError, match="learning rate"):
-        MLP([4, 3], lr=-1)
+        MLP([4]).initialize()
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        MLP([4, 3], lr=-1).initialize()
     with pytest.raises(ValueError, match="activation"):
-        MLP([4, 5, 3], activation="swishy")
+        MLP([4, 5, 3], activation="swishy").initialize()
     model = MLP([4, 3])
     with pytest.raises(ValueError, match="shape"):
         model.partial_fit(np.ones((5, 2)), np.zeros(5, int))
-    with pytest.raises(ValueError, match="labels"):
+    with pytest.raises(ValueError, match="label"):
         model.partial_fit(np.ones((5, 4)), np.full(5, 7))
     with pytest.raises(ValueError, match="NaN"):
         model.partial_fit(np.full((5, 4), np.nan), np.zeros(5, int))
@@ -139,6 +140,8 @@ def test_save_load_roundtrip(tmp_path):
     again = load_weights(tmp_path / "m.npz")
     assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
     assert load_weights(weights_bytes(model)).activation == ["tanh"]
+    f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
+    assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
 
 
 def _npz(**arrays):
@@ -197,14 +200,11 @@ def test_one_bad_sample_with_batch_size_one_is_not_divergence():
     model = MLP([4, 5, 3], batch_size=1, lr=0.05, monitor_every=1).fit(Xtr, ytr, epochs=3)
     assert model.status_ == "done"
     # the divergence watch itself: a loss of 1 at the start, then one sample 4.5x worse ...
-    model.initialize()
-    model._start_loss = 1.0
-    _, gW, _, caches = model.gradients(Xtr[:1], one_hot(ytr[:1], 3))
-    assert model._monitor(4.5, gW, caches)
-    assert model.status_ != "diverged"
+    watch = Watch(factor=4.0)
+    watch.start(1.0)
+    assert watch.batch(4.5) is None
     # ... while a run of exploding batches trips it within a few steps
-    assert not all(model._monitor(50.0, gW, caches) for _ in range(5))
-    assert model.status_ == "diverged"
+    assert any(watch.batch(50.0) for _ in range(5))
 
 
 def test_layer_outputs_are_the_forward_activations():
@@ -215,3 +215,17 @@ def test_layer_outputs_are_the_forward_activations():
     assert [o.shape for o in outs] == [(7, 5), (7, 4), (7, 2)]
     assert np.allclose(outs[-1], model.predict_proba(X))
     assert np.allclose(outs[0], np.tanh(X @ model.weights_[0] + model.biases_[0]))
+
+
+def test_weights_are_the_live_arrays_and_assigning_copies_in():
+    model = MLP([3, 4, 2], activation="tanh").initialize()
+    assert model.activation == ["tanh"] and model.get_params()["activation"] == ["tanh"]
+    live = model.weights_[0]
+    X = np.ones((2, 3))
+    before = model.predict_proba(X)
+    model.weights_ = [np.zeros((3, 4)), np.zeros((4, 2))]  # e.g. a loader: values copied in place
+    assert model.weights_[0] is live and not live.any()
+    assert np.allclose(model.predict_proba(X), 0.5) and not np.allclose(before, 0.5)
+    with pytest.raises(ValueError, match="shapes"):
+        model.biases_ = [np.zeros(4)]
+    assert not hasattr(MLP([3, 2]), "weights_")  # learned attributes exist only after fitting

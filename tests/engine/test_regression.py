@@ -6,10 +6,12 @@ from engine import (
     LinearRegressionOLS,
     LogisticRegressionGD,
     MaxScaler,
+    NotFittedError,
     SingularMatrixError,
     SoftmaxRegressionGD,
     load_iris,
 )
+from engine.regression import critical_learning_rate
 
 
 def _line_data():
@@ -78,3 +80,89 @@ def test_gd_divergence_is_reported_not_raised():
     with np.errstate(all="ignore"):
         gd = LinearRegressionGD(lr=1e6, n_iter=500).fit(X * 1e3, y)
     assert gd.status_ == "diverged"
+
+
+def _page_line():
+    from engine.toy import make_line
+
+    x, y = make_line(100, 3.0, 1.0, 0.5, 0)  # the linear-regression page's default data
+    return x[:, None], y
+
+
+def test_critical_learning_rate_is_two_over_the_largest_curvature():
+    X, y = _page_line()
+    crit = critical_learning_rate(X)
+    A = np.c_[np.ones(len(X)), X]
+    assert crit == pytest.approx(2 / np.linalg.eigvalsh(A.T @ A / len(A)).max())
+    below = LinearRegressionGD(lr=0.95 * crit, n_iter=400).fit(X, y)
+    assert below.status_ == "ready" and below.history_["objective"][-1] < below.history_["objective"][0]
+    above = LinearRegressionGD(lr=1.05 * crit, n_iter=400).fit(X, y)
+    assert above.status_ == "diverged"
+    assert critical_learning_rate(X, l2=5.0) < crit  # the penalty adds curvature
+
+
+def test_page_data_at_lr_1_is_called_diverged_before_beta_explodes():
+    X, y = _page_line()
+    gd = LinearRegressionGD(lr=1.0).partial_fit(X, y, 0)
+    for _ in range(100):  # the page's ticks: 2 steps each
+        gd.partial_fit(X, y, 2)
+    assert gd.status_ == "diverged" and "lower the learning rate" in gd.message_
+    assert np.abs(gd.beta_).max() < 1e3
+    assert len(gd.history_["step"]) < 20  # it stopped there
+
+
+@pytest.mark.parametrize(
+    "est,match",
+    [
+        (LinearRegressionGD(lr=-1), "lr must be > 0"),
+        (LinearRegressionGD(lr=0), "lr must be > 0"),
+        (LinearRegressionGD(n_iter=-3), "n_iter must be >= 0"),
+        (LinearRegressionGD(l2=-1), "l2 must be >= 0"),
+        (LogisticRegressionGD(lr=float("nan")), "lr must be a finite number"),
+        (SoftmaxRegressionGD(lr="fast"), "lr must be a number"),
+    ],
+)
+def test_bad_settings_are_refused_at_fit(est, match):
+    X, y = _line_data()
+    with pytest.raises((ValueError, TypeError), match=match):
+        est.fit(X, (y > 3.5).astype(int))
+
+
+def test_labels_are_checked_or_mapped():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    with pytest.raises(ValueError, match="label -1"):
+        SoftmaxRegressionGD().fit(X, np.where(X[:, 0] > 0, 0, -1))
+    with pytest.raises(ValueError, match="two classes"):
+        SoftmaxRegressionGD().fit(X, np.zeros(40, int))
+    with pytest.raises(ValueError, match="0..1"):
+        LogisticRegressionGD().fit(X, np.where(X[:, 0] > 0, 2, 0))
+    with pytest.raises(ValueError, match="whole-number"):
+        LogisticRegressionGD().fit(X, np.full(40, 0.5))
+    y = np.where(X[:, 0] > 0, 5, 0)  # labels {0, 5}: two classes, named 0 and 5
+    model = SoftmaxRegressionGD(lr=1.0, n_iter=200).fit(X, y)
+    assert model.classes_.tolist() == [0, 5] and model.beta_.shape == (3, 2)
+    assert set(model.predict(X)) <= {0, 5} and np.mean(model.predict(X) == y) > 0.9
+    assert all(o >= 0 for o in model.history_["objective"])  # a cross-entropy, never positive log-lik
+    with pytest.raises(ValueError, match="not among classes_"):
+        model.partial_fit(X, np.where(X[:, 0] > 0, 5, 1))
+
+
+def test_inputs_are_checked():
+    X, y = _line_data()
+    with pytest.raises(NotFittedError, match="fit"):
+        LinearRegressionGD().predict(X)
+    with pytest.raises(NotFittedError):
+        LinearRegressionOLS().predict(X)
+    with pytest.raises(ValueError, match="one number per row"):
+        LinearRegressionGD().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="empty"):
+        LinearRegressionOLS().fit(np.empty((0, 1)), np.empty(0))
+    with pytest.raises(ValueError, match="NaN"):
+        LinearRegressionGD().fit(np.r_[X[:-1], [[np.nan]]], y)
+    with pytest.raises(TypeError, match="numbers"):
+        LinearRegressionGD().fit(np.array([["a"], ["b"]]), [1.0, 2.0])
+    gd = LinearRegressionGD(lr=1.0, n_iter=10).fit(X, y)
+    with pytest.raises(ValueError, match="1 columns"):
+        gd.predict(np.ones((3, 2)))
+    assert gd.predict(np.arange(3)).shape == (3,)  # one feature may come as a flat array

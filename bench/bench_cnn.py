@@ -1,0 +1,91 @@
+"""Time one epoch of the default CNN on the 4000 bundled training digits (batch 32): engine vs torch CPU.
+
+The network is ``engine.cnn.default_cnn`` (conv 8@5x5 -> ReLU -> maxpool 2 -> conv 16@3x3 -> ReLU ->
+maxpool 2 -> dense 10); torch, when installed, runs the same layers with the same starting weights,
+cross-entropy and Adam.  Prints seconds per epoch (best of ``--repeats``) and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import _threads  # first: sets BLAS threads before NumPy loads
+import numpy as np
+
+from engine import load_mnist, train_test_split
+from engine.cnn import default_cnn
+
+
+def engine_epoch(X, y):
+    model = default_cnn()
+    model.partial_fit(X, y, n_batches=1)  # builds the layers and records the starting loss
+    start = time.perf_counter()
+    model.partial_fit(X, y, record=False)
+    return time.perf_counter() - start
+
+
+def torch_epoch(X, y):
+    import torch
+
+    model = default_cnn().initialize()  # the same starting weights
+    conv1, conv2, dense = (x for x in model.layers_ if x.params)
+    nn = torch.nn
+    net = nn.Sequential(
+        nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 10),
+    )
+    with torch.no_grad():
+        for mine, theirs in zip((conv1, conv2), (net[0], net[3])):
+            theirs.weight.copy_(torch.from_numpy(mine.W))
+            theirs.bias.copy_(torch.from_numpy(mine.b))
+        net[7].weight.copy_(torch.from_numpy(dense.W.T.copy()))
+        net[7].bias.copy_(torch.from_numpy(dense.b))
+    opt = torch.optim.Adam(net.parameters(), lr=model.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    Xt, yt = torch.from_numpy(X.reshape(-1, 1, 28, 28)), torch.from_numpy(y.astype(np.int64))
+    batch = model.batch_size
+    start = time.perf_counter()
+    order = torch.randperm(len(Xt))
+    for i in range(0, len(Xt), batch):
+        idx = order[i : i + batch]
+        opt.zero_grad()
+        loss = loss_fn(net(Xt[idx]), yt[idx])
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads for both")
+    args = parser.parse_args(argv)
+    d = load_mnist()
+    X, _, y, _ = train_test_split(d.X, d.y, test_size=0.2, seed=0)  # the pages' 4000 training digits
+    runs = {"engine": engine_epoch}
+    if _threads.torch_or_none() is not None:
+        runs["torch"] = torch_epoch
+    else:
+        print("torch not installed: skipping the torch CPU comparison")
+    # interleave the contenders round by round so that drift on the machine hits both alike
+    times = {name: [] for name in runs}
+    for _ in range(args.repeats):
+        for name, fn in runs.items():
+            times[name].append(fn(X, y))
+    best = {name: min(ts) for name, ts in times.items()}
+    print(
+        f"default CNN, Adam, batch 32, {len(X)} float32 digits, {_threads.THREADS} thread(s), "
+        f"best of {args.repeats}"
+    )
+    for name, t in best.items():
+        print(f"  {name:<7} {t * 1000:8.1f} ms/epoch   {len(X) / t:10.0f} digits/s")
+    if "torch" in best:
+        print(f"  engine / torch = {best['engine'] / best['torch']:.2f}  (goal <= 1.50)")
+    return best
+
+
+if __name__ == "__main__":
+    main()

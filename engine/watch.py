@@ -1,0 +1,134 @@
+"""The training guard: names a run that blows up or stops learning, and says what to try.
+
+One small object watches two streams of numbers from a training loop:
+
+* :meth:`Watch.batch` - each monitored step: its (noisy) batch loss, gradient norm and
+  weight norm.  A loss or gradient that is not finite, weights whose norm grew
+  ``weight_factor`` times, or a running average of batch losses above ``factor`` times
+  the starting loss: the run has **diverged**.
+* :meth:`Watch.point` - a loss measured on the training rows (a history point, or each
+  step of full-batch gradient descent).  A loss above that same limit, or one that keeps
+  rising (50% above where it was a window earlier, at every point for a window) has
+  **diverged**; a loss that stays near chance level (what always guessing the class
+  frequencies gives) without falling, or a layer of ReLU units that is dead for every
+  example, for a window has **stalled**.
+
+A *window* is ``patience`` on the caller's clock (epochs for a network, steps for gradient
+descent) and at least ``min_steps`` steps, so that a few epochs of a tiny data set do not
+count as sustained.  A spike that recovers is not a rise: after the jump the loss falls.
+"""
+
+from __future__ import annotations
+
+import math
+
+LOWER_LR = "Try a smaller learning rate."
+STALL_HINT = (
+    "Try a smaller learning rate or another initialisation (he for ReLU), then Reset; "
+    "if the loss has hardly moved since the start, the learning rate may be too small instead."
+)
+
+
+class Watch:
+    def __init__(self, factor=4.0, patience=2.0, min_steps=200, weight_factor=1e3, unit="epochs"):
+        self.factor = factor
+        self.patience = patience
+        self.min_steps = min_steps
+        self.weight_factor = weight_factor
+        self.unit = unit
+        self.start_loss = None
+
+    def start(self, loss: float, weight_norm: float | None = None, chance: float | None = None) -> None:
+        """The loss (and weight norm) before training; ``chance`` is the loss of guessing the class
+        frequencies (None where that does not apply)."""
+        self.start_loss = loss
+        self.start_weight = weight_norm
+        self.chance = chance
+        self.ema = None
+        self._points = []  # (clock, step, loss, data loss) of the last two windows or so
+        self._since = {}  # condition -> (clock, step) when it began
+
+    @property
+    def limit(self) -> float:
+        """A loss above this counts as divergence: ``factor`` times the loss at the start."""
+        return self.factor * max(self.start_loss, 1e-3)
+
+    def batch(self, loss: float, grad_norm: float = 0.0, weight_norm: float | None = None) -> str | None:
+        """One monitored step; returns why training diverged, or None."""
+        if not math.isfinite(loss):
+            return f"the loss became {loss}"
+        if not math.isfinite(grad_norm):
+            return "the gradient became infinite"
+        if weight_norm is not None and self.start_weight is not None:
+            if not weight_norm < self.weight_factor * max(self.start_weight, 1.0):
+                return (
+                    f"the weights exploded: their norm reached {weight_norm:.3g} "
+                    f"(it started at {self.start_weight:.3g})"
+                )
+        # a running average that starts at the loss before training: one bad batch (batch size 1!)
+        # moves it by a tenth of its excess, a run of exploding batches moves it fast
+        prev = self.start_loss if self.ema is None else self.ema
+        self.ema = 0.9 * prev + 0.1 * loss
+        if self.ema > self.limit:
+            return f"the loss climbed to {self.ema:.4g} (it started at {self.start_loss:.4g})"
+        return None
+
+    def _window_ago(self, clock: float, step: int):
+        """The latest point at least a window before (clock, step), or None."""
+        old = [p for p in self._points if clock - p[0] >= self.patience and step - p[1] >= self.min_steps]
+        if old:
+            del self._points[: len(old) - 1]  # older points are never needed again
+            return old[-1]
+        return None
+
+    def point(self, loss: float, clock: float, step: int, dead=None, data_loss=None) -> tuple[str, str] | None:
+        """A loss on the training data at time ``clock``; returns ``(status, why)`` or None.
+
+        ``dead``: ``{layer name: share of its ReLU units that output 0 for every example}``;
+        ``data_loss``: the loss without the weight penalty (compared with chance level).
+        """
+        if not loss <= self.limit:  # also catches NaN
+            return "diverged", f"the training loss reached {loss:.4g} (it started at {self.start_loss:.4g})"
+        data_loss = loss if data_loss is None else data_loss
+        ago = self._window_ago(clock, step)
+        self._points.append((clock, step, loss, data_loss))
+        margin = 0.05 * (self.start_loss if self.chance is None else self.chance)
+        dead_layers = [name for name, share in (dead or {}).items() if share == 1.0]
+        on = {
+            "rising": ago is not None and loss > 1.5 * ago[2] + margin,
+            "dead": bool(dead_layers),
+            # near chance, and not 2% lower than a window ago (a slow but steady start is learning)
+            "chance": self.chance is not None
+            and data_loss >= 0.9 * self.chance
+            and (ago is None or data_loss > 0.98 * ago[3]),
+        }
+        for name, active in on.items():
+            if not active:
+                self._since.pop(name, None)
+                continue
+            clock0, step0 = self._since.setdefault(name, (clock, step))
+            if clock - clock0 >= self.patience and step - step0 >= self.min_steps:
+                self._since[name] = (clock, step)  # warn again only after another full window
+                return self._verdict(name, loss, clock0, dead_layers)
+        return None
+
+    @property
+    def healthy(self) -> bool:
+        """False while the loss is rising: weights from then are no state to roll back to."""
+        return "rising" not in self._since
+
+    def _verdict(self, name, loss, since, dead_layers) -> tuple[str, str]:
+        when = f"since {self.unit[:-1]} {since:.4g}"
+        if name == "rising":
+            return "diverged", f"the training loss has kept rising {when}, to {loss:.4g}"
+        dead = (
+            f"every ReLU unit of {' and '.join(dead_layers)} is dead: it outputs 0 for every example, "
+            "so no gradient passes through it and it cannot recover"
+        )
+        if name == "dead":
+            return "stalled", f"{dead} ({when}). {STALL_HINT}"
+        why = (
+            f"the loss has stayed near chance level {when} without falling ({self.chance:.4g} is what "
+            "always guessing the class frequencies gives)"
+        )
+        return "stalled", f"{why}{'; ' + dead if dead_layers else ''}. {STALL_HINT}"

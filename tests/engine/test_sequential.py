@@ -1,0 +1,166 @@
+"""Sequential: whole-network gradient checks, the estimator contract, and the CNN learning gate."""
+
+import numpy as np
+import pytest
+
+from engine import MLP, NotFittedError, load_mnist, one_hot, train_test_split
+from engine.cnn import default_cnn
+from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
+from engine.gradcheck import check_model, numerical_gradient, rel_error
+from engine.layers import Activation, Dense, Dropout, Flatten
+from engine.sequential import Sequential
+
+TOL = 1e-6
+
+CNNS = {
+    "stride1-pad1-c1-even": ((1, 6, 6), [Conv2D(2, 3, padding=1), Activation("tanh"), MaxPool2D(2), Flatten(),
+                                         Dense(3)]),
+    "stride2-same-c3-odd": ((3, 7, 7), [Conv2D(3, 3, stride=2, padding="same"), Activation("sigmoid"),
+                                        Conv2D(2, (1, 3)), Activation("tanh"), Flatten(), Dense(4)]),
+    "valid-rect-avgpool": ((3, 8, 5), [Conv2D(2, (3, 2)), Activation("tanh"), AvgPool2D((2, 1), 1), Flatten(),
+                                       Dense(2)]),
+    "stride2-pad0-c1-odd": ((1, 9, 9), [Conv2D(2, 3, stride=2), Activation("leaky_relu"), Conv2D(3, 2, padding=1),
+                                        MaxPool2D(3, 2), Flatten(), Dense(3)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CNNS))
+@pytest.mark.parametrize("output,l2", [("softmax", 0.0), ("sigmoid", 0.5)])
+def test_whole_cnn_gradients(name, output, l2):
+    shape, layers = CNNS[name]
+    net = Sequential(layers, shape, output=output, l2=l2, init="gaussian_scaled", seed=1).initialize()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, *shape))
+    Y = one_hot(rng.integers(0, len(net.classes_), 3), len(net.classes_))
+    _, grads = net.loss_and_grads(X, Y)
+    assert len(grads) == len(net.parameters())
+    for p, g in zip(net.parameters(), grads):
+        num = numerical_gradient(lambda: net.loss_and_grads(X, Y)[0], p)
+        assert rel_error(num, g) < TOL
+    assert all(err < TOL for _, _, err in check_model(net, X, Y, per_array=5))
+
+
+def test_parameters_are_the_live_arrays_the_optimizer_steps():
+    net = Sequential([Dense(5), Activation("tanh"), Dense(3)], (4,)).initialize()
+    names = [n for n, _ in net.named_parameters()]
+    assert names == ["W0", "b0", "W1", "b1"]
+    assert net.parameters()[0] is net.layers_[0].W and net.parameters()[3] is net.layers_[2].b
+    mlp = MLP([4, 5, 3]).initialize()
+    assert all(a is b for a, b in zip(mlp.parameters(), [mlp.weights_[0], mlp.biases_[0], mlp.weights_[1],
+                                                        mlp.biases_[1]]))
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 4)), rng.integers(0, 3, 20)
+    before = mlp.weights_[0].copy()
+    mlp.partial_fit(X, y, 2)
+    assert not np.array_equal(before, mlp.weights_[0])  # trained in place: weights_ still the live arrays
+
+
+def test_estimator_contract():
+    layers = [Dense(5), Activation("relu"), Dense(3)]
+    net = Sequential(layers, (4,), lr=0.5)
+    assert net.get_params()["lr"] == 0.5 and net.get_params()["layers"] is layers
+    assert not any(k.endswith("_") for k in vars(net)) and not net.is_fitted()
+    with pytest.raises(NotFittedError, match="fit"):
+        net.predict(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="not fitted"):  # NotFittedError is a ValueError
+        MLP([4, 3]).predict_proba(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="no parameter 'learning_rate'"):
+        net.set_params(learning_rate=1)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), rng.integers(0, 3, 30)
+    assert net.fit(X, y) is net and net.status_ == "done" and net.layers_[0] is not layers[0]
+    assert not hasattr(layers[0], "W")  # the declared layers stay declarations
+    W = net.layers_[0].W.copy()
+    net.set_params(lr=0.01, optimizer="adam", batch_size=7, l2=0.1, epochs=3)
+    assert np.array_equal(W, net.layers_[0].W) and net.optimizer_.lr == 0.01
+    assert type(net.optimizer_).__name__ == "Adam"
+    net.partial_fit(X, y, 1)
+    assert net.n_seen_ - 30 * 30 == 7  # 30 epochs of 30 rows, then one batch of the new size
+    fresh = net.clone()
+    assert fresh.get_params() == net.get_params() and not fresh.is_fitted()
+    assert "lr=0.01" in repr(net) and "dtype" not in repr(net)
+
+
+def test_live_params_set_as_plain_attributes_are_checked_at_the_next_call():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), rng.integers(0, 3, 30)
+    model = MLP([4, 5, 3]).partial_fit(X, y, 1)
+    model.l2 = -100
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        model.partial_fit(X, y, 1)
+    model.l2, model.lr = 0.0, 0.05
+    model.partial_fit(X, y, 1)
+    assert model.optimizer_.lr == 0.05
+
+
+def test_same_seed_same_network():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 1, 6, 6)), rng.integers(0, 3, 40)
+
+    def net(seed):
+        layers = [Conv2D(2, 3), Activation("relu"), MaxPool2D(2), Flatten(), Dropout(0.2), Dense(3)]
+        return Sequential(layers, (1, 6, 6), seed=seed, epochs=3, optimizer="adam", lr=0.01).fit(X, y)
+
+    a, b, c = net(3), net(3), net(4)
+    assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert a.history_ == b.history_
+    assert not np.array_equal(a.parameters()[0], c.parameters()[0])
+    assert np.array_equal(a.predict_proba(X), a.predict_proba(X))  # no dropout when predicting
+
+
+def test_flat_rows_feed_an_image_network_and_outputs_have_every_layer():
+    net = default_cnn().initialize()
+    X = np.random.default_rng(0).random((3, 784))
+    outs = net.layer_outputs(X)
+    assert [o.shape for o in outs] == [
+        (3, 8, 24, 24), (3, 8, 24, 24), (3, 8, 12, 12), (3, 16, 10, 10), (3, 16, 10, 10), (3, 16, 5, 5), (3, 400),
+        (3, 10), (3, 10),
+    ]
+    assert np.allclose(outs[-1], net.predict_proba(X.reshape(3, 1, 28, 28)), atol=1e-6)
+    assert sum(p.size for p in net.parameters()) == 5386
+    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\) or \(N, 784\)"):
+        net.predict(np.ones((2, 783)))
+
+
+def test_evaluation_in_chunks_equals_one_pass():
+    net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8)).initialize()
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 2, 8, 8)), rng.integers(0, 3, 50)
+    whole = net.evaluate(X, y)
+    net._chunk = 7
+    assert np.allclose(net.evaluate(X, y), whole) and net.predict_proba(X).shape == (50, 3)
+
+
+def test_default_cnn_learns_the_digits():
+    """The learning gate: >= 0.95 test accuracy on the bundled 1000-digit split within 5 epochs."""
+    d = load_mnist()  # the bundled split of the pages: 4000 training digits, 1000 test
+    X_tr, X_te, y_tr, y_te = train_test_split(d.X, d.y, test_size=0.2, seed=0)
+    assert len(X_tr) == 4000 and len(X_te) == 1000
+    model = default_cnn()
+    assert model.epochs <= 5
+    model.fit(X_tr, y_tr, X_te, y_te)
+    assert model.status_ == "done", model.message_
+    assert model.history_["test_acc"][-1] >= 0.95
+    assert model.score(X_te, y_te) == model.history_["test_acc"][-1]
+
+
+def test_default_cnn_loss_and_every_gradient_match_torch():
+    torch = pytest.importorskip("torch")
+    net = default_cnn(dtype="float64").initialize()
+    rng = np.random.default_rng(0)
+    X, y = rng.random((4, 1, 28, 28)), np.array([3, 1, 4, 1])
+    loss, grads = net.loss_and_grads(X, one_hot(y, 10))
+    nn = torch.nn
+    ref = nn.Sequential(
+        nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 10),
+    ).double()
+    theirs = [ref[0].weight, ref[0].bias, ref[3].weight, ref[3].bias, ref[7].weight, ref[7].bias]
+    with torch.no_grad():
+        for t, p in zip(theirs, net.parameters()):
+            t.copy_(torch.from_numpy(p.T.copy() if p.shape == (400, 10) else p))  # torch's Linear is (out, in)
+    ref_loss = nn.functional.cross_entropy(ref(torch.from_numpy(X)), torch.from_numpy(y))
+    ref_loss.backward()
+    assert loss == pytest.approx(ref_loss.item(), rel=1e-12)
+    for g, t in zip(grads, theirs):
+        assert np.allclose(g, t.grad.numpy().T if g.shape == (400, 10) else t.grad.numpy(), rtol=1e-9, atol=1e-12)
