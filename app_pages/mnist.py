@@ -6,6 +6,7 @@ from engine import ModelFileError, load_mnist, load_weights, weights_bytes
 from engine.digits import BlankDigitError, preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
+from engine.sequential import Sequential
 from ui import charts, live
 from ui import mnist_setup as ms
 from ui.content_cache import ContentCache
@@ -45,7 +46,7 @@ with st.sidebar:
     for key in ("layers", "readout"):
         form.widget(key)
     st.header("Training")
-    for key in ("optimizer", "lr", "batch", "l2", "epochs", "seed"):
+    for key in ("optimizer", "lr", "batch", "l2", "epochs", "speed", "seed"):
         form.widget(key)
     st.header("Data")
     folder = operator_mnist_dir()
@@ -187,4 +188,4 @@ st.latex(
     r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad"
     r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
 )
-show_code(MLP.gradients, preprocess_digit)
+show_code(Sequential.loss_and_grads, preprocess_digit)

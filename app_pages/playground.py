@@ -4,7 +4,8 @@ import streamlit as st
 
 from engine import one_hot
 from engine.gradcheck import check_model
-from engine.mlp import MLP
+from engine.layers import Activation, Dense
+from engine.sequential import Sequential
 from ui import live
 from ui import playground_setup as pg
 from ui.settings_ui import Bound
@@ -91,4 +92,4 @@ st.latex(
     r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
     r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
 )
-show_code(MLP.forward, MLP.gradients, MLP.partial_fit)
+show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)

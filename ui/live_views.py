@@ -155,14 +155,14 @@ class MLPTask(LiveTask):
 
     def status(self):
         m = self.model
-        if m.status_ == "diverged":
+        if m.status_ in ("diverged", "stalled"):  # the engine's message says what to try
             return "error", m.message_
         if m.epoch_ >= self.epochs - 1e-9:
             return "info", f"Reached the epoch budget ({self.epochs}). Raise it to keep training, or Reset."
         return "ok", ""
 
     def resume(self) -> None:
-        if self.model.status_ == "diverged":  # weights were rolled back: play on from there
+        if self.model.status_ in ("diverged", "stalled"):  # (diverged: rolled back) play on from here
             self.model.status_, self.model.message_ = "ready", ""
 
     def curves(self) -> dict:

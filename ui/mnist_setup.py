@@ -30,6 +30,9 @@ FORM = Form(
     Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights.", lo=0.0, hi=100.0, step=0.1,
            widget="number", live=True),
     Number("epochs", 10, "epochs", "Training pauses after this many.", lo=1, hi=200, widget="number", live=True),
+    Number("speed", 2.0, "speed (epochs per second)", "How fast training runs while playing (the bundled digits "
+           "train at 50 epochs a second on one core; slower is easier to watch). The server may slow it down "
+           "when many learners share it.", lo=0.2, hi=50.0, step=0.2, live=True),
     Number("seed", 0, "seed", "Same seed, same starting weights and order.", lo=0, hi=10_000, widget="number"),
 )
 
@@ -96,7 +99,7 @@ def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES) -> np.ndarray:
 class MnistTask(MLPTask):
     """An MLP on the digits, trained as fast as the pace allows."""
 
-    share = 0.7  # training flat out is the point here; many learners still share the core fairly
+    share = 0.7  # fast training is the point here; many learners still share the core fairly
     record_every_piece = False  # a history point measures 5000 digits: once a tick is enough
 
     def __init__(self, s: dict, data, model: MLP | None = None):
@@ -108,7 +111,11 @@ class MnistTask(MLPTask):
         self.weights_sent = -WEIGHTS_EVERY
 
     def apply(self, s: dict) -> None:
+        self.settings = s
         super().apply(lr=s["lr"], optimizer=s["optimizer"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
+
+    def rate(self) -> float:
+        return self.settings["speed"] * self.step_units()
 
     def advance(self, units, seconds, final=True):
         t0 = time.perf_counter()

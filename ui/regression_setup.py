@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import LinearRegressionGD, LogisticRegressionGD, MaxScaler, SoftmaxRegressionGD, load_iris
-from engine.regression import LinearRegressionOLS, SingularMatrixError, mse_surface
+from engine.regression import LinearRegressionOLS, SingularMatrixError, critical_learning_rate, mse_surface
 from engine.toy import make_line
 from ui import charts
 from ui.frames import to_u8
@@ -44,10 +44,7 @@ class GDTask(LiveTask):
 
     def status(self):
         if self.model.status_ == "diverged":
-            return "error", (
-                f"Gradient descent diverged at step {self.steps}: the steps overshoot and grow. "
-                f"Lower the learning rate (now {self.model.lr:g}) and press Reset."
-            )
+            return "error", self.model.message_
         return "ok", ""
 
     @property
@@ -88,17 +85,13 @@ class LinearTask(GDTask):
             self.ols, self.singular = (ols.intercept_, float(ols.coef_[0])), None
         except SingularMatrixError as exc:
             self.ols, self.singular = None, str(exc)
-        # gradient descent on J = |A b - y|^2 / 2N diverges above 2 / (largest eigenvalue of A'A / N)
-        A = np.c_[np.ones(len(X)), X]
-        self.critical_lr = 2.0 / float(np.linalg.eigvalsh(A.T @ A / len(A)).max())
+        self.critical_lr = critical_learning_rate(X)
         super().__init__(LinearRegressionGD(lr=s["lr"]), X, y, s["speed"])
 
     def apply(self, s: dict) -> None:
         self.model.lr, self.speed = s["lr"], s["speed"]
 
     def status(self):
-        if self.model.status_ != "diverged" and not np.all(np.abs(self.model.beta_) < 1e6):
-            self.model.status_ = "diverged"  # growing without bound: NaN would only come much later
         kind, message = super().status()
         if kind == "error":
             message += f" For these data steps above η = {self.critical_lr:.3g} diverge."

@@ -83,12 +83,15 @@ class LiveView {
     e.preventDefault();
   }
 
+  // `tell`: the learner clicked, so the server is told, and a pause is still at once (pictures not
+  // shown yet are dropped); when the server stops (budget, divergence) its last pictures play out
   setPlaying(on, tell = true) {
     this.playing = on;
     this.playButton.textContent = on ? '⏸ Pause' : '▶ Play';
     this.playButton.setAttribute('aria-pressed', String(on));
     this.root.classList.toggle('bl-is-playing', on);
-    if (!on) this.queue = this.queue.slice(0, 0); // still at once: what is not shown yet is dropped
+    clearTimeout(this.next);
+    if (!on && tell) this.queue = [];
     if (tell) this.command(on ? 'play' : 'pause');
   }
 
