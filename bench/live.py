@@ -145,7 +145,8 @@ class Session:
         """Click Play or Pause, noting the page's clock at the click."""
         if self.mode == "legacy":
             self.page.evaluate("() => { window.__probe.mark = performance.now(); }")
-            self.page.get_by_role("radio", name=what).click()
+            # the old page re-renders so often that waiting for the switch to settle can take minutes
+            self.page.get_by_role("radio", name=what).click(force=True, timeout=120_000)
             return
         self.page.evaluate(
             "() => { for (const e of document.querySelectorAll('*')) { const b = e.shadowRoot && "

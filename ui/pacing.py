@@ -17,10 +17,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-BASE_INTERVAL = 0.5  # s between ticks for a learner alone: 2 reruns/s (each costs the browser tens of ms)
+BASE_INTERVAL = 1.0  # s between ticks for a learner alone
 MAX_INTERVAL = 3.0  # s: past this many learners, the process is full (see Governor.full)
 FRAME_SPACING = 0.05  # s between the snapshots a tick carries: the browser paints ~20 a second
-MAX_SNAPSHOTS = 10
+MAX_SNAPSHOTS = 20
 RERUN_OVERHEAD = 0.010  # s of Streamlit's own work per fragment rerun (measured: 6-9 ms)
 UTILISATION = 0.75  # share of the core the live ticks of all learners may take together
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play

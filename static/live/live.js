@@ -237,12 +237,10 @@ class LiveView {
   }
 
   paint(snap) {
-    for (const [label, value] of Object.entries(snap.metrics || {})) {
-      if (this.metricEls && this.metricEls[label]) this.metricEls[label].textContent = value;
-    }
-    if (this.progress && snap.progress != null) {
-      this.progress.style.width = `${Math.round(100 * Math.min(1, Math.max(0, snap.progress)))}%`;
-    }
+    // numbers that change 20 times a second cannot be read: text (and the layout it costs) 8 times
+    clearTimeout(this.metricsLater);
+    if (performance.now() - (this.metricsAt || 0) >= 125 || !this.playing) this.showMetrics(snap);
+    else this.metricsLater = setTimeout(() => this.showMetrics(snap), 130); // a burst's last still shows
     for (const [id, panel] of this.panels) {
       const data = (snap.panels || {})[id];
       const curve = this.curves[id];
@@ -251,6 +249,17 @@ class LiveView {
     }
     this.paints += 1;
     this.root.dataset.paints = String(this.paints);
+  }
+
+  showMetrics(snap) {
+    this.metricsAt = performance.now();
+    for (const [label, value] of Object.entries(snap.metrics || {})) {
+      const el = this.metricEls && this.metricEls[label];
+      if (el && el.textContent !== value) el.textContent = value;
+    }
+    if (this.progress && snap.progress != null) {
+      this.progress.style.width = `${Math.round(100 * Math.min(1, Math.max(0, snap.progress)))}%`;
+    }
   }
 
   // tooltips shared by the panels

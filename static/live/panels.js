@@ -258,6 +258,15 @@ class FieldPanel extends Panel {
     super(spec, view);
     this.override = null;
     this.showTest = true;
+    // the painted grid lives on its own small canvas (one pixel a cell) that the browser scales
+    // up smoothly under the drawing: a new picture changes 80 x 80 pixels, not the whole panel
+    const wrap = document.createElement('div');
+    wrap.className = 'bl-stack';
+    this.bg = document.createElement('canvas');
+    this.bg.className = 'bl-grid';
+    this.bgCtx = this.bg.getContext('2d');
+    this.canvas.replaceWith(wrap);
+    wrap.append(this.bg, this.canvas);
     const p = spec.points;
     if (p && p.test && p.test.some((v) => v)) {
       const label = document.createElement('label');
@@ -271,9 +280,31 @@ class FieldPanel extends Panel {
     }
   }
 
+  update(data, curve, n) {
+    const onlyGrid = data && data.grid && !data.lines && curve === this.curve && n === this.count && this.box;
+    if (!onlyGrid) return super.update(data, curve, n);
+    this.data = data;
+    this.paintGrid();
+  }
+
   showOverride(map) {
     this.override = map;
-    this.render();
+    this.paintGrid();
+  }
+
+  paintGrid() {
+    const s = this.spec;
+    const values = (this.data && this.data.grid) || s.values; // this snapshot's, or a fixed picture
+    const grid = this.override || (values ? { values, n: s.grid } : null);
+    this.bg.hidden = !grid || !this.box;
+    if (this.bg.hidden) return;
+    const t = this.theme;
+    if (!this.luts || this.luts.bg !== t.bg) {
+      this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, [8, 81, 156]) };
+    }
+    const lut = this.override ? this.luts.diverging : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
+    if (this.bg.width !== grid.n) this.bg.width = this.bg.height = grid.n;
+    this.bgCtx.drawImage(gridImage(grid.values, grid.n, grid.n, lut), 0, 0);
   }
 
   plotBox() {
@@ -291,18 +322,8 @@ class FieldPanel extends Panel {
     const s = this.spec;
     const [x0, x1, y0, y1] = s.extent;
     const box = (this.box = this.plotBox());
-    // the model's output this snapshot, or a fixed picture from the layout (a loss surface)
-    const values = (this.data && this.data.grid) || s.values;
-    const grid = this.override || (values ? { values, n: s.grid } : null);
-    if (grid) {
-      if (!this.luts || this.luts.bg !== t.bg) {
-        this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, [8, 81, 156]) };
-      }
-      const lut = this.override ? this.luts.diverging : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
-      const img = gridImage(grid.values, grid.n, grid.n, lut);
-      ctx.imageSmoothingEnabled = true;
-      ctx.drawImage(img, box.x, box.y, box.w, box.h);
-    }
+    Object.assign(this.bg.style, { left: `${box.x}px`, top: `${box.y}px`, width: `${box.w}px`, height: `${box.h}px` });
+    this.paintGrid();
     const { sx, sy } = this.axes(ctx, t, box, [x0, x1], [y0, y1], { xlabel: s.xlabel, ylabel: s.ylabel });
     this.sx = sx;
     this.sy = sy;
@@ -481,7 +502,7 @@ class FieldPanel extends Panel {
 class CurvesPanel extends Panel {
   constructor(spec, view) {
     super(spec, view);
-    this.minInterval = 150;
+    this.minInterval = 250;
   }
 
   value(v) {
