@@ -24,7 +24,10 @@ PAGES = {
         st.Page("app_pages/playground.py", title="Network playground", icon="🕸️"),
         st.Page("app_pages/mnist.py", title="MNIST digits", icon="✍️"),
     ],
-    "3 · Convolutions": [st.Page("app_pages/convolutions.py", title="Convolutions", icon="🖼️")],
+    "3 · Convolutions": [
+        st.Page("app_pages/convolutions.py", title="Convolutions", icon="🖼️"),
+        st.Page("app_pages/cnn.py", title="A CNN learns", icon="🧩", url_path="cnn"),
+    ],
 }
 
 with page_boundary():  # no traceback or server path ever reaches a browser

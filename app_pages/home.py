@@ -42,10 +42,18 @@ STEPS = [
         "app_pages/convolutions.py",
         "Filters, feature maps, padding, stride and pooling on your own photos: the road to CNNs.",
     ),
+    (
+        "🧩 A CNN learns",
+        "app_pages/cnn.py",
+        "Train a small convolutional network on the digits and watch it learn its own filters.",
+    ),
 ]
 
 st.subheader("The path")
-st.caption("Linear → logistic → softmax → multi-layer perceptron → convolutions. Each step adds one idea.")
+st.caption(
+    "Linear → logistic → softmax → multi-layer perceptron → convolutions → a CNN that learns its filters. "
+    "Each step adds one idea."
+)
 for i, (title, page, text) in enumerate(STEPS, start=1):
     with st.container(border=True):
         left, right = st.columns([4, 1])

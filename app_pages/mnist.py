@@ -3,14 +3,14 @@
 import streamlit as st
 
 from engine import ModelFileError, load_mnist, load_weights, weights_bytes
-from engine.digits import BlankDigitError, preprocess_digit
+from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
 from engine.sequential import Sequential
 from ui import charts, live
 from ui import mnist_setup as ms
 from ui.content_cache import ContentCache
-from ui.images import EXTENSIONS, ImageError, load_image_cached
+from ui.digit_input import digit_input
 from ui.mnist_source import operator_mnist_dir
 from ui.settings_ui import Bound
 from ui.widgets import show_code
@@ -98,50 +98,20 @@ model: MLP = task.model
 st.header("Try it: draw a digit")
 c1, c2 = st.columns([1, 2])
 with c1:
-    drawn = None
-    try:
-        from streamlit_drawable_canvas import st_canvas
-
-        res = st_canvas(
-            stroke_width=18,
-            stroke_color="#000000",
-            background_color="#ffffff",
-            height=280,
-            width=280,
-            drawing_mode="freedraw",
-            key="digit_canvas",
-            return_image_data=True,
-        )
-        drawn = res.image_data
-    except Exception as exc:  # noqa: BLE001 - the canvas is optional; uploads still work
-        st.info(f"The drawing canvas is unavailable ({type(exc).__name__}); upload a digit image instead.")
-    up = st.file_uploader("…or upload a digit image", type=list(EXTENSIONS), key="digit_upload")
-    if up is not None:
-        try:
-            drawn = load_image_cached(up.getvalue(), up.name, "L", 512)
-        except ImageError as exc:
-            st.error(str(exc))
+    digit, why = digit_input("digit")
 with c2:
-    if drawn is None:
-        st.info("Draw a digit first.")
+    if digit is None:
+        st.info(why)
     else:
-        try:
-            digit = preprocess_digit(drawn)
-        except BlankDigitError as exc:
-            st.info(str(exc))
-        else:
-            p = model.predict_proba(digit.reshape(1, 784))[0]
-            a, b = st.columns([1, 3])
-            a.image(digit, clamp=True, width=112, caption="what the network sees (28 x 28)")
-            a.markdown(f"### prediction: **{int(p.argmax())}**")
-            b.plotly_chart(
-                charts.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs"
-            )
-            hid = model.layer_outputs(digit.reshape(1, 784))[0][0]
-            b.plotly_chart(
-                charts.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200),
-                key="hidden",
-            )
+        p = model.predict_proba(digit.reshape(1, 784))[0]
+        a, b = st.columns([1, 3])
+        a.image(digit, clamp=True, width=112, caption="what the network sees (28 x 28)")
+        a.markdown(f"### prediction: **{int(p.argmax())}**")
+        b.plotly_chart(charts.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs")
+        hid = model.layer_outputs(digit.reshape(1, 784))[0][0]
+        b.plotly_chart(
+            charts.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200), key="hidden"
+        )
 
 st.header("Save and load weights")
 c1, c2 = st.columns(2)

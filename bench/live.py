@@ -9,7 +9,7 @@ canvas's pixels, sampled on every animation frame in the page), Play-to-first-fr
 Pause-to-still latency, kB per tick over the websocket, the share of time each page's main thread
 was busy (Chrome's TaskDuration), and the server's CPU per playing session.  For the MNIST page:
 visible updates per second (changes of the loss chart or the metrics) and seconds from Play to 90%
-test accuracy.  ``--legacy`` measures the plotly pages of the app before the live canvas (commit
+test accuracy; for the CNN page, seconds from Play to the first epoch on screen.  ``--legacy`` measures the plotly pages of the app before the live canvas (commit
 eec7e5d): Play is a switch there and an update is any change of the metrics or the boundary image.
 """
 
@@ -223,6 +223,22 @@ def run_mnist(browser, url: str, seconds: float) -> dict:
     return {"rate": len(after) / span if span else 0.0, "to90": reached}
 
 
+def run_cnn(browser, url: str, seconds: float) -> dict:
+    s = Session(browser, url + "/cnn", "mnist")
+    s.press("Play")
+    start, first = time.time(), None
+    while time.time() - start < seconds and first is None:
+        try:
+            if float(s.metric("epoch") or 0) >= 1:
+                first = time.time() - start
+        except ValueError:
+            pass
+        time.sleep(0.1)
+    s.press("Pause")
+    s.context.close()
+    return {"first_epoch": first}
+
+
 def med(values) -> float:
     values = [v for v in values if v == v]
     return statistics.median(values) if values else float("nan")
@@ -261,6 +277,9 @@ def main(argv=None):
                 m = run_mnist(browser, url, 20)
                 to90 = f"{m['to90']:.1f} s" if m["to90"] is not None else "not within 20 s"
                 print(f"MNIST: {m['rate']:.1f} visible updates/s; 90% test accuracy {to90} after Play")
+                c = run_cnn(browser, url, 30)
+                first = f"{c['first_epoch']:.1f} s" if c["first_epoch"] is not None else "not within 30 s"
+                print(f"CNN: first epoch shown {first} after Play")
             browser.close()
     finally:
         if proc is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.layers import Activation
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
 from ui.frames import to_u8
@@ -107,20 +108,39 @@ def shown_weights(model: MLP) -> list[np.ndarray]:
     return [W[:MAX_SHOWN, :MAX_SHOWN].astype(np.float32) for W in model.weights_]
 
 
-class MLPTask(LiveTask):
-    """An MLP trained live on fixed data, with an epoch budget: the playground's and MNIST's base.
+class NetworkTask(LiveTask):
+    """A network (any engine ``Sequential``) trained live on fixed data, with an epoch budget: the
+    base of the playground, MNIST and CNN pages.
 
     Curves: loss and accuracy per history point (train and test), and per chunk the mean gradient
-    norm and the dead-ReLU share of each layer.
+    norm of each weight layer and the dead share of each ReLU layer.
     """
 
     unit = "batch"
 
-    def __init__(self, model: MLP, X_train, y_train, X_test, y_test, epochs: int):
+    def __init__(self, model, X_train, y_train, X_test, y_test, epochs: int):
         self.model, self.epochs = model, epochs
         self.data = (X_train, y_train, X_test, y_test)
         self.diag = {"step": [], "grad": [], "dead": []}
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
+        self.weight_names, self.relu = self._layer_names()
+
+    def _layer_names(self) -> tuple[list[str], list[tuple[int, str]]]:
+        """Names of the layers with weights ("layer 1" ... in an MLP, "conv 1", "dense 1" otherwise)
+        and, for each ReLU, its index among the activations and the name of the layer it follows."""
+        weighted = [x for x in self.model.layers_ if x.params]
+        kinds = {type(x).__name__.removesuffix("2D").lower() for x in weighted}
+        names, counts, last, relu, act = {}, {}, "input", [], 0
+        for x in self.model.layers_:
+            if x.params:
+                kind = type(x).__name__.removesuffix("2D").lower()
+                counts[kind] = counts.get(kind, 0) + 1
+                last = names[id(x)] = f"layer {len(names) + 1}" if kinds == {"dense"} else f"{kind} {counts[kind]}"
+            elif isinstance(x, Activation):
+                if x.fn.name == "relu":
+                    relu.append((act, last))
+                act += 1
+        return [names[id(x)] for x in weighted], relu
 
     def apply(self, *, lr, optimizer, batch_size, l1=0.0, l2=0.0, epochs=None) -> None:
         """Settings that change without a reset: weights (and optimizer state, if it stays) are kept."""
@@ -173,30 +193,28 @@ class MLPTask(LiveTask):
         }
         if self.diag["step"]:
             g = np.asarray(self.diag["grad"])
-            out["grads"] = (self.diag["step"], {f"layer {i + 1}": g[:, i] for i in range(g.shape[1])})
-            d = np.asarray(self.diag["dead"], dtype=float)
-            relu = [i for i, a in enumerate(self.model.activation) if a in ("relu",)]
-            if relu:
-                out["dead"] = (self.diag["step"], {f"layer {i + 1}": d[:, i] for i in relu})
+            out["grads"] = (self.diag["step"], {name: g[:, i] for i, name in enumerate(self.weight_names)})
+            if self.relu:
+                d = np.asarray(self.diag["dead"], dtype=float)
+                out["dead"] = (self.diag["step"], {name: d[:, i] for i, name in self.relu})
         return out
 
     def curve_specs(self) -> list[dict]:
         """The curve panels (loss and accuracy; gradient norms; dead ReLUs if any)."""
-        layers = len(self.model.layer_sizes) - 1
         specs = [
             {"id": "loss", "type": "curves", "title": "Loss", "xlabel": "epoch", "log": True,
              "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
             {"id": "acc", "type": "curves", "title": "Accuracy", "xlabel": "epoch", "ylim": [0, 1], "percent": True,
              "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
             {"id": "grads", "type": "curves", "title": "Gradient norm ‖∂L/∂W‖ per layer",
-             "xlabel": "step", "log": True, "series": [{"name": f"layer {i + 1}"} for i in range(layers)],
+             "xlabel": "step", "log": True, "series": [{"name": name} for name in self.weight_names],
              "h": 200, "note": "Shrinking toward the input layer: vanishing gradients."},
         ]
-        relu = [i for i, a in enumerate(self.model.activation) if a == "relu"]
-        if relu:
+        if self.relu:
             specs.append(
                 {"id": "dead", "type": "curves", "title": "Dead ReLU units (silent for a whole batch)",
-                 "xlabel": "step", "ylim": [0, 1], "percent": True, "series": [{"name": f"layer {i + 1}"} for i in relu], "h": 200}
+                 "xlabel": "step", "ylim": [0, 1], "percent": True,
+                 "series": [{"name": name} for _, name in self.relu], "h": 200}
             )
         return specs
 

@@ -10,7 +10,7 @@ from engine import MLP, load_mnist, train_test_split
 from engine.optimizers import OPTIMIZERS
 from ui import charts
 from ui.frames import to_u8
-from ui.live_views import MLPTask
+from ui.live_views import NetworkTask
 from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
 
 EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
@@ -88,15 +88,27 @@ def top_k(probs: np.ndarray, k: int = 3):
     return idx, probs[idx]
 
 
-def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES) -> np.ndarray:
-    """The first layer's weights into the first ``n`` neurons as 28 x 28 images, each on its own
-    orange (negative) - blue (positive) scale: what each neuron looks for."""
-    tiles = W0.T[:n].reshape(-1, 28, 28)
+def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES, side: int = 28) -> np.ndarray:
+    """The weights into the first ``n`` neurons (or filters) as ``side x side`` images, each on its own
+    orange (negative) - blue (positive) scale: what each one looks for.  ``W0`` is (pixels, units)."""
+    tiles = W0.T[:n].reshape(-1, side, side)
     top = np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
     return to_u8(tiles / top, -1.0, 1.0)
 
 
-class MnistTask(MLPTask):
+def mistakes(probs: np.ndarray, X_test: np.ndarray, y_test: np.ndarray, n: int = MISTAKES):
+    """The first ``n`` misclassified test digits as images, with captions ("7 read as 2" and the top 3)."""
+    pred = probs.argmax(axis=1)
+    wrong = np.flatnonzero(pred != y_test)[:n]
+    captions = []
+    for j in wrong:
+        idx, val = top_k(probs[j])
+        top3 = ", ".join(f"{d}: {v:.2f}" for d, v in zip(idx, val))
+        captions.append(f"{y_test[j]} read as {pred[j]}\ntrue {y_test[j]}, predicted {pred[j]} · top 3: {top3}")
+    return to_u8(X_test[wrong].reshape(-1, 28, 28), 0.0, 1.0), captions
+
+
+class MnistTask(NetworkTask):
     """An MLP on the digits, trained as fast as the pace allows."""
 
     share = 0.7  # fast training is the point here; many learners still share the core fairly
@@ -165,16 +177,10 @@ class MnistTask(MLPTask):
         if detail:
             X_te, y_te = self.data[2], self.data[3]
             probs = self.test_predictions()
-            pred = probs.argmax(axis=1)
-            wrong = np.flatnonzero(pred != y_te)[:MISTAKES]
-            captions = []
-            for j in wrong:
-                idx, val = top_k(probs[j])
-                top3 = ", ".join(f"{d}: {v:.2f}" for d, v in zip(idx, val))
-                captions.append(f"{y_te[j]} read as {pred[j]}\ntrue {y_te[j]}, predicted {pred[j]} · top 3: {top3}")
+            images, captions = mistakes(probs, X_te, y_te)
             snap["panels"] = {
-                "confusion": {"counts": confusion(y_te, pred).astype(np.int32)},
-                "mistakes": {"images": to_u8(X_te[wrong].reshape(-1, 28, 28), 0.0, 1.0), "captions": captions},
+                "confusion": {"counts": confusion(y_te, probs.argmax(axis=1)).astype(np.int32)},
+                "mistakes": {"images": images, "captions": captions},
             }
             now = time.monotonic()
             if len(m.layer_sizes) > 2 and (detail == "all" or now - self.weights_sent >= WEIGHTS_EVERY):

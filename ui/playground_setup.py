@@ -14,7 +14,7 @@ from engine.features import FEATURES, feature_map
 from engine.init import SCHEMES
 from engine.optimizers import OPTIMIZERS
 from ui import charts
-from ui.live_views import MAX_SHOWN, MLPTask, Plane, layer_maps, neuron_map, points, shown_weights
+from ui.live_views import MAX_SHOWN, NetworkTask, Plane, layer_maps, neuron_map, points, shown_weights
 from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, Subset, ladder
 
 DATASETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
@@ -121,7 +121,7 @@ def make_model(s: dict, n_inputs: int, n_classes: int) -> MLP:
     ).initialize()
 
 
-class PlaygroundTask(MLPTask):
+class PlaygroundTask(NetworkTask):
     """The playground's network on its data: the plane, the network diagram and the curves."""
 
     MAP_EVERY = 4  # neuron maps are 20 x 20: every 4th point of the 80 x 80 plane

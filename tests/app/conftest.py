@@ -17,6 +17,7 @@ PAGES = [
     "playground",
     "mnist",
     "convolutions",
+    "cnn",
 ]
 
 

@@ -11,6 +11,7 @@ LIVE = {
     "softmax_regression": "softmax",
     "playground": "pg",
     "mnist": "mn",
+    "cnn": "cnn",
 }
 
 

@@ -134,3 +134,17 @@ def test_mnist_play_and_draw(page, app_url):
     prediction = page.get_by_text(re.compile(r"prediction: \d"))
     prediction.wait_for(timeout=20_000)
     assert re.search(r"prediction: \d", prediction.inner_text())
+
+
+def test_cnn_filters_change_while_it_learns(page, app_url):
+    _open(page, app_url + "/cnn")
+    filters = '[data-panel="filters"] canvas'
+    page.locator(filters).first.wait_for(timeout=30_000)
+    before = _pixels(page, filters)
+    page.locator(".bl-play").click()
+    deadline = time.time() + 30
+    while time.time() < deadline and float(_metric(page, "epoch") or 0) < 1:
+        time.sleep(0.3)
+    assert float(_metric(page, "epoch")) >= 1  # the first epoch is on screen
+    assert _pixels(page, filters) != before  # and the filters it learned with it
+    page.locator(".bl-play").click()

@@ -1,0 +1,235 @@
+"""The CNN page's settings and live task: a small convolutional network learning its filters on the digits.
+
+Pure Python + NumPy (no streamlit): tests and benchmarks use exactly what the page uses.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from engine import MLP
+from engine.cnn import DEFAULT_SETTINGS, DIGIT_SHAPE
+from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
+from engine.kernels import PRESETS
+from engine.layers import Activation, Dense, Flatten
+from engine.optimizers import OPTIMIZERS
+from engine.sequential import Sequential
+from ui import charts
+from ui.frames import to_u8
+from ui.live_views import NetworkTask
+from ui.mnist_setup import MISTAKES, mistakes, weight_images
+from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
+
+FORM = Form(
+    Number("c1", 8, "first layer: filters", "How many filters the first convolution learns.", lo=1, hi=16),
+    Choice("k1", 5, "first layer: filter size", "Each filter sees a k x k patch of the digit.", options=(3, 5, 7),
+           labels={3: "3 x 3", 5: "5 x 5", 7: "7 x 7"}),
+    Number("c2", 16, "second layer: filters", "0 leaves out the second convolution.", lo=0, hi=32),
+    Choice("k2", 3, "second layer: filter size", "Each filter sees k x k positions of every first-layer map.",
+           options=(3, 5), labels={3: "3 x 3", 5: "5 x 5"}),
+    Choice("pool", "max", "pooling", "Each 2 x 2 block of a map becomes its largest value, or its mean.",
+           options=("max", "avg")),
+    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
+    Choice("lr", 0.003, "learning rate", "Step size. Changing it keeps the weights.",
+           options=ladder(LR_LADDER, 0.0001, 0.3), widget="slider", live=True),
+    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
+           widget="slider", live=True),
+    Number("epochs", 5, "epochs", "Training pauses after this many.", lo=1, hi=50, widget="number", live=True),
+    Number("speed", 1.0, "speed (epochs per second)", "How fast training runs while playing; the server may "
+           "slow it down when many learners share it.", lo=0.1, hi=10.0, step=0.1, live=True),
+    Number("seed", 0, "seed", "Same seed, same starting filters and order.", lo=0, hi=10_000, widget="number"),
+    Number("digit", 0, "test digit to look inside", "Which of the 1000 test digits the feature maps show (or "
+           "draw your own below).", lo=0, hi=999, widget="number", live=True),
+)
+POOLS = {"max": MaxPool2D, "avg": AvgPool2D}
+
+
+def make_layers(s: dict) -> list:
+    """conv c1@k1 -> ReLU -> pool 2 [-> conv c2@k2 -> ReLU -> pool 2] -> dense 10."""
+    pool = POOLS[s["pool"]]
+    layers = [Conv2D(s["c1"], s["k1"]), Activation("relu"), pool(2)]
+    if s["c2"]:
+        layers += [Conv2D(s["c2"], s["k2"]), Activation("relu"), pool(2)]
+    return layers + [Flatten(), Dense(10)]
+
+
+def make_model(s: dict) -> Sequential:
+    """The network of the settings (defaults: the engine's default CNN), fresh weights from ``seed``."""
+    return Sequential(
+        make_layers(s), DIGIT_SHAPE,
+        **{**DEFAULT_SETTINGS, "optimizer": s["opt"], "lr": s["lr"], "batch_size": s["batch"],
+           "epochs": s["epochs"], "seed": s["seed"]},
+    ).initialize()
+
+
+def comparison_mlp(s: dict) -> MLP:
+    """The MNIST page's default MLP (784-100-10), trained alongside on the same split."""
+    return MLP([784, 100, 10], activation="relu", init="he", optimizer="adam", lr=0.001, batch_size=32,
+               seed=s["seed"], dtype="float32", eval_max_rows=1000).initialize()
+
+
+def n_params(model) -> int:
+    return int(sum(p.size for p in model.parameters()))
+
+
+def closest_presets(kernels: np.ndarray) -> list[str]:
+    """For each first-layer kernel ``(K, 1, k, k)``, the hand-made 3x3 preset it looks most like by cosine
+    similarity (the preset centred in a k x k frame; a negative match is the preset with its sign flipped)."""
+    k = kernels.shape[-1]
+    names, frames = [], []
+    for name, p in PRESETS.items():
+        frame = np.zeros((k, k))
+        if k >= 3:
+            o = (k - 3) // 2
+            frame[o : o + 3, o : o + 3] = p
+        else:
+            frame = np.asarray(p, float)[:k, :k]
+        if name != "identity" and np.linalg.norm(frame):
+            names.append(name)
+            frames.append(frame.ravel() / np.linalg.norm(frame))
+    F = np.array(frames)
+    out = []
+    for w in kernels.reshape(len(kernels), -1).astype(np.float64):
+        cos = F @ (w / (np.linalg.norm(w) or 1.0))
+        i = int(np.argmax(np.abs(cos)))
+        out.append(f"{'−' if cos[i] < 0 else ''}{names[i]} {abs(cos[i]):.2f}")
+    return out
+
+
+def map_images(maps: np.ndarray) -> np.ndarray:
+    """Feature maps ``(C, h, w)`` after a ReLU as 0..255, each on its own scale (0 = white)."""
+    top = np.maximum(maps.max(axis=(1, 2), keepdims=True), 1e-12)
+    return to_u8(maps / top, 0.0, 1.0, 32)
+
+
+class CnnTask(NetworkTask):
+    """The CNN on the bundled digits, with the MNIST page's MLP trained alongside for comparison."""
+
+    share = 0.7
+
+    def __init__(self, s: dict, data):
+        self.settings = s
+        X_tr, X_te, y_tr, y_te = data
+        super().__init__(make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
+        self.mlp = comparison_mlp(s)
+        self.mlp.partial_fit(X_tr, y_tr, 0, X_te, y_te)
+        self.train_seconds = 0.0
+        self.probe = None  # a drawn digit (784,), else the chosen test digit
+
+    def apply(self, s: dict) -> None:
+        self.settings = s
+        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"])
+
+    def rate(self) -> float:
+        return self.settings["speed"] * self.step_units()
+
+    record_every_piece = False  # a history point runs 2000 digits through the network: once a tick
+
+    def advance(self, units, seconds, final=True):
+        t0 = time.perf_counter()
+        super().advance(units, seconds, final)
+        self.train_seconds += time.perf_counter() - t0
+        if final:  # the MLP catches up to the CNN's epoch (it costs a third of the CNN's time)
+            X, y, X_te, y_te = self.data
+            left = self.mlp.batches_to(self.model.epoch_, len(X))
+            if left:
+                self.mlp.partial_fit(X, y, left, X_te, y_te)
+
+    def probe_digit(self) -> np.ndarray:
+        return self.probe if self.probe is not None else self.data[2][self.settings["digit"]]
+
+    def curves(self) -> dict:
+        out = super().curves()
+        h, hm = self.model.history_, self.mlp.history_
+        # the MLP's test accuracy at the CNN's history points (it trains to the same epochs)
+        mlp_acc = np.interp(h["epoch"], hm["epoch"], hm["test_acc"]) if hm["epoch"] else h["test_acc"]
+        out["acc"] = (h["epoch"], {"train": h["train_acc"], "test": h["test_acc"], "MLP test": mlp_acc})
+        return out
+
+    def stages(self) -> list[tuple[str, int]]:
+        """(title, index into layer_outputs) of each feature-map stage shown."""
+        out, conv = [], 0
+        for i, layer in enumerate(self.model.layers_):
+            if isinstance(layer, Activation):
+                conv += 1
+                out.append((f"conv {conv} + ReLU", i))
+            elif isinstance(layer, (MaxPool2D, AvgPool2D)):
+                out.append((f"{self.settings['pool']} pool {conv}", i))
+        return out
+
+    def layout(self) -> dict:
+        m = self.model
+        curves = self.curve_specs()
+        curves[1]["series"].append({"name": "MLP test", "dash": True, "color": "#7f7f7f"})
+        curves[1]["title"] = "Accuracy (grey: the 784-100-10 MLP on the same digits)"
+        for c in curves:
+            c.update(w=1, min=280)
+        conv1 = m.layers_[0]
+        k = conv1.W.shape[-1]
+        panels = [
+            *curves,
+            {"id": "filters", "type": "tiles", "diverging": True, "tile": [k, k], "cols": min(8, conv1.filters),
+             "count": conv1.filters, "captions": True, "itemName": "filter", "w": 2, "min": 300,
+             "title": "First-layer filters as they learn (blue +, orange −) and the hand-made filter each resembles"},
+            {"id": "scores", "type": "bars", "title": "Its reading of the digit", "labels": [str(d) for d in range(10)],
+             "w": 1, "min": 220, "h": 200},
+        ]
+        maps_row = []
+        for title, i in [("input digit", -1), *self.stages()]:
+            c, h, w = DIGIT_SHAPE if i < 0 else m.layers_[i].output_shape(m.layers_[i].input_shape)
+            cols = min(c, 4 if c <= 8 else 8)
+            pid = f"maps{i}"
+            # widths follow the grids, so every stage's maps show at a similar scale
+            panels.append({"id": pid, "type": "tiles", "tile": [h, w], "cols": cols, "count": c, "itemName": "map",
+                           "title": f"{title} ({c} x {h} x {w})", "w": cols * w / 28, "min": 60 + 6 * cols})
+            maps_row.append(pid)
+        panels.append({"id": "mistakes", "type": "tiles", "title": f"Misclassified test digits (the first {MISTAKES})",
+                       "tile": [28, 28], "cols": 12, "count": MISTAKES, "captions": True, "itemName": "digit",
+                       "empty": "None: every test digit is read correctly."})
+        return {
+            "metrics": ["epoch", "examples / second", "CNN test accuracy", "MLP test accuracy", "parameters"],
+            "progress": True,
+            "panels": panels,
+            "rows": [["loss", "acc"], ["filters", "scores"], maps_row, ["mistakes"], [c["id"] for c in curves[2:]]],
+        }
+
+    def snapshot(self, detail: bool | str = "all") -> dict:
+        m = self.model
+        snap = {
+            "metrics": {
+                "epoch": f"{m.epoch_:.2f}",
+                "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
+                "CNN test accuracy": f"{self.last('test_acc'):.3f}",
+                "MLP test accuracy": f"{self.mlp.history_['test_acc'][-1]:.3f}",
+                "parameters": f"CNN {n_params(m):,} · MLP {n_params(self.mlp):,}",
+            },
+            "progress": min(m.epoch_ / self.epochs, 1.0),
+            "panels": {},
+        }
+        if not detail:
+            return snap
+        W = m.layers_[0].W
+        outs = m.layer_outputs(self.probe_digit()[None])
+        panels = {
+            "filters": {"images": weight_images(W.reshape(len(W), -1).T, side=W.shape[-1], n=len(W)),
+                        "captions": closest_presets(W)},
+            "scores": {"values": outs[-1][0].astype(np.float32)},
+            "maps-1": {"images": to_u8(self.probe_digit().reshape(1, 28, 28), 0.0, 1.0)},
+        }
+        for _, i in self.stages():
+            panels[f"maps{i}"] = {"images": map_images(outs[i][0])}
+        X_te, y_te = self.data[2], self.data[3]
+        images, captions = mistakes(m.predict_proba(X_te), X_te, y_te)
+        panels["mistakes"] = {"images": images, "captions": captions}
+        snap["panels"] = panels
+        return snap
+
+    def figures(self) -> list:
+        h = self.model.history_
+        return [
+            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
+                                   log_y=True)),
+            ("accuracy", charts.curves(*self.curves()["acc"], title="Accuracy")),
+        ]
