@@ -10,7 +10,7 @@ from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resol
 from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d
 from ui.image_charts import feature_grid, for_display
-from ui.images import EXTENSIONS, ImageError, load_image_cached, to_planes
+from ui.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
 from ui.text import plain
 from ui.widgets import show_code
 
@@ -69,17 +69,21 @@ C, H, W = x.shape
 # ---------------------------------------------------------------- pixels are numbers
 st.header("1 · An image is a grid of numbers")
 c1, c2 = st.columns([2, 3])
-c1.image(img, caption=f"{plain(name)}: {H} x {W} pixels, {C} channel(s)", width="stretch")
 with c2:
     # (a slider needs a range: images of 8 pixels or fewer are shown whole)
-    r0 = st.slider("crop row", 0, H - 8, min(H // 2, H - 8)) if H > 8 else 0
-    q0 = st.slider("crop column", 0, W - 8, min(W // 2, W - 8)) if W > 8 else 0
+    r0 = st.slider("crop row", 0, H - 8, min(H // 2, H - 8), help="Top edge of the 8 x 8 patch.") if H > 8 else 0
+    q0 = st.slider("crop column", 0, W - 8, min(W // 2, W - 8), help="Left edge of the 8 x 8 patch.") if W > 8 else 0
     crop = img[r0 : r0 + 8, q0 : q0 + 8]
     crop2d = crop if crop.ndim == 2 else crop[..., 0]
     label = "" if crop.ndim == 2 else " (red channel)"
     t1, t2 = st.tabs([f"0-255{label}", f"scaled 0-1{label}"])
     t1.dataframe(pd.DataFrame(crop2d), width="stretch")
     t2.dataframe(pd.DataFrame(np.round(crop2d / 255, 3)), width="stretch")
+c1.image(
+    mark_patch(img, r0, q0, 8),
+    caption=f"{plain(name)}: {H} x {W} pixels, {C} channel(s); the red square is the patch on the right",
+    width="stretch",
+)
 
 # ---------------------------------------------------------------- one filter
 st.header("2 · One filter, padding, stride and pooling")
@@ -127,10 +131,10 @@ with c2:
     try:
         p_px = resolve_padding(padding, f)
         ho, wo = output_size(H, f, p_px, s, strict=False), output_size(W, f, p_px, s, strict=False)
-        st.latex(
-            rf"n_\text{{out}} = \left\lfloor \frac{{n - f + 2p}}{{s}} \right\rfloor + 1:\quad"
-            rf"\frac{{{H} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {ho},\quad"
-            rf"\frac{{{W} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {wo}"
+        st.latex(r"n_\text{out} = \left\lfloor \frac{n - f + 2p}{s} \right\rfloor + 1")
+        st.latex(  # one line per axis: the two together do not fit a narrow column
+            rf"\text{{rows: }}\frac{{{H} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {ho},\qquad"
+            rf"\text{{columns: }}\frac{{{W} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {wo}"
         )
         for n_, axis in ((H, "rows"), (W, "columns")):
             try:
@@ -147,6 +151,11 @@ with c2:
                 f" → {pool_mode} pool {pool_size}/{pool_stride} → 1 x {out.shape[1]} x {out.shape[2]}"
             )
         st.markdown(f"**Shapes:** {shape_line}")
+        if C == 3:
+            st.caption(
+                "In RGB the filter has depth 3: this 2-D filter is applied to each colour channel and the three "
+                "responses are averaged, so it sees brightness, not colour."
+            )
         st.caption(f"output shape {tuple(out.shape)}", help="Channels x height x width")
         a, b = st.columns(2)
         a.image(for_display(x), caption="input", width="stretch")
@@ -177,6 +186,12 @@ try:
         maps2 = conv2d(maps, bank2, padding="same", relu=True)
         st.plotly_chart(
             feature_grid(maps2, None, title=f"layer 2: 16 maps from {n_filters}-deep filters"), key="grid2"
+        )
+        dead = int(np.sum(maps2.reshape(len(maps2), -1).max(axis=1) <= 0))
+        st.caption(
+            f"{dead} of 16 maps are blank: **dead**. A random {n_filters}-deep filter often sums to a negative "
+            "number at every position, and ReLU turns all of it into 0. Training moves such filters until "
+            "they fire somewhere; random ones stay dead."
         )
 except ConvShapeError as exc:
     st.error(f"These settings do not fit this image: {exc}")

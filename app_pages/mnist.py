@@ -155,7 +155,7 @@ with c2:
 
 st.header("The math")
 st.latex(
-    r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad"
+    r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad "
     r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
 )
 show_code(Sequential.loss_and_grads, preprocess_digit)

@@ -22,11 +22,12 @@ BINARY_SCALE = [[0, "#f59322"], [0.5, "#e8eaeb"], [1, "#0877bd"]]  # TF-playgrou
 
 
 def _layout(fig: go.Figure, title: str = "", height: int = 320, **kw) -> go.Figure:
+    # the title on the top line and the legend on its own line under it: they never overlap
     fig.update_layout(
-        title=title,
+        title=dict(text=title, x=0, xanchor="left", y=1, yanchor="top", pad=dict(t=6, l=8)),
         height=height,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        margin=dict(l=10, r=10, t=62 if title else 30, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
         **kw,
     )
     return fig

@@ -136,3 +136,15 @@ def to_planes(img: np.ndarray) -> np.ndarray:
     """uint8 ``(H, W)`` or ``(H, W, 3)`` -> float ``(C, H, W)`` in [0, 1], the layout engine.conv expects."""
     arr = np.asarray(img, dtype=np.float32) / 255.0
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+
+
+def mark_patch(img: np.ndarray, row: int, col: int, size: int) -> np.ndarray:
+    """A copy of ``img`` (H, W) or (H, W, 3) uint8 with a red outline around the ``size`` patch at (row, col)."""
+    rgb = np.repeat(img[..., None], 3, axis=2) if img.ndim == 2 else img.copy()
+    t = max(1, max(img.shape[:2]) // 200)  # the outline stays visible on big images
+    r0, r1 = max(0, row - t), min(rgb.shape[0], row + size + t)
+    c0, c1 = max(0, col - t), min(rgb.shape[1], col + size + t)
+    red = np.array([230, 30, 30], dtype=np.uint8)
+    rgb[r0 : r0 + t, c0:c1] = rgb[r1 - t : r1, c0:c1] = red
+    rgb[r0:r1, c0 : c0 + t] = rgb[r0:r1, c1 - t : c1] = red
+    return rgb
