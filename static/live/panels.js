@@ -219,7 +219,8 @@ class Panel {
     ctx.lineWidth = 1;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    const yTicks = opts.log ? logTicks(yr[0], yr[1]).map((v) => [v, fmt(v)]) : ticks(yr[0], yr[1], Math.max(2, h / 45));
+    const logLabel = (v) => (v < 1e-3 || v >= 1e5 ? v.toExponential(0).replace('e+', 'e') : fmt(v));
+    const yTicks = opts.log ? logTicks(yr[0], yr[1]).map((v) => [v, logLabel(v)]) : ticks(yr[0], yr[1], Math.max(2, h / 45));
     for (const [v, label] of yTicks) {
       const py = sy(v);
       ctx.beginPath();
