@@ -148,3 +148,22 @@ def test_cnn_filters_change_while_it_learns(page, app_url):
     assert float(_metric(page, "epoch")) >= 1  # the first epoch is on screen
     assert _pixels(page, filters) != before  # and the filters it learned with it
     page.locator(".bl-play").click()
+
+
+def test_hostile_files_through_the_browser_get_plain_messages(page, app_url):
+    from tests.hostile import big_sixteen_bit, with_config
+
+    page.goto(app_url + "/mnist")
+    page.locator("[data-panel] canvas").first.wait_for(timeout=60_000)
+    weights = page.locator('[data-testid="stFileUploader"]').filter(has_text="Load weights").locator("input[type=file]")
+    weights.set_input_files(
+        files=[{"name": "huge.npz", "mimeType": "application/octet-stream",
+                "buffer": with_config(layer_sizes=[784, 150000, 10])}]
+    )
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text="unchanged")
+    error.wait_for(timeout=30_000)
+    assert "layer sizes" in error.inner_text() and "Traceback" not in page.content()
+    digit = page.locator('[data-testid="stFileUploader"]').filter(has_text="upload a digit").locator("input[type=file]")
+    digit.set_input_files(files=[{"name": "big.png", "mimeType": "image/png", "buffer": big_sixteen_bit()}])
+    page.get_by_text("25 million pixels").first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
