@@ -11,6 +11,7 @@ import numpy as np
 from engine.layers import Activation
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
+from ui import charts
 from ui.frames import to_u8
 from ui.live_core import LiveTask
 
@@ -46,6 +47,15 @@ class Plane:
         conf = probs.max(axis=1)
         level = to_u8((conf - 1 / k) / (1 - 1 / k), 0, 1) // (256 // CONF_LEVELS)
         return self.image(cls.astype(np.uint8) * CONF_LEVELS + level.astype(np.uint8))
+
+    def figure(self, probs: np.ndarray, P, y, names, title: str, P_test=None, y_test=None):
+        """The zoomable plotly version: class probabilities ``(n*n, K)`` under the points."""
+        n = self.n
+        x0, x1, y0, y1 = self.extent
+        dx, dy = (x1 - x0) / n / 2, (y1 - y0) / n / 2  # the extent is padded by half a cell
+        xs, ys = np.linspace(x0 + dx, x1 - dx, n), np.linspace(y0 + dy, y1 - dy, n)
+        return charts.decision_boundary(xs, ys, probs.reshape(n, n, -1), P, y, P_test, y_test, names=names,
+                                        title=title)
 
     def spec(self, probs_k: int, names, points=None, **kw) -> dict:
         """A ``field`` panel for class regions over this plane."""

@@ -15,20 +15,25 @@ from engine.init import SCHEMES
 from engine.optimizers import OPTIMIZERS
 from ui import charts
 from ui.live_views import MAX_SHOWN, NetworkTask, Plane, layer_maps, neuron_map, points, shown_weights
-from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, Subset, ladder
+from ui.settings import (
+    BATCH_LADDER,
+    IRIS_FEATURES,
+    LR_LADDER,
+    Choice,
+    Form,
+    Layers,
+    Number,
+    Subset,
+    iris_axes,
+    ladder,
+    two_features,
+)
 
 DATASETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
-IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
 
 
-def _two_features(values: dict) -> dict:
-    if values["fx"] == values["fy"]:  # one feature against itself draws a line, not a plane
-        values["fy"] = (values["fx"] + 1) % 4
-    return values
 
-
-IRIS_AXIS = dict(options=(0, 1, 2, 3), labels=dict(enumerate(IRIS_FEATURES)))
 FORM = Form(
     Choice("data", "circle", "data set", "Toy 2-D sets, or iris with two measurements you choose.",
            options=DATASETS),
@@ -36,8 +41,7 @@ FORM = Form(
     Number("n", 400, "points", "How many points to draw (train and test together).", lo=20, hi=2000, step=20),
     Number("test", 0.5, "test share", "Share of points held out for testing.", lo=0.1, hi=0.9, step=0.05),
     Number("dseed", 0, "data seed", "Same seed, same points and split.", lo=0, hi=10_000, widget="number"),
-    Choice("fx", 2, "x-axis feature", "The iris measurement drawn across.", **IRIS_AXIS),
-    Choice("fy", 3, "y-axis feature", "The iris measurement drawn up.", **IRIS_AXIS),
+    *iris_axes(2, 3),
     Subset("feats", ["x1", "x2"], "inputs", "What the network is fed: the coordinates, or features made from them.",
            options=tuple(FEATURES), labels={k: v[0] for k, v in FEATURES.items()}),
     Layers("layers", [(8, "tanh"), (8, "tanh")], "hidden layers", "0 hidden layers is softmax regression.",
@@ -59,7 +63,7 @@ FORM = Form(
            widget="number", live=True),
     Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
            "slow it down when many learners share it.", lo=1, hi=200, live=True),
-    fix=_two_features,
+    fix=two_features,
 )
 
 
@@ -192,16 +196,9 @@ class PlaygroundTask(NetworkTask):
         }
 
     def figures(self) -> list:
-        d, m, plane = self.d, self.model, self.plane
-        probs = m.predict_proba(self.grid_inputs).reshape(plane.n, plane.n, -1)
-        x0, x1, y0, y1 = plane.extent
-        half = (x1 - x0) / plane.n / 2, (y1 - y0) / plane.n / 2
-        xs = np.linspace(x0 + half[0], x1 - half[0], plane.n)
-        ys = np.linspace(y0 + half[1], y1 - half[1], plane.n)
-        boundary = charts.decision_boundary(
-            xs, ys, probs, d.P_train, d.y_train, d.P_test, d.y_test, names=d.class_names,
-            title="Decision boundary (◇ = test points)",
-        )
+        d, m = self.d, self.model
+        boundary = self.plane.figure(m.predict_proba(self.grid_inputs), d.P_train, d.y_train, d.class_names,
+                                     "Decision boundary (◇ = test points)", d.P_test, d.y_test)
         boundary.update_xaxes(title=d.axis_names[0]).update_yaxes(title=d.axis_names[1])
         h = m.history_
         return [

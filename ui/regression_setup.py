@@ -14,17 +14,10 @@ from ui import charts
 from ui.frames import to_u8
 from ui.live_core import LiveTask
 from ui.live_views import Plane, points
-from ui.settings import LR_LADDER, Choice, Flag, Form, Number, ladder
+from ui.settings import IRIS_FEATURES, LR_LADDER, Choice, Flag, Form, Number, iris_axes, ladder, two_features
 
-IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
-IRIS_AXIS = dict(options=(0, 1, 2, 3), labels=dict(enumerate(IRIS_FEATURES)))
 SPEED_HELP = "Gradient steps per second while playing; Step takes one."
 
-
-def _two_features(values: dict) -> dict:
-    if values["fx"] == values["fy"]:  # one feature against itself draws a line, not a plane
-        values["fy"] = (values["fx"] + 1) % 4
-    return values
 
 
 class GDTask(LiveTask):
@@ -54,6 +47,10 @@ class GDTask(LiveTask):
     def curves(self):
         h = self.model.history_
         return {"objective": (h["step"], {self.objective: h["objective"]})}
+
+    def objective_figure(self, title: str, log_y: bool = False):
+        h = self.model.history_
+        return charts.curves(h["step"], {self.objective: h["objective"]}, title=title, xlabel="step", log_y=log_y)
 
 
 # ---------------------------------------------------------------- linear regression
@@ -170,8 +167,7 @@ class LinearTask(GDTask):
                 b0s, b1s, mse_surface(self.x, self.y, b0s, b1s), path, optimum=self.ols,
                 title="Loss surface J(β₀, β₁) and the descent path",
             )))
-        out.append(("loss", charts.curves(h["step"], {"J": h["objective"]}, title="Loss per step", xlabel="step",
-                                          log_y=True)))
+        out.append(("loss", self.objective_figure("Loss per step", log_y=True)))
         return out
 
 
@@ -182,13 +178,12 @@ LOGISTIC_FORM = Form(
     Choice("pair", "1-2", "two species", "Versicolor and virginica overlap, so the best line still makes mistakes.",
            options=tuple(f"{a}-{b}" for a, b in PAIRS),
            labels={f"{a}-{b}": f"{SPECIES[a]} vs {SPECIES[b]}" for a, b in PAIRS}),
-    Choice("fx", 0, "x-axis feature", "The iris measurement drawn across.", **IRIS_AXIS),
-    Choice("fy", 2, "y-axis feature", "The iris measurement drawn up.", **IRIS_AXIS),
+    *iris_axes(0, 2),
     Choice("lr", 3.0, "learning rate η", "Step size of gradient ascent on the mean log-likelihood (features are "
            "scaled by their maximum, so large steps are fine; 10 and above zig-zag at first).",
            options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
-    fix=_two_features,
+    fix=two_features,
 )
 
 
@@ -238,27 +233,21 @@ class LogisticTask(GDTask):
         }
 
     def figures(self):
-        n = self.plane.n
-        x0, x1, y0, y1 = self.plane.extent
-        p1 = self.model.predict_proba(self.plane.points).reshape(n, n)
-        probs = np.stack([1 - p1, p1], axis=-1)
-        h = self.model.history_
-        return [("boundary", charts.decision_boundary(np.linspace(x0, x1, n), np.linspace(y0, y1, n), probs, self.X,
-                                                      self.y, names=self.names, title="P(class 1) and the 50% boundary")),
-                ("ll", charts.curves(h["step"], {self.objective: h["objective"]}, title="Log-likelihood per step",
-                                     xlabel="step"))]
+        p1 = self.model.predict_proba(self.plane.points)
+        return [("boundary", self.plane.figure(np.c_[1 - p1, p1], self.X, self.y, self.names,
+                                               "P(class 1) and the 50% boundary")),
+                ("ll", self.objective_figure("Log-likelihood per step"))]
 
 
 # -------------------------------------------------------------- softmax regression
 SOFTMAX_FORM = Form(
-    Choice("fx", 2, "x-axis feature", "The iris measurement drawn across.", **IRIS_AXIS),
-    Choice("fy", 3, "y-axis feature", "The iris measurement drawn up.", **IRIS_AXIS),
+    *iris_axes(2, 3),
     Number("l2", 0.0, "L2 penalty λ", "Shrinks the weights (not the intercepts).", lo=0.0, hi=1.0, step=0.01,
            live=True),
     Choice("lr", 3.0, "learning rate η", "Step size of gradient descent on the cross-entropy.",
            options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
-    fix=_two_features,
+    fix=two_features,
 )
 
 
@@ -302,11 +291,6 @@ class SoftmaxTask(GDTask):
         }
 
     def figures(self):
-        n = self.plane.n
-        x0, x1, y0, y1 = self.plane.extent
-        probs = self.model.predict_proba(self.plane.points).reshape(n, n, -1)
-        h = self.model.history_
-        return [("regions", charts.decision_boundary(np.linspace(x0, x1, n), np.linspace(y0, y1, n), probs, self.X,
-                                                     self.y, names=list(SPECIES), title="Predicted species regions")),
-                ("ce", charts.curves(h["step"], {self.objective: h["objective"]}, title="Cross-entropy per step",
-                                     xlabel="step"))]
+        probs = self.model.predict_proba(self.plane.points)
+        return [("regions", self.plane.figure(probs, self.X, self.y, list(SPECIES), "Predicted species regions")),
+                ("ce", self.objective_figure("Cross-entropy per step"))]

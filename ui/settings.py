@@ -210,3 +210,23 @@ class Form:
         return tuple(
             (k, s.encode(values[k])) for k, s in self.settings.items() if not s.live
         )
+
+
+# ---------------------------------------------------------------- shared declarations
+IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
+
+
+def iris_axes(fx: int, fy: int) -> tuple[Choice, Choice]:
+    """The two iris measurements a page draws across (``fx``) and up (``fy``), with these defaults."""
+    common = dict(options=(0, 1, 2, 3), labels=dict(enumerate(IRIS_FEATURES)))
+    return (
+        Choice("fx", fx, "x-axis feature", "The iris measurement drawn across.", **common),
+        Choice("fy", fy, "y-axis feature", "The iris measurement drawn up.", **common),
+    )
+
+
+def two_features(values: dict) -> dict:
+    """A Form rule: one feature against itself draws a line, not a plane; take the next one for y."""
+    if values["fx"] == values["fy"]:
+        values["fy"] = (values["fx"] + 1) % 4
+    return values

@@ -155,8 +155,13 @@ def test_playground_new_data_button(app):
     assert not np.array_equal(at.session_state["pg:run"].task.d.P_train, before)
 
 
-def test_paused_pages_offer_zoomable_charts(app):
-    at = app("playground")
-    command(at, "pg", "step")
-    at.toggle(key="pg:figures").set_value(True).run()
-    assert len(at.get("plotly_chart")) >= 3
+@pytest.mark.parametrize("page", LIVE)
+def test_paused_pages_offer_zoomable_charts(app, page):
+    key = LIVE[page]
+    at = app(page)
+    command(at, key, "step")
+    before = len(at.get("plotly_chart"))
+    at.toggle(key=f"{key}:figures").set_value(True).run()
+    assert len(at.get("plotly_chart")) >= before + 2 and not at.exception
+    command(at, key, "play")
+    assert any("Pause training" in c.value for c in at.caption)  # no plotly redraws while playing
