@@ -183,6 +183,7 @@ class Sequential(Estimator):
         self.steps_, self.n_seen_, self.n_train_ = 0, 0, 0
         self.epoch_ = 0.0
         self.status_, self.message_ = "ready", ""
+        self.rolled_back_to_ = None  # after a divergence: the epoch the restored weights come from
         self.history_ = {k: [] for k in ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")}
         self.stats_ = {"step": [], "batch_loss": [], "grad_norms": [], "dead_fraction": []}
         return self
@@ -380,6 +381,7 @@ class Sequential(Estimator):
                 p[...] = saved  # in place: every list of these arrays stays valid
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))  # its state is poisoned too
         self.watch_.ema = None
+        self.rolled_back_to_ = None if self._snapshot is None else self._snapshot[1]
         kept = (
             f"The weights were rolled back to the last healthy state (epoch {self._snapshot[1]:.2f})."
             if self._snapshot is not None
@@ -463,6 +465,7 @@ class Sequential(Estimator):
         every = self.monitor_every
         every = max(1, per_epoch // 100) if every == "auto" else int(every)  # ~100 points an epoch suffice
         self.status_, self.message_ = "training", ""  # both describe the latest call
+        self.rolled_back_to_ = None
         params, eye, readout, loss_fn = self.parameters(), self._eye, self._readout, self._loss
         start, steps_before = time.perf_counter(), self.steps_
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows

@@ -199,7 +199,7 @@ class CnnTask(NetworkTask):
         m = self.model
         snap = {
             "metrics": {
-                "epoch": f"{m.epoch_:.2f}",
+                "epoch": self.epoch_text(2),
                 "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
                 "CNN test accuracy": f"{self.last('test_acc'):.3f}",
                 "MLP test accuracy": f"{self.mlp.history_['test_acc'][-1]:.3f}",

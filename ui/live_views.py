@@ -228,6 +228,13 @@ class NetworkTask(LiveTask):
             )
         return specs
 
+    def epoch_text(self, digits: int = 1) -> str:
+        """The epoch counter; after a rollback, the epoch the restored weights come from (the message
+        names both)."""
+        m = self.model
+        back = getattr(m, "rolled_back_to_", None)
+        return f"{m.epoch_:.{digits}f}" if back is None else f"{back:.{digits}f} (rolled back)"
+
     def last(self, key: str) -> float:
         values = self.model.history_[key]
         return values[-1] if values else float("nan")

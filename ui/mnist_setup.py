@@ -165,7 +165,7 @@ class MnistTask(NetworkTask):
         m = self.model
         snap = {
             "metrics": {
-                "epoch": f"{m.epoch_:.2f}",
+                "epoch": self.epoch_text(2),
                 "examples seen": f"{m.n_seen_:,}",
                 "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
                 "train accuracy": f"{self.last('train_acc'):.3f}",

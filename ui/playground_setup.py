@@ -186,7 +186,7 @@ class PlaygroundTask(NetworkTask):
             }
         return {
             "metrics": {
-                "epoch": f"{m.epoch_:.1f}",
+                "epoch": self.epoch_text(1),
                 "train loss": f"{self.last('train_loss'):.4f}",
                 "test loss": f"{self.last('test_loss'):.4f}",
                 "train accuracy": f"{self.last('train_acc'):.1%}",

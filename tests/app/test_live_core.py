@@ -217,3 +217,12 @@ def test_learners_that_stop_asking_no_longer_count():
     assert g.pace("a", 0.15, 0.002).playing == 1
     g.stop("a")
     assert g.playing() == 0
+
+
+def test_after_a_rollback_the_epoch_shown_is_the_restored_weights_one():
+    s = {**pg.FORM.defaults, "lr": 10.0, "opt": "momentum"}
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=Governor())
+    f = frames.decode(run.command({"do": "play", "id": 1, "have": {}}))
+    back = run.task.model.rolled_back_to_
+    assert f["snaps"][-1]["metrics"]["epoch"] == f"{back:.1f} (rolled back)"
+    assert f"(epoch {back:.2f})" in f["status"]["text"]  # the message names the same epoch
