@@ -3,7 +3,7 @@
 Modules, one concept each: estimator (the sklearn contract), validation,
 activations, losses, regularization, init, layers, conv_layers, optimizers,
 watch (the training guard), sequential (the one training loop), mlp, cnn,
-serialize, regression, gradcheck, conv, pooling, kernels, digits, datasets,
+serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
 idx, toy, features, preprocess, checks (argument checks at the entry points).
 """
 
@@ -14,6 +14,7 @@ from .datasets import Dataset, load_iris, load_mnist
 from .estimator import NotFittedError
 from .layers import Activation, Dense, Dropout, Flatten
 from .losses import LOSSES, get_loss, one_hot
+from .metrics import r2_score
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
 from .preprocess import MaxScaler, StandardScaler, train_test_split
@@ -27,12 +28,13 @@ from .regression import (
 )
 from .sequential import Sequential
 from .serialize import ModelFileError, load_weights, save_weights, weights_bytes
-from .toy import TOY_SETS, make_toy
+from .toy import REGRESSION_SETS, TOY_SETS, make_toy
 
 __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "OPTIMIZERS",
+    "REGRESSION_SETS",
     "TOY_SETS",
     "Activation",
     "AvgPool2D",
@@ -63,6 +65,7 @@ __all__ = [
     "load_weights",
     "make_toy",
     "one_hot",
+    "r2_score",
     "save_weights",
     "train_test_split",
     "weights_bytes",
