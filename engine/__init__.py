@@ -2,7 +2,7 @@
 
 Modules, one concept each: estimator (the sklearn contract), validation,
 activations, losses, regularization, init, layers, conv_layers, optimizers,
-watch (the training guard), sequential (the one training loop), mlp, cnn,
+watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
 serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
 idx, toy, features, preprocess, checks (argument checks at the entry points).
 """
@@ -14,6 +14,7 @@ from .datasets import Dataset, load_iris, load_mnist
 from .estimator import NotFittedError
 from .layers import Activation, Dense, Dropout, Flatten
 from .losses import LOSSES, get_loss, one_hot
+from .lr_finder import lr_range_test
 from .metrics import r2_score
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
@@ -63,6 +64,7 @@ __all__ = [
     "load_iris",
     "load_mnist",
     "load_weights",
+    "lr_range_test",
     "make_toy",
     "one_hot",
     "r2_score",
