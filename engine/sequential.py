@@ -176,7 +176,7 @@ class Sequential(Estimator):
             shape = layer.build(shape, rng, dtype, self.init)
         if len(shape) != 1:
             raise ValueError(
-                f"The last layer must give one score per class, shape (K,); it gives {shape}. "
+                f"The last layer must give one score per class (or value per output), shape (K,); it gives {shape}. "
                 "End the network with Flatten() and Dense(K)."
             )
         self._input_shape = in_shapes[0]
