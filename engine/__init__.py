@@ -2,8 +2,8 @@
 
 Modules, one concept each: estimator (the sklearn contract), validation,
 activations, losses, regularization, init, layers, conv_layers, optimizers,
-watch (the training guard), sequential (the one training loop), mlp, cnn,
-serialize, regression, gradcheck, conv, pooling, kernels, digits, datasets,
+watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
+serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
 idx, toy, features, preprocess, checks (argument checks at the entry points).
 """
 
@@ -14,6 +14,8 @@ from .datasets import Dataset, load_iris, load_mnist
 from .estimator import NotFittedError
 from .layers import Activation, Dense, Dropout, Flatten
 from .losses import LOSSES, get_loss, one_hot
+from .lr_finder import lr_range_test
+from .metrics import r2_score
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, get_optimizer
 from .preprocess import MaxScaler, StandardScaler, train_test_split
@@ -27,12 +29,13 @@ from .regression import (
 )
 from .sequential import Sequential
 from .serialize import ModelFileError, load_weights, save_weights, weights_bytes
-from .toy import TOY_SETS, make_toy
+from .toy import REGRESSION_SETS, TOY_SETS, make_toy
 
 __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "OPTIMIZERS",
+    "REGRESSION_SETS",
     "TOY_SETS",
     "Activation",
     "AvgPool2D",
@@ -61,8 +64,10 @@ __all__ = [
     "load_iris",
     "load_mnist",
     "load_weights",
+    "lr_range_test",
     "make_toy",
     "one_hot",
+    "r2_score",
     "save_weights",
     "train_test_split",
     "weights_bytes",

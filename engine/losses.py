@@ -1,16 +1,17 @@
 """Losses as small objects with a value and a delta (Nielsen's network2 style).
 
 ``value(a, y)`` is the mean loss over the ``N`` rows; ``grad(a, y)`` is dL/da;
-``delta(z, a, y, activation)`` is dL/dz of the output layer.  Cross-entropy
-paired with its natural readout (sigmoid for binary, softmax for categorical)
-has the fused delta ``(a - y) / N``.  Targets ``y`` are one-hot, shape ``(N, K)``.
+``delta(z, a, y, activation)`` is dL/dz of the output layer.  Each loss paired
+with its natural readout (MSE with the identity, binary cross-entropy with sigmoid,
+categorical cross-entropy with softmax) has the same fused delta ``(a - y) / N``.
+Targets ``y`` are one-hot, shape ``(N, K)``, or for regression the values ``(N, K)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, Sigmoid, Softmax
+from .activations import Activation, Linear, Sigmoid, Softmax
 from .validation import check_labels, check_number
 
 
@@ -61,6 +62,11 @@ class MSE(Loss):
 
     def grad(self, a, y):
         return (a - y) / len(a)
+
+    def delta(self, z, a, y, activation):
+        if isinstance(activation, Linear):
+            return (a - y) / len(a)  # regression's readout: the identity's derivative is 1
+        return super().delta(z, a, y, activation)
 
 
 class BinaryCrossEntropy(Loss):

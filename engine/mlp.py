@@ -6,7 +6,8 @@
 >>> model.score(data.X, data.y)  # doctest: +SKIP
 
 Shapes: ``X`` is ``(N, layer_sizes[0])``; ``y`` holds integer labels
-``0..K-1`` with ``K = layer_sizes[-1]``.  Weights ``weights_[l]`` are
+``0..K-1`` with ``K = layer_sizes[-1]`` (with ``output="linear"``, a regression:
+the values, ``(N,)`` for one output or ``(N, K)``).  Weights ``weights_[l]`` are
 ``(n_l, n_{l+1})`` and biases ``biases_[l]`` are ``(n_{l+1},)``.
 """
 
@@ -20,12 +21,13 @@ from .validation import check_number
 
 
 class MLP(Sequential):
-    """Fully connected network: hidden layers with any activation, sigmoid or softmax readout.
+    """Fully connected network: hidden layers with any activation, sigmoid or softmax readout
+    (or a linear one with MSE: regression).
 
     Parameters
     ----------
     layer_sizes : list of int
-        ``[n_inputs, hidden..., n_classes]``; at least two entries.
+        ``[n_inputs, hidden..., n_classes]`` (or ``n_outputs`` for regression); at least two entries.
     activation : str or list of str
         Hidden-layer activation, one name for all or one per hidden layer.
 

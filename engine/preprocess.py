@@ -10,6 +10,8 @@ from .checks import array, random_seed, real, whole
 def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
     """Shuffle and split; with ``stratify`` each class keeps its share in both parts.
 
+    ``y`` holds class labels, or with ``stratify=False`` any values (regression targets).
+
     Returns
     -------
     X_train, X_test, y_train, y_test
@@ -23,6 +25,9 @@ def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
         raise ValueError(f"Splitting needs at least 2 rows; got {len(y)}.")
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y contains NaN labels.")
+    if stratify and y.dtype.kind == "f" and not np.all(y == np.round(y)):
+        # every distinct value would be its own class, and a class of one row has no test share
+        raise ValueError("y holds fractions, not class labels: split a regression target with stratify=False.")
     if not 0 < real("test_size", test_size) < 1:
         raise ValueError(f"test_size must be a fraction between 0 and 1 (exclusive); got {test_size}.")
     rng = np.random.default_rng(random_seed(seed))

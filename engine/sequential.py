@@ -9,6 +9,11 @@ The last layer outputs one score per class, ``(N, K)``; the readout (``output``:
 softmax or sigmoid) turns the scores into probabilities, and the loss is computed
 from the scores where that is stabler.  ``y`` holds integer labels ``0..K-1``.
 
+With ``output="linear"`` the network does regression instead: the scores are the
+predictions themselves, the loss is the mean squared error, ``y`` holds numbers
+(``(N,)`` for one output, or ``(N, K)``), :meth:`~Sequential.predict` returns values
+and :meth:`~Sequential.score` the R² (1 is perfect, 0 is predicting the mean).
+
 One training loop serves every network here (the MLP is a Sequential of Dense
 layers): forward through the layers, the loss's delta, backward through the layers
 (each keeps its gradients), one optimizer step over :meth:`Sequential.parameters`.
@@ -28,17 +33,18 @@ from .estimator import Estimator
 from .init import SCHEMES
 from .layers import Activation, Layer
 from .losses import LOSSES, get_loss
+from .metrics import r2_from_sums
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from .regularization import penalty, penalty_grad
 from .validation import as_float_array, check_choice, check_labels, check_number
 from .watch import LOWER_LR, Watch
 
-READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce"}
+READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce", "linear": "mse"}
 EVAL_FLOATS = 2**22  # evaluation runs in chunks of rows that hold at most this many numbers per layer
 
 
 class Sequential(Estimator):
-    """Layers applied in order, then a sigmoid or softmax readout.
+    """Layers applied in order, then a sigmoid or softmax readout (or a linear one: regression).
 
     Parameters
     ----------
@@ -47,8 +53,9 @@ class Sequential(Estimator):
     input_shape : tuple
         One example's shape, e.g. ``(4,)`` or ``(1, 28, 28)``; rows of ``X`` may also come
         flattened (``(N, 784)`` for ``(1, 28, 28)``).
-    output : {"softmax", "sigmoid"}
-    loss : {"cce", "bce", "mse"} or None (cross-entropy matching the readout)
+    output : {"softmax", "sigmoid", "linear"}
+        "linear" is regression: the last layer's outputs are the predictions, with MSE.
+    loss : {"cce", "bce", "mse"} or None (cross-entropy matching the readout; MSE for "linear")
     init : {"gaussian", "gaussian_scaled", "xavier", "he"}, for layers that do not set their own
     optimizer : {"sgd", "momentum", "rmsprop", "adam"} or Optimizer
     lr, batch_size, epochs : learning rate, mini-batch size, epochs used by ``fit``
@@ -64,6 +71,11 @@ class Sequential(Estimator):
     eval_max_rows : int or None
         History points measure loss and accuracy on at most this many rows of the training
         and test sets (the first ones), to keep big data sets cheap.
+
+    Learned: ``layers_``, ``n_outputs_``, ``classes_`` (classification only), ``optimizer_``,
+    ``history_`` and ``stats_`` (see :meth:`partial_fit`), ``status_``, ``message_``, ``steps_``,
+    ``epoch_``.  ``history_`` keys are the same for both kinds of problem: for regression
+    ``train_acc`` and ``test_acc`` hold the R², not an accuracy.
     """
 
     # settings that change while training without touching the weights (the rest need initialize())
@@ -127,6 +139,9 @@ class Sequential(Estimator):
         check_choice("output", self.output, tuple(READOUT_LOSS))
         if self.loss is not None:
             check_choice("loss", self.loss, tuple(LOSSES))
+            if self.output == "linear" and self.loss != "mse":
+                # a cross-entropy needs probabilities; a linear readout's values can be anything
+                raise ValueError(f"A linear readout (regression) trains with loss 'mse'; got {self.loss!r}.")
         check_choice("init", self.init, SCHEMES)
         if not isinstance(self.optimizer, Optimizer):
             check_choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
@@ -161,13 +176,15 @@ class Sequential(Estimator):
             shape = layer.build(shape, rng, dtype, self.init)
         if len(shape) != 1:
             raise ValueError(
-                f"The last layer must give one score per class, shape (K,); it gives {shape}. "
+                f"The last layer must give one score per class (or value per output), shape (K,); it gives {shape}. "
                 "End the network with Flatten() and Dense(K)."
             )
         self._input_shape = in_shapes[0]
+        self._dtype = dtype
         self._readout = get_activation(self.output)
         self._loss = get_loss(self.loss or READOUT_LOSS[self.output])
-        self._eye = np.eye(shape[0], dtype=dtype)  # one-hot rows, gathered per batch
+        # one-hot rows, gathered per batch; regression targets are used as they are
+        self._eye = None if self.output == "linear" else np.eye(shape[0], dtype=dtype)
         row = max(max(layer.row_floats(s) for layer, s in zip(layers, in_shapes)), math.prod(in_shapes[0]))
         self._chunk = max(1, EVAL_FLOATS // row)
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
@@ -177,7 +194,11 @@ class Sequential(Estimator):
         self._param_layers = [x for x in layers if x.params]
         sizes = [len(x.params) for x in self._param_layers]
         self._weight_slots = [sum(sizes[:i]) for i in range(len(sizes))]  # where each layer's W sits in parameters()
-        self.classes_ = np.arange(shape[0])
+        self.n_outputs_ = shape[0]
+        if self._eye is not None:
+            self.classes_ = np.arange(shape[0])
+        elif hasattr(self, "classes_"):
+            del self.classes_  # a classifier re-initialised as a regression
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
         self.watch_ = Watch(float(self.divergence_factor))
         self.steps_, self.n_seen_, self.n_train_ = 0, 0, 0
@@ -187,6 +208,10 @@ class Sequential(Estimator):
         self.history_ = {k: [] for k in ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")}
         self.stats_ = {"step": [], "batch_loss": [], "grad_norms": [], "dead_fraction": []}
         return self
+
+    def is_regression(self) -> bool:
+        """True with a linear readout: values are predicted and scored by R²."""
+        return self.output == "linear"
 
     def set_params(self, **params):
         """Change parameters by name.  On a fitted model the live ones (:attr:`LIVE_PARAMS`) act at
@@ -224,7 +249,7 @@ class Sequential(Estimator):
 
     # ---------------------------------------------------------------- inputs
     def _check_X(self, X, name="X") -> np.ndarray:
-        X = as_float_array(X, name, self._eye.dtype)
+        X = as_float_array(X, name, self._dtype)
         shape = self._input_shape
         if X.shape[1:] == shape:
             return X
@@ -234,8 +259,25 @@ class Sequential(Estimator):
         raise ValueError(f"{name} must have shape {want}: one row per example; got {X.shape}.")
 
     def _check_Xy(self, X, y, names=("X", "y")):
+        """Checked inputs and targets: labels ``(N,)`` for a classifier, values ``(N, K)`` for regression."""
         X = self._check_X(X, names[0])
-        return X, check_labels(y, len(X), len(self.classes_), names[1])
+        if self._eye is not None:
+            return X, check_labels(y, len(X), self.n_outputs_, names[1])
+        return X, self._check_values(y, len(X), names[1])
+
+    def _check_values(self, y, n: int, name: str) -> np.ndarray:
+        y = as_float_array(y, name, self._dtype)
+        k = self.n_outputs_
+        if y.ndim == 1 and k == 1:
+            y = y.reshape(-1, 1)
+        if y.shape != (n, k):
+            want = f"({n},) or ({n}, 1)" if k == 1 else f"({n}, {k})"
+            raise ValueError(f"{name} must hold the target values, shape {want}: one row per example; got {y.shape}.")
+        return y
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        """What the loss compares the outputs with: one-hot rows of labels, or the values themselves."""
+        return y if self._eye is None else self._eye[y]
 
     # --------------------------------------------------------- forward, backward
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
@@ -277,7 +319,7 @@ class Sequential(Estimator):
 
         Parameters
         ----------
-        X : inputs ``(N, *input_shape)``; Y : ``(N, K)`` one-hot targets
+        X : inputs ``(N, *input_shape)``; Y : ``(N, K)`` one-hot targets (regression: the values)
         n_total : training-set size used to scale the penalty (default N)
         loss_from : {"logits", "outputs", None}
             "logits" computes the loss stably from the scores; "outputs" from the clipped
@@ -286,9 +328,12 @@ class Sequential(Estimator):
         self._check_fitted()
         _, l1, l2 = self._check_params()
         X = self._check_X(X)
-        Y = as_float_array(Y, "Y", self._eye.dtype)
-        if Y.shape != (len(X), len(self.classes_)):
-            raise ValueError(f"Y must be one-hot targets of shape ({len(X)}, {len(self.classes_)}); got {Y.shape}.")
+        if self._eye is None:
+            Y = self._check_values(Y, len(X), "Y")
+        else:
+            Y = as_float_array(Y, "Y", self._dtype)
+            if Y.shape != (len(X), self.n_outputs_):
+                raise ValueError(f"Y must be one-hot targets of shape ({len(X)}, {self.n_outputs_}); got {Y.shape}.")
         n_total = len(X) if n_total is None else check_number("n_total", n_total, 1, integer=True)
         a = self.forward(X, training)
         loss = self._batch_loss(a, Y, n_total, l1, l2, loss_from)
@@ -301,23 +346,34 @@ class Sequential(Estimator):
         return np.concatenate([self.forward(X[i : i + self._chunk]) for i in range(0, len(X), self._chunk)])
 
     def predict_proba(self, X) -> np.ndarray:
-        """Readout activations ``(N, K)`` (probabilities for softmax)."""
+        """Readout activations ``(N, K)`` (probabilities for softmax); classification only."""
         self._check_fitted()
+        if self._eye is None:
+            raise ValueError("This network does regression (output='linear'): it predicts values, not class "
+                             "probabilities; use predict(X).")
         return self._proba(self._check_X(X))
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels ``(N,)``."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        """Predicted labels ``(N,)``; for regression the predicted values, ``(N,)`` for one output
+        (as scikit-learn gives them) or ``(N, K)``."""
+        self._check_fitted()
+        if self._eye is None:
+            values = self._proba(self._check_X(X))
+            return values[:, 0] if self.n_outputs_ == 1 else values
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def score(self, X, y) -> float:
-        """Accuracy in [0, 1]."""
+        """Accuracy in [0, 1]; for regression the R² (scikit-learn's ``r2_score``: at most 1, 0 for
+        always predicting the mean, below 0 for worse)."""
         self._check_fitted()
         X, y = self._check_Xy(X, y)
-        return float(np.mean(np.argmax(self._proba(X), axis=1) == y))
+        out = self._proba(X)
+        if self._eye is None:
+            return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
+        return float(np.mean(np.argmax(out, axis=1) == y))
 
     def evaluate(self, X, y) -> tuple[float, float]:
-        """(loss including penalty, accuracy) on a data set."""
+        """(loss including penalty, accuracy) on a data set; for regression (loss, R²)."""
         self._check_fitted()
         loss, _, acc, _ = self._measure(*self._check_Xy(X, y))
         return loss, acc
@@ -334,19 +390,26 @@ class Sequential(Estimator):
         return [x for x in self.layers_ if isinstance(x, Activation) and x.fn.name == "relu"]
 
     def _measure(self, X, y) -> tuple[float, float, float, list[float]]:
-        """On checked arrays: (loss with penalty, data loss, accuracy, dead share per ReLU layer)."""
-        data, correct, alive = 0.0, 0, None
+        """On checked arrays: (loss with penalty, data loss, accuracy or R², dead share per ReLU layer)."""
+        data, correct, sse, alive = 0.0, 0, 0.0, None
         for i in range(0, len(X), self._chunk):
             xb, yb = X[i : i + self._chunk], y[i : i + self._chunk]
             a = self.forward(xb)
             # weighted by the chunk's share: exactly the plain value when there is one chunk
-            data += self._loss.value_from_logits(self._z, a, self._eye[yb], self._readout) * (len(xb) / len(X))
-            correct += np.count_nonzero(np.argmax(a, axis=1) == yb)
+            data += self._loss.value_from_logits(self._z, a, self._targets(yb), self._readout) * (len(xb) / len(X))
+            if self._eye is None:
+                sse = sse + np.sum((a - yb) ** 2, axis=0)
+            else:
+                correct += np.count_nonzero(np.argmax(a, axis=1) == yb)
             units = [x.alive_units() for x in self._relu_layers()]
             alive = units if alive is None else [u | v for u, v in zip(alive, units)]
         _, l1, l2 = self._check_params()
         loss = data + penalty(self._weights(), l1, l2, self.n_train_ or len(X))
-        return loss, data, correct / len(X), [1.0 - u.mean() for u in alive]
+        if self._eye is None:
+            acc = r2_from_sums(sse, np.sum((y - y.mean(axis=0)) ** 2, axis=0))
+        else:
+            acc = correct / len(X)
+        return loss, data, acc, [1.0 - u.mean() for u in alive]
 
     # --------------------------------------------------------------- training
     def _batch(self, n: int, batch_size: int) -> np.ndarray:
@@ -392,10 +455,13 @@ class Sequential(Estimator):
     def _dead_names(self) -> list[str]:
         return [f"layer {self.layers_.index(x) + 1}" for x in self._relu_layers()]
 
-    def _chance_loss(self, y) -> float:
+    def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned
-        nothing from the inputs reaches."""
-        prior = (np.bincount(y, minlength=len(self.classes_)) / len(y)).astype(self._eye.dtype)
+        nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
+        is common and no stall (falling or not, the R² curve shows it)."""
+        if self._eye is None:
+            return None
+        prior = (np.bincount(y, minlength=self.n_outputs_) / len(y)).astype(self._dtype)
         return self._loss.value(np.broadcast_to(prior, (len(y), len(prior))), self._eye[y])
 
     @np.errstate(over="ignore", invalid="ignore")
@@ -466,12 +532,12 @@ class Sequential(Estimator):
         every = max(1, per_epoch // 100) if every == "auto" else int(every)  # ~100 points an epoch suffice
         self.status_, self.message_ = "training", ""  # both describe the latest call
         self.rolled_back_to_ = None
-        params, eye, readout, loss_fn = self.parameters(), self._eye, self._readout, self._loss
+        params, targets, readout, loss_fn = self.parameters(), self._targets, self._readout, self._loss
         start, steps_before = time.perf_counter(), self.steps_
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
-                Y = eye[y[idx]]
+                Y = targets(y[idx])
                 a = self.forward(X[idx], training=True)
                 self.backward(loss_fn.delta(self._z, a, Y, readout))
                 grads = self._grads(n, l1, l2)

@@ -23,6 +23,7 @@ from .init import SCHEMES
 from .losses import LOSSES
 from .mlp import MLP
 from .optimizers import OPTIMIZERS
+from .sequential import READOUT_LOSS
 
 # Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
 MAX_FILE_BYTES = 16_000_000
@@ -265,7 +266,7 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     acts = config["activation"]
     acts = [acts] if isinstance(acts, str) else acts
     choices = {
-        "output": ("softmax", "sigmoid"),
+        "output": tuple(READOUT_LOSS),
         "loss": (None, *LOSSES),
         "init": SCHEMES,
         "optimizer": tuple(OPTIMIZERS),
@@ -307,7 +308,7 @@ def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
         model = MLP(**{k: config[k] for k in _CONFIG_KEYS}).initialize()
         model.weights_ = [arrays[f"W{i}"].astype(model.dtype) for i in range(len(model.weights_))]
         model.biases_ = [arrays[f"b{i}"].astype(model.dtype) for i in range(len(model.biases_))]
-        model.predict_proba(np.zeros((1, config["layer_sizes"][0]), model.dtype))  # proves it runs
+        model.predict(np.zeros((1, config["layer_sizes"][0]), model.dtype))  # proves it runs
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
     return model

@@ -1,6 +1,9 @@
-"""2D toy data sets (as in TensorFlow Playground).  Each returns ``X (n, 2)``, ``y (n,)`` in {0, 1}.
+"""2D toy data sets (as in TensorFlow Playground).  Each returns ``X (n, 2)`` and ``y (n,)``.
 
-Points lie roughly in [-6, 6]^2; ``noise`` in [0, 1] blurs the classes.
+Classification (:data:`TOY_SETS`): ``y`` in {0, 1}; points lie roughly in [-6, 6]^2 and
+``noise`` in [0, 1] blurs the classes.  Regression (:data:`REGRESSION_SETS`): ``y`` is a
+number from about -1 to 1 at points uniform on [-6, 6]^2, with Gaussian scatter of standard
+deviation ``noise / 2`` added (noise 1 buries the shape).
 """
 
 from __future__ import annotations
@@ -69,15 +72,43 @@ def moons(n=400, noise=0.1, seed=0):
     return X, np.r_[np.zeros(half, int), np.ones(n - half, int)]
 
 
+def _regression_set(n, noise, seed, target):
+    """Points uniform on [-6, 6]^2 and ``target(x1, x2)`` with scatter of std ``noise / 2``."""
+    n, noise, rng = _setup(n, noise, seed)
+    X = rng.uniform(-6, 6, (n, 2))
+    return X, target(X[:, 0], X[:, 1]) + rng.normal(0, noise / 2, n)
+
+
+def plane(n=400, noise=0.1, seed=0):
+    """Regression: a tilted plane, ``y = (x1 + x2) / 12`` (from -1 to 1)."""
+    return _regression_set(n, noise, seed, lambda a, b: (a + b) / 12)
+
+
+BUMPS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))  # x1, x2, sign
+
+
+def bumps(a, b):
+    """Six Gaussian bumps of width 1 in a checkerboard of signs (TensorFlow Playground's layout)."""
+    return sum(sign * np.exp(-((a - cx) ** 2 + (b - cy) ** 2) / 2) for cx, cy, sign in BUMPS)
+
+
+def multi_gaussian(n=400, noise=0.1, seed=0):
+    """Regression: ``y`` is a sum of six Gaussian bumps, peaks at +1 and -1 in a checkerboard."""
+    return _regression_set(n, noise, seed, bumps)
+
+
 TOY_SETS = {f.__name__: f for f in (circle, xor, gaussian, spiral, moons)}
+REGRESSION_SETS = {f.__name__: f for f in (plane, multi_gaussian)}
 
 
 def make_toy(name: str, n=400, noise=0.1, seed=0):
-    """Generate a toy set by name; ``noise`` is clamped to [0, 1] and ``n`` to [10, 5000]."""
-    if not isinstance(name, str) or name not in TOY_SETS:
-        raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(TOY_SETS)}.")
+    """Generate a toy set by name (classification or regression); ``noise`` is clamped to [0, 1]
+    and ``n`` to [10, 5000]."""
+    sets = {**TOY_SETS, **REGRESSION_SETS}
+    if not isinstance(name, str) or name not in sets:
+        raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(sets)}.")
     n, noise = real("n", n), real("noise", noise)
-    return TOY_SETS[name](int(np.clip(n, 10, 5000)), float(np.clip(noise, 0, 1)), seed)
+    return sets[name](int(np.clip(n, 10, 5000)), float(np.clip(noise, 0, 1)), seed)
 
 
 def make_line(n=100, intercept=3.0, slope=1.0, noise=0.5, seed=0, x_max=2.0):

@@ -223,7 +223,7 @@ def weight_files() -> dict[str, tuple[bytes, str]]:
         "activation_number": (with_config(activation=[1]), "'activation'"),
         "activation_count": (with_config(activation=["relu", "relu"]), "invalid settings"),
         "markdown_activation": (with_config(activation="[click](http://evil.example)"), "'activation'"),
-        "bogus_output": (with_config(output="linear"), "'output'"),
+        "bogus_output": (with_config(output="relu"), "'output'"),
         "bogus_loss": (with_config(loss="hinge"), "'loss'"),
         "lr_nan": (with_config_text(json.dumps(dict(GOOD_CONFIG, lr=float("nan")))), "'lr'"),
         "lr_infinite": (

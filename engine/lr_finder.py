@@ -1,0 +1,104 @@
+"""A learning-rate hint: the learning-rate range test.
+
+Smith's range test (L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV
+2017, section 3.3) trains for a short while as the learning rate grows, and reads off the rates
+where the loss falls and where it stops falling.  As in fastai's ``lr_find`` (Howard and Gugger,
+"fastai: A Layered API for Deep Learning", 2020), the rate grows exponentially, one step per
+mini-batch, the loss is smoothed by a bias-corrected running average, and the test stops once that
+is ``stop_factor`` times its best: past there the rate only blows training up.
+
+The suggestion is the rate at the smoothed loss's minimum divided by 10.  At the minimum the rate
+is already as large as training tolerates (the running average trails the loss, so the loss is
+often rising there), and a tenth of it still learns fast: fastai's rule of thumb.  The steepest
+descent of the curve, the other common reading, is noisier on the small data sets of the pages.
+
+All of it runs on a copy of the network: the learner's weights, optimizer state and place in the
+epoch stay as they are.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .optimizers import Optimizer
+from .sequential import Sequential
+from .validation import check_number
+
+
+def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, smoothing=0.98,
+                  stop_factor=4.0, seed=0):
+    """Train a copy of ``model`` for up to ``steps`` mini-batches as the rate grows from ``lr_min``
+    to ``lr_max``, and suggest a rate.
+
+    Parameters
+    ----------
+    model : a Sequential (or MLP), fitted or not: the copy starts from its current weights (or from
+        the fresh ones its seed gives) with a fresh optimizer of the same kind and its batch size
+    X, y : the training data, as ``model.partial_fit`` takes it
+    lr_min, lr_max : the range swept, on a log scale
+    steps : mini-batches at most (the cost: about ``steps`` training steps)
+    smoothing : the running average's weight on the past (0 smooths nothing)
+    stop_factor : stop once the smoothed loss exceeds this many times its lowest value
+    seed : draws the mini-batches
+
+    Returns
+    -------
+    lrs, losses : arrays of the rates tried and the smoothed loss after each (as long as the test ran)
+    suggestion : the rate at the lowest smoothed loss (the first tenth of the steps left out)
+        divided by 10, within ``[lr_min, lr_max]``
+    """
+    lr_min = check_number("lr_min", lr_min, 0, low_open=True)
+    lr_max = check_number("lr_max", lr_max, lr_min, low_open=True)
+    steps = check_number("steps", steps, 2, 100_000, integer=True)
+    smoothing = check_number("smoothing", smoothing, 0, 0.999)
+    stop_factor = check_number("stop_factor", stop_factor, 1, low_open=True)
+    check_number("seed", seed, 0, integer=True)
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a Sequential or MLP; got {type(model).__name__}.")
+    net = _copy(model)
+    X, y = net._check_Xy(X, y)
+    n, batch = len(X), min(int(net.batch_size), len(X))
+    rng = np.random.default_rng(seed)
+    params = net.parameters()
+    rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    lrs, losses, avg, best = [], [], 0.0, math.inf
+    order, pos = rng.permutation(n), 0
+    with np.errstate(over="ignore", invalid="ignore"):  # a blow-up ends the test, it is no error
+        for i, lr in enumerate(rates):
+            if pos + batch > n:
+                order, pos = rng.permutation(n), 0
+            idx = order[pos : pos + batch]
+            pos += batch
+            loss, grads = net.loss_and_grads(X[idx], net._targets(y[idx]), n_total=n, training=True)
+            if not math.isfinite(loss):
+                break
+            avg = smoothing * avg + (1 - smoothing) * loss
+            smooth = avg / (1 - smoothing ** (i + 1))  # bias-corrected: the average starts at 0
+            lrs.append(lr)
+            losses.append(smooth)
+            if smooth > stop_factor * best:
+                break
+            best = min(best, smooth)
+            net.optimizer_.lr = float(lr)
+            net.optimizer_.step(params, grads)
+    lrs, losses = np.array(lrs), np.array(losses)
+    if not len(lrs):
+        return lrs, losses, lr_min  # the very first loss was not finite: nothing to read
+    # the first tenth averages too few batches: one lucky batch there is no minimum (fastai skips it too)
+    skip = min(steps // 10, len(lrs) - 1)
+    best = skip + int(np.argmin(losses[skip:]))
+    return lrs, losses, float(np.clip(lrs[best] / 10, lr_min, lr_max))
+
+
+def _copy(model: Sequential) -> Sequential:
+    """A fresh network with ``model``'s parameters and current weights, and an optimizer of its own."""
+    net = model.clone()
+    if isinstance(model.optimizer, Optimizer):  # an object would be shared: take a fresh one of its kind
+        net.optimizer = type(model.optimizer).name
+    net.initialize()
+    if model.is_fitted():
+        for p, q in zip(net.parameters(), model.parameters()):
+            p[...] = q
+    return net

@@ -1,0 +1,214 @@
+"""Export (ui.export): the history as CSV, and scripts that rebuild a page's run exactly."""
+
+import contextlib
+import csv
+import io
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import MLP, StandardScaler, make_toy, train_test_split
+from engine.features import feature_map
+from ui import mnist_setup as ms
+from ui import playground_setup as ps
+from ui.export import history_csv, mnist_script, playground_script
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_in_process(script: str) -> tuple[dict, str]:
+    """Execute a generated script here (as ``python script.py`` would) and return its names and output."""
+    out = io.StringIO()
+    names = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(out):
+        exec(compile(script, "exported.py", "exec"), names)
+    return names, out.getvalue()
+
+
+def _run_subprocess(script: str, tmp_path: Path) -> str:
+    path = tmp_path / "run.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _printed(output: str, what: str) -> str:
+    return re.search(rf"^{what}:\s+(\S+)$", output, re.M).group(1)
+
+
+def _same_weights(a, b) -> bool:
+    return all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def _page_run(task, pieces):
+    """Train a page's task as the live harness does: pieces of mini-batches, settings applied between."""
+    for settings, batches in pieces:
+        task.apply(settings)
+        for n in batches:
+            task.advance(n, None)
+    return task
+
+
+PLAYGROUND_RUNS = {
+    "defaults": ({}, [({}, [40, 40, 120])]),
+    "lr-change": ({}, [({}, [150, 150]), ({"lr": 0.003}, [100, 100])]),
+    "optimizer-batch-penalty": (
+        {"data": "spiral", "feats": ["x1", "x2", "x1x2", "sinx1"], "layers": [(16, "relu"), (8, "tanh")],
+         "readout": "sigmoid", "init": "he", "reg": "l2", "rate": 0.01, "dseed": 3, "seed": 5, "n": 300},
+        [({}, [100]), ({"opt": "momentum", "lr": 0.1}, [50, 70]), ({"opt": "momentum", "lr": 0.1, "batch": 32}, [33]),
+         ({"opt": "sgd", "lr": 0.3, "batch": 32, "reg": "l1"}, [60])],
+    ),
+    "iris": ({"data": "iris", "fx": 0, "fy": 1, "test": 0.3, "layers": [(6, "sigmoid")]}, [({}, [120])]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAYGROUND_RUNS))
+def test_playground_script_rebuilds_the_page_run_bit_for_bit(name):
+    base, pieces = PLAYGROUND_RUNS[name]
+    s = ps.FORM.clean({**ps.FORM.defaults, **base})
+    task = ps.PlaygroundTask(s)
+    steps, phases = task.model.steps_, []
+    for change, batches in pieces:
+        live = ps.FORM.clean({**s, **change})
+        _page_run(task, [(live, batches)])
+        phases.append((task.model.steps_ - steps, live))
+        steps = task.model.steps_
+    names, out = _run_in_process(playground_script(s, phases))
+    for key in ("X_train", "X_test", "y_train", "y_test"):
+        assert np.array_equal(names[key], getattr(task.d, key)), key
+    assert np.array_equal(names["P_train"], task.d.P_train)
+    model = names["model"]
+    budget = {"epochs": task.model.epochs}  # the page's epoch budget: it pauses there, the phases stop there
+    assert {**model.get_params(), **budget} == task.model.get_params()
+    assert _same_weights(model, task.model) and model.steps_ == task.model.steps_
+    assert _printed(out, "test accuracy") == f"{task.model.score(task.d.X_test, task.d.y_test):.4f}"
+
+
+@pytest.mark.parametrize("name", ["defaults", "lr-change"])
+def test_playground_script_runs_alone_and_prints_the_page_accuracy(name, tmp_path):
+    base, pieces = PLAYGROUND_RUNS[name]
+    s = ps.FORM.clean({**ps.FORM.defaults, **base})
+    task = ps.PlaygroundTask(s)
+    phases = []
+    for change, batches in pieces:
+        live = ps.FORM.clean({**s, **change})
+        _page_run(task, [(live, batches)])
+        phases.append((sum(batches), live))
+    out = _run_subprocess(playground_script(s, phases), tmp_path)
+    assert _printed(out, "test accuracy") == f"{task.model.score(task.d.X_test, task.d.y_test):.4f}"
+    assert _printed(out, "train accuracy") == f"{task.model.score(task.d.X_train, task.d.y_train):.4f}"
+
+
+def test_playground_regression_script():
+    s = {**ps.FORM.defaults, "data": "multi_gaussian", "layers": [(16, "relu"), (16, "relu")], "init": "he",
+         "lr": 0.01}
+    script = playground_script(s, [(2000, s)])
+    names, out = _run_in_process(script)
+    P, y = make_toy("multi_gaussian", 400, 0.1, 0)
+    P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=0.5, seed=0, stratify=False)
+    sc = StandardScaler().fit(P_tr)
+    model = MLP([2, 16, 16, 1], activation="relu", output="linear", init="he", optimizer="adam", lr=0.01,
+                batch_size=10, seed=0).initialize()
+    model.partial_fit(sc.transform(P_tr), y_tr, 2000)
+    assert _same_weights(names["model"], model)
+    assert "R²" in script and _printed(out, "test R²") == f"{model.score(sc.transform(P_te), y_te):.4f}"
+    assert float(_printed(out, "test R²")) > 0.8
+
+
+def test_mnist_script_rebuilds_the_page_run(tmp_path):
+    s = ms.FORM.defaults
+    data = ms.bundled_split()
+    task = ms.MnistTask(s, data)
+    s2 = {**s, "lr": 0.003, "optimizer": "rmsprop", "batch": 64}
+    _page_run(task, [(s, [60, 65]), (s2, [40])])
+    script = mnist_script(s, [(125, s), (40, s2)])
+    names, _ = _run_in_process(script)
+    assert _same_weights(names["model"], task.model) and names["model"].dtype == "float32"
+    out = _run_subprocess(script, tmp_path)
+    assert _printed(out, "test accuracy") == f"{task.model.score(data[1], data[3]):.4f}"
+    assert float(_printed(out, "test accuracy")) > 0.85
+
+
+def test_mnist_full_set_script_names_its_folder():
+    script = mnist_script(ms.FORM.defaults, [(10, ms.FORM.defaults)], source="full")
+    compile(script, "full.py", "exec")
+    assert 'MNIST_DIR = "mnist"' in script and "load_mnist(MNIST_DIR)" in script
+    with pytest.raises(ValueError, match="source"):
+        mnist_script(ms.FORM.defaults, [], source="url")
+
+
+def test_scripts_import_only_the_engine():
+    for script in (playground_script(ps.FORM.defaults, []), mnist_script(ms.FORM.defaults, [])):
+        imports = re.findall(r"^(?:from|import) (\S+)", script, re.M)
+        assert imports and all(m.split(".")[0] == "engine" for m in imports)
+        assert "PHASES = []" in script
+
+
+def test_phases_with_equal_settings_merge_and_empty_ones_drop():
+    s = ps.FORM.defaults
+    script = playground_script(s, [(10, s), (0, dict(s, lr=1.0)), (5, s), (7, dict(s, lr=0.1))])
+    assert '(15, "adam", 0.03, 10, 0.0, 0.0),' in script and '(7, "adam", 0.1, 10, 0.0, 0.0),' in script
+
+
+@pytest.mark.parametrize("change,pattern", [
+    ({"data": 'circle", n=1); import os; os.system("echo hi'}, "'data' must be one of"),
+    ({"feats": ["x1", "__import__('os')"]}, "'feats' must be a list"),
+    ({"layers": [(8, "tanh); import os; (")]}, "'activation' must be one of"),
+    ({"layers": [(1e9, "tanh")]}, "'units' must be a whole number"),
+    ({"lr": float("nan")}, "'lr' must be a number"),
+    ({"lr": "0.1"}, "'lr' must be a number"),
+    ({"seed": 1.5}, "'seed' must be a whole number"),
+    ({"opt": "lbfgs"}, "'opt' must be one of"),
+    ({"reg": "l3"}, "'reg' must be one of"),
+    ({"n": None}, "'n' must be a whole number"),
+])
+def test_settings_are_checked_before_they_become_code(change, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        playground_script({**ps.FORM.defaults, **change}, [])
+    with pytest.raises(ValueError, match="phases"):
+        playground_script(ps.FORM.defaults, [(10,)])
+    with pytest.raises(ValueError, match="'lr'"):
+        mnist_script(ms.FORM.defaults, [(10, {**ms.FORM.defaults, "lr": -1})])
+
+
+def test_history_csv_round_trip():
+    s = ps.FORM.defaults
+    task = ps.PlaygroundTask(s)
+    task.advance(100, None)
+    h = task.model.history_
+    text = history_csv(h)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc"]
+    assert len(rows) == len(h["step"]) + 1
+    assert [int(r[0]) for r in rows[1:]] == h["step"]
+    assert [float(r[2]) for r in rows[1:]] == h["train_loss"]  # repr: every digit kept
+    assert [float(r[5]) for r in rows[1:]] == h["test_acc"]
+
+
+def test_history_csv_regression_and_missing_values():
+    h = {"step": [0, 5], "epoch": [0.0, np.float64(0.5)], "train_loss": [1.0, 0.25], "train_acc": [-0.5, 0.75],
+         "test_loss": [math.nan, math.nan], "test_acc": [math.nan, math.nan]}
+    assert history_csv(h, regression=True) == (
+        "step,epoch,train_loss,train_r2,test_loss,test_r2\n0,0.0,1.0,-0.5,,\n5,0.5,0.25,0.75,,\n"
+    )
+    with pytest.raises(ValueError, match="history_"):
+        history_csv({"step": []})
+    with pytest.raises(ValueError, match="differ in length"):
+        history_csv({**h, "step": [0]})
+    with pytest.raises(ValueError, match="not a number"):
+        history_csv({**h, "epoch": ["=cmd|x", 1.0]})
+
+
+def test_feature_map_of_the_script_is_the_pages():
+    # the script recomputes features with engine.features, as make_data does: same columns, same order
+    s = {**ps.FORM.defaults, "feats": ["x2sq", "x1", "sinx2"]}
+    names, _ = _run_in_process(playground_script(s, []))
+    assert np.array_equal(names["X_train"], ps.make_data(s).X_train)
+    assert np.array_equal(feature_map(names["P_train"], s["feats"])[:, 1], names["P_train"][:, 0])
