@@ -11,7 +11,9 @@ from ui import charts, live
 from ui import mnist_setup as ms
 from ui.content_cache import ContentCache
 from ui.digit_input import digit_input
+from ui.export import history_csv
 from ui.mnist_source import operator_mnist_dir
+from ui.run_tools import downloads, lr_hint
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -89,7 +91,8 @@ with st.sidebar:
                 st.caption(f"{len(data[0]):,} training and {len(data[1]):,} test digits from your files.")
 s = form.values
 
-run = live.run(KEY, lambda: ms.MnistTask(s, data), (ms.FORM.reset_key(s), data_key))
+source = "bundled" if data_key == "bundled" else "full"
+run = live.run(KEY, lambda: ms.MnistTask(s, data, source=source), (ms.FORM.reset_key(s), data_key))
 task: ms.MnistTask = run.task
 task.apply(s)
 live.view(KEY, run)
@@ -113,45 +116,51 @@ with c2:
             charts.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200), key="hidden"
         )
 
-st.header("Save and load weights")
-c1, c2 = st.columns(2)
-c1.download_button(
-    "⬇ Download weights (.npz)",
-    weights_bytes(model),
-    "mnist_weights.npz",
-    "application/octet-stream",
-    help="The settings and arrays, no pickled code.",
+lr_hint(KEY, model, task.data[0], task.data[1], ms.FORM["lr"].options)
+
+st.header("Save, export and load")
+st.caption(
+    "The weights (load them here later), the run as a Python script that rebuilds the same digits, network "
+    "and training with the engine, or the loss and accuracy history as CSV."
 )
-with c2:
-    up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload")
-    if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
-        try:
-            loaded = load_weights(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
-            if loaded.layer_sizes[0] != 784 or loaded.layer_sizes[-1] != 10:
-                raise ModelFileError(
-                    f"These weights are for a {loaded.layer_sizes} network, not 784 inputs and 10 digits."
-                )
-            settings = {
-                **s,
-                "layers": list(zip(loaded.layer_sizes[1:-1], loaded.activation)),
-                "readout": loaded.output,
-                "seed": loaded.seed,
-            }
-            if ms.FORM.clean(settings)["layers"] != settings["layers"] or loaded.output not in ("softmax", "sigmoid"):
-                raise ModelFileError(
-                    f"This page trains up to 4 hidden layers of 1 to 512 relu, tanh, sigmoid or leaky_relu "
-                    f"neurons; the file holds {loaded.layer_sizes} with {', '.join(loaded.activation)}."
-                )
-        except ModelFileError as exc:
-            st.error(f"{exc} Your current model is unchanged.")
-        else:
-            loaded.eval_max_rows = ms.EVAL_ROWS
-            state[f"{KEY}:loaded"] = up.file_id
-            settings = ms.FORM.clean(settings)
-            form.load(settings)  # the sidebar shows the loaded network
-            live.replace(KEY, ms.MnistTask(settings, data, model=loaded), (ms.FORM.reset_key(settings), data_key))
-            st.toast(f"Loaded a {loaded.layer_sizes} network.")
-            st.rerun()
+downloads(
+    KEY,
+    "mnist",
+    lambda: weights_bytes(run.task.model),
+    lambda: run.task.script(),
+    lambda: history_csv(run.task.model.history_),
+    task.export_problem(),
+)
+up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload")
+if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
+    try:
+        loaded = load_weights(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
+        if loaded.layer_sizes[0] != 784 or loaded.layer_sizes[-1] != 10:
+            raise ModelFileError(
+                f"These weights are for a {loaded.layer_sizes} network, not 784 inputs and 10 digits."
+            )
+        settings = {
+            **s,
+            "layers": list(zip(loaded.layer_sizes[1:-1], loaded.activation)),
+            "readout": loaded.output,
+            "seed": loaded.seed,
+        }
+        if ms.FORM.clean(settings)["layers"] != settings["layers"] or loaded.output not in ("softmax", "sigmoid"):
+            raise ModelFileError(
+                f"This page trains up to 4 hidden layers of 1 to 512 relu, tanh, sigmoid or leaky_relu "
+                f"neurons; the file holds {loaded.layer_sizes} with {', '.join(loaded.activation)}."
+            )
+    except ModelFileError as exc:
+        st.error(f"{exc} Your current model is unchanged.")
+    else:
+        loaded.eval_max_rows = ms.EVAL_ROWS
+        state[f"{KEY}:loaded"] = up.file_id
+        settings = ms.FORM.clean(settings)
+        form.load(settings)  # the sidebar shows the loaded network
+        live.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source),
+                     (ms.FORM.reset_key(settings), data_key))
+        st.toast(f"Loaded a {loaded.layer_sizes} network.")
+        st.rerun()
 
 st.header("The math")
 st.latex(

@@ -1,13 +1,19 @@
 """Neural-network playground: pick data and a network, press Play, watch it learn."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from engine import one_hot
+from engine import ModelFileError, load_weights, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
 from engine.sequential import Sequential
+from engine.toy import REGRESSION_SETS
 from ui import live
 from ui import playground_setup as pg
+from ui.csv_input import csv_columns, csv_table
+from ui.export import history_csv
+from ui.run_tools import downloads, lr_hint
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -17,14 +23,28 @@ state = st.session_state
 st.title("🕸️ Network playground")
 st.caption(
     "Change the data, the inputs or the network, press **Play** (or the space bar), and watch a neural "
-    "network learn. Orange and blue are the two classes; the background is what the network predicts."
+    "network learn. Orange and blue are the two classes (or, in a regression, low and high values); the "
+    "background is what the network predicts."
 )
 
 form = Bound(pg.FORM, KEY)
 with st.sidebar:
     st.header("Data")
-    form.widget("data")
-    if state.get(f"{KEY}_data", form.stored["data"]) == "iris":
+    form.widget("problem")
+    regression = state.get(f"{KEY}_problem", form.stored["problem"]) == "regression"
+    kinds = [d for d in pg.DATASETS if d == "csv" or (d in REGRESSION_SETS) == regression]
+    if state.get(f"{KEY}_data", form.stored["data"]) not in kinds:  # the problem changed: its first data set
+        state[f"{KEY}_data"] = kinds[0]
+    form.widget("data", options=kinds)
+    data_name = state[f"{KEY}_data"]
+    csv = csv_key = None
+    if data_name == "csv":
+        table, digest = csv_table(KEY)
+        if table is not None:
+            csv, csv_key = csv_columns(table, digest, KEY, kind="regression" if regression else "classification")
+        if csv is None:
+            st.caption(f"Until then the playground uses the {kinds[0]} set.")
+    elif data_name == "iris":
         form.widget("fx")
         form.widget("fy")
         if state.get(f"{KEY}_fx") == state.get(f"{KEY}_fy"):
@@ -33,18 +53,20 @@ with st.sidebar:
         form.widget("noise")
         form.widget("n")
     form.widget("test")
-    c1, c2 = st.columns(2, vertical_alignment="bottom")
-    form.widget("dseed", c1)
+    if data_name != "csv":
+        c1, c2 = st.columns(2, vertical_alignment="bottom")
+        form.widget("dseed", c1)
 
-    def new_data():
-        state[f"{KEY}_dseed"] = (state.get(f"{KEY}_dseed", 0) + 1) % 10_001
+        def new_data():
+            state[f"{KEY}_dseed"] = (state.get(f"{KEY}_dseed", 0) + 1) % 10_001
 
-    c2.button("🎲 New data", on_click=new_data, help="Draw new points (the next data seed); resets the network.")
+        c2.button("🎲 New data", on_click=new_data, help="Draw new points (the next data seed); resets the network.")
     st.header("Inputs")
     form.widget("feats")
     st.header("Network")
     form.widget("layers")
-    form.widget("readout")
+    if not regression:
+        form.widget("readout")
     form.widget("init")
     st.header("Training")
     form.widget("opt")
@@ -57,13 +79,44 @@ with st.sidebar:
     form.widget("epochs")
     form.widget("speed")
 s = form.values
+if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's first set stands in
+    s = {**s, "data": kinds[0]}
 
-run = live.run(KEY, lambda: pg.PlaygroundTask(s), pg.FORM.reset_key(s))
+run = live.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
 task: pg.PlaygroundTask = run.task
 task.apply(s)
-
-
 live.view(KEY, run)
+
+
+lr_hint(KEY, task.model, task.d.X_train, task.d.y_train, pg.FORM["lr"].options)
+with st.expander("💾 Save, export and load"):
+    st.caption(
+        "Save this network with the page's settings and load it later to come back to exactly this page; "
+        "export the run as a Python script that rebuilds the same data, network and training with the engine "
+        "(running it prints the test score the page shows), or the loss and accuracy history as CSV."
+    )
+    page_query = urlencode(pg.FORM.to_query(s))
+    downloads(
+        KEY,
+        "playground",
+        lambda: weights_bytes(run.task.model, page=page_query),
+        lambda: run.task.script(),
+        lambda: history_csv(run.task.model.history_, run.task.d.regression),
+        task.export_problem(),
+    )
+    up = st.file_uploader("Load a saved network (.npz)", type=["npz"], key=f"{KEY}:load")
+    if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
+        state[f"{KEY}:loaded"] = up.file_id
+        try:
+            loaded = load_weights(up.getvalue(), max_hidden=6, max_units=256)
+            values = pg.restore(loaded)
+        except ModelFileError as exc:
+            st.error(f"{exc} Your current network is unchanged.")
+        else:
+            form.load(values)
+            live.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
+            st.toast(f"Loaded a {loaded.layer_sizes} network and its page.")
+            st.rerun()
 
 with st.expander("✅ Check the gradients of this network"):
     st.caption(
@@ -71,8 +124,9 @@ with st.expander("✅ Check the gradients of this network"):
         "using 8 training points. Relative errors below 1e-6 mean backprop is right."
     )
     if st.button("Run gradient check"):
-        model = task.model
-        rows = check_model(model, task.d.X_train[:8], one_hot(task.d.y_train[:8], model.layer_sizes[-1]))
+        model, d = task.model, task.d
+        Y = d.y_train[:8, None] if d.regression else one_hot(d.y_train[:8], model.layer_sizes[-1])
+        rows = check_model(model, d.X_train[:8], Y)
         st.dataframe(
             {
                 "array": [r[0] for r in rows],

@@ -33,6 +33,7 @@ MAX_PARAMS = 1_500_000
 MAX_CONFIG_CHARS = 4096
 _NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
+MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
 _CONFIG_KEYS = (
     "layer_sizes",
     "activation",
@@ -55,21 +56,28 @@ class ModelFileError(ValueError):
     """A weights file that cannot be used; the message is meant for the user."""
 
 
-def save_weights(model: MLP, file) -> None:
-    """Write config and weights to ``file`` (a path or a binary file object)."""
+def save_weights(model: MLP, file, page: str | None = None) -> None:
+    """Write config and weights to ``file`` (a path or a binary file object).
+
+    ``page``: the settings of the page the network was trained on, as a URL query string (at most
+    MAX_PAGE_CHARS); loading gives it back as ``model.page_`` so the page can be restored."""
     if not model.is_fitted():
         raise ValueError("The model has no weights yet; train or initialise it first.")
     config = {k: getattr(model, k) for k in _CONFIG_KEYS}
     config["dtype"] = str(np.dtype(model.dtype))
+    if page is not None:
+        if not isinstance(page, str) or len(page) > MAX_PAGE_CHARS:
+            raise ValueError(f"page must be a query string of at most {MAX_PAGE_CHARS} characters.")
+        config["page"] = page
     arrays = {f"W{i}": W for i, W in enumerate(model.weights_)}
     arrays.update({f"b{i}": b for i, b in enumerate(model.biases_)})
     np.savez(file, config=np.array(json.dumps(config)), **arrays)
 
 
-def weights_bytes(model: MLP) -> bytes:
+def weights_bytes(model: MLP, page: str | None = None) -> bytes:
     """The ``.npz`` file as bytes (for a download button)."""
     buf = io.BytesIO()
-    save_weights(model, buf)
+    save_weights(model, buf, page)
     return buf.getvalue()
 
 
@@ -247,8 +255,11 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     missing = [k for k in _CONFIG_KEYS if k not in config]
     if missing:
         raise ModelFileError(f"The weights file lacks its settings ({', '.join(missing)}).")
-    if len(config) > len(_CONFIG_KEYS):
+    if set(config) - {*_CONFIG_KEYS, "page"}:
         raise ModelFileError("The weights file has settings this app does not know.")
+    page = config.get("page")
+    if page is not None and (not isinstance(page, str) or len(page) > MAX_PAGE_CHARS):
+        raise ModelFileError(f"The weights file's page settings must be text of at most {MAX_PAGE_CHARS} characters.")
     sizes = config["layer_sizes"]
     if (
         not isinstance(sizes, list)
@@ -311,4 +322,5 @@ def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
         model.predict(np.zeros((1, config["layer_sizes"][0]), model.dtype))  # proves it runs
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
+    model.page_ = config.get("page")  # the page's settings as a query string, or None
     return model

@@ -154,6 +154,25 @@ def decision_boundary(
     return _layout(fig, title, height)
 
 
+def value_map(xs, ys, values, P, y, P_test=None, y_test=None, title="", label="value", height=420) -> go.Figure:
+    """A regression's output ``values (G, G)`` on the orange-blue scale, the points coloured by their targets."""
+    lo, hi = float(np.min(y)), float(np.max(y))
+    scale = dict(colorscale=BINARY_SCALE, cmin=lo, cmax=hi)
+    fig = go.Figure(
+        go.Heatmap(x=xs, y=ys, z=np.round(values, 3), zmin=lo, zmax=hi, colorscale=BINARY_SCALE, opacity=0.75,
+                   colorbar=dict(title=label, thickness=10), hovertemplate=f"{label} %{{z}}<extra></extra>")
+    )
+    for pts, vals, symbol, name in ((P, y, "circle", "training"), (P_test, y_test, "diamond", "test")):
+        if pts is not None and len(pts):
+            fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"{name} points",
+                                     marker=dict(color=vals, symbol=symbol, size=7, line=dict(color="white", width=0.8),
+                                                 **scale),
+                                     hovertemplate=f"{label} %{{marker.color:.3f}}<extra></extra>"))
+    fig.update_xaxes(range=[xs[0], xs[-1]], constrain="domain")
+    fig.update_yaxes(range=[ys[0], ys[-1]], scaleanchor="x")
+    return _layout(fig, title, height)
+
+
 def line_fit(x, y, lines: dict, title="", height=380) -> go.Figure:
     """Scatter of (x, y) with named straight lines ``{name: (intercept, slope)}``."""
     fig = go.Figure(go.Scatter(x=x, y=y, mode="markers", name="data", marker=dict(color="#888", size=6)))
@@ -307,3 +326,13 @@ def bars(labels, values, title="", height=260, highlight=None) -> go.Figure:
     fig = go.Figure(go.Bar(x=[str(v) for v in labels], y=values, marker_color=colors))
     fig.update_xaxes(type="category")
     return _layout(fig, title, height)
+
+
+def lr_range(lrs, losses, suggestion: float, height=300) -> go.Figure:
+    """The learning-rate range test: smoothed loss against the rate (log scale), the suggestion marked."""
+    fig = go.Figure(go.Scatter(x=lrs, y=losses, mode="lines", name="loss (smoothed)", line=dict(color=BLUE)))
+    fig.add_vline(x=suggestion, line=dict(color=ORANGE, dash="dash"), annotation_text=f"suggested {suggestion:.2g}",
+                  annotation_position="top left")
+    fig.update_xaxes(type="log", title="learning rate")
+    fig.update_yaxes(title="loss")
+    return _layout(fig, "Loss as the learning rate grows", height)

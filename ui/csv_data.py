@@ -64,9 +64,10 @@ class Table:
         j = self._index(name)
         return [row[j] for row in self.rows]
 
-    def numeric_columns(self) -> list[str]:
-        """Columns whose non-empty cells are all numbers: the ones that can be features."""
-        return [c for c in self.columns if _mostly_numbers(self.column(c), self.delimiter, share=1.0)]
+    def numeric_columns(self, share: float = 1.0) -> list[str]:
+        """Columns whose non-empty cells are numbers (at least ``share`` of them): the ones that can be
+        features.  A lower share also offers columns with a few typos, which :func:`choose` then names."""
+        return [c for c in self.columns if _mostly_numbers(self.column(c), self.delimiter, share=share)]
 
     def _index(self, name) -> int:
         if not isinstance(name, str) or name not in self.columns:
@@ -243,7 +244,7 @@ def _mostly_numbers(cells: list[str], delimiter: str, share: float = 0.5) -> boo
     return numbers >= share * len(filled)
 
 
-def _numbers(table: Table, name: str) -> np.ndarray:
+def numbers(table: Table, name: str) -> np.ndarray:
     """A column as float64; the first bad cell is named by row and column."""
     out = np.empty(len(table.rows))
     for i, cell in enumerate(table.column(name)):
@@ -312,11 +313,11 @@ def choose(table: Table, x1: str, x2: str, target: str, kind: str) -> CsvData:
         raise CsvError(f"Column '{target}' cannot be both a feature and the target; choose another.")
     if len(table.rows) < MIN_ROWS:
         raise CsvError(f"The file has {len(table.rows)} rows; at least {MIN_ROWS} are needed to train and test.")
-    P = np.column_stack([_numbers(table, x1), _numbers(table, x2)])
+    P = np.column_stack([numbers(table, x1), numbers(table, x2)])
     if kind == "classification":
         y, names = _labels(table, target)
     else:
-        y, names = _numbers(table, target), None
+        y, names = numbers(table, target), None
         if np.ptp(y) == 0:
             raise CsvError(f"Column '{target}' has the same value in every row: there is nothing to predict.")
     return CsvData(P, y, kind, names, (x1, x2), target)
@@ -329,7 +330,7 @@ def guess(table: Table) -> tuple[str, str, str, str]:
 
     Raises :class:`CsvError` if fewer than two columns hold numbers only, or none is left over.
     """
-    numeric = table.numeric_columns()
+    numeric = table.numeric_columns(share=0.8)
     if len(numeric) < 2:
         raise CsvError(
             "The file needs at least two columns of numbers (the two features the network is fed); "

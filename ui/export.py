@@ -38,6 +38,10 @@ MNIST_LIVE = {"optimizer": "optimizer", "lr": "lr", "batch_size": "batch"}
 
 
 # ------------------------------------------------------------------------------ history
+# wherever the script was saved, it runs from the Backprop Lab folder and imports its engine/
+IMPORT_FROM_HERE = "import sys\n\nsys.path.insert(0, \".\")  # the Backprop Lab folder: run the script from there\n\n"
+
+
 def history_csv(history: dict, regression: bool = False) -> str:
     """A model's ``history_`` as CSV text: one row per history point, a header naming the columns.
 
@@ -220,7 +224,7 @@ def playground_script(settings: dict, phases: list[tuple[int, dict]]) -> str:
         "Run it from the Backprop Lab folder (the one holding engine/):  python playground_run.py\n"
         f"It prints the final training and test {what}: the numbers the page showed.\n"
         '"""\n\n'
-        f"{head}from engine.features import feature_map\n\n"
+        f"{IMPORT_FROM_HERE}{head}from engine.features import feature_map\n\n"
         f"{make}\n"
         "# What the network is fed: features of each point, standardised with the training set's\n"
         "# mean and spread (the test points use the same numbers).\n"
@@ -289,7 +293,7 @@ def mnist_script(settings: dict, phases: list[tuple[int, dict]], source: str = "
         "Run it from the Backprop Lab folder (the one holding engine/):  python mnist_run.py\n"
         "It prints the final training and test accuracy: the numbers the page showed.\n"
         '"""\n\n'
-        f"{head}\n{data}\n"
+        f"{IMPORT_FROM_HERE}{head}\n{data}\n"
         f"# The network: {arrows}, in float32 (fast, and what the page\n"
         f"# trains), {init} initialisation; the seed draws the starting weights and shuffles the batches.\n"
         f"model = MLP({_py([784, *(u for u, _ in layers), 10])}, activation={_py(acts)}, output={_py(readout)},\n"

@@ -132,6 +132,8 @@ class NetworkTask(LiveTask):
         self.model, self.epochs = model, epochs
         self.data = (X_train, y_train, X_test, y_test)
         self.diag = {"step": [], "grad": [], "dead": []}
+        self.phases: list[tuple[int, dict]] = []  # (steps done when these live settings began, settings)
+        self.rolled_back = False  # a run that diverged cannot be replayed by a script
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
         self.weight_names, self.relu = self._layer_names()
 
@@ -163,6 +165,18 @@ class NetworkTask(LiveTask):
         if epochs is not None:
             self.epochs = m.epochs = epochs
 
+    def record_phase(self, live: dict) -> None:
+        """Note the live settings in force from now on (a script replays the run phase by phase)."""
+        if not self.phases or self.phases[-1][1] != live:
+            if self.phases and self.phases[-1][0] == self.model.steps_:
+                self.phases.pop()  # changed again before any training: the last one is what counts
+            self.phases.append((self.model.steps_, dict(live)))
+
+    def run_phases(self) -> list[tuple[int, dict]]:
+        """``[(mini-batches trained, live settings), ...]`` of the run so far."""
+        ends = [start for start, _ in self.phases[1:]] + [self.model.steps_]
+        return [(end - start, live) for (start, live), end in zip(self.phases, ends)]
+
     def step_units(self) -> int:
         return max(1, -(-len(self.data[0]) // self.model.batch_size))  # one epoch
 
@@ -177,6 +191,7 @@ class NetworkTask(LiveTask):
         seen = len(m.stats_["step"])
         record = final or self.record_every_piece
         m.partial_fit(X, y, units, X_test, y_test, time_budget=seconds, record=record)
+        self.rolled_back |= m.status_ == "diverged"
         new = m.stats_["grad_norms"][seen:]
         if new:
             self.diag["step"].append(m.steps_)

@@ -114,17 +114,33 @@ class MnistTask(NetworkTask):
     share = 0.7  # fast training is the point here; many learners still share the core fairly
     record_every_piece = False  # a history point measures 5000 digits: once a tick is enough
 
-    def __init__(self, s: dict, data, model: MLP | None = None):
-        """``model``: weights loaded from a file instead of fresh ones from the settings."""
-        self.settings = s
+    def __init__(self, s: dict, data, model: MLP | None = None, source: str = "bundled"):
+        """``model``: weights loaded from a file instead of fresh ones from the settings; ``source``:
+        "bundled" digits or a "full" MNIST (for the exported script)."""
         X_tr, X_te, y_tr, y_te = data
         super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
+        self.start_settings, self.source, self.loaded = s, source, model is not None
         self.train_seconds = 0.0
         self.weights_sent = -WEIGHTS_EVERY
+        self.apply(s)
 
     def apply(self, s: dict) -> None:
         self.settings = s
         super().apply(lr=s["lr"], optimizer=s["optimizer"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
+        self.record_phase({k: s[k] for k in ("optimizer", "lr", "batch", "l2")})
+
+    def export_problem(self) -> str | None:
+        """Why this run cannot be written as a script, or None if it can."""
+        if self.loaded:
+            return "This network started from a weights file; a script could not replay how it was trained."
+        if self.rolled_back:
+            return "This run diverged and was rolled back; a script could not replay that. Reset to export."
+        return None
+
+    def script(self) -> str:
+        from ui.export import mnist_script
+
+        return mnist_script(self.start_settings, self.run_phases(), self.source)
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()

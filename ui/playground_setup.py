@@ -6,15 +6,19 @@ Pure Python + NumPy (no streamlit), so tests and the benchmark use exactly what 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import numpy as np
 
-from engine import MLP, StandardScaler, load_iris, make_toy, train_test_split
+from engine import MLP, ModelFileError, StandardScaler, load_iris, make_toy, train_test_split
 from engine.features import FEATURES, feature_map
 from engine.init import SCHEMES
 from engine.optimizers import OPTIMIZERS
+from engine.toy import REGRESSION_SETS
 from ui import charts
-from ui.live_views import MAX_SHOWN, NetworkTask, Plane, layer_maps, neuron_map, points, shown_weights
+from ui.class_report import confusion
+from ui.frames import to_u8
+from ui.live_views import MAX_SHOWN, SHADES, NetworkTask, Plane, layer_maps, neuron_map, points, shown_weights
 from ui.settings import (
     BATCH_LADDER,
     IRIS_FEATURES,
@@ -29,14 +33,27 @@ from ui.settings import (
     two_features,
 )
 
-DATASETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
+CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
+DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "csv")
+DATA_LABELS = {"multi_gaussian": "multi gaussian", "csv": "your CSV file", "iris": "iris flowers"}
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
+PLAYGROUND_LIVE = ("opt", "lr", "batch", "reg", "rate")  # the settings a run's phases record
 
+
+def _rules(values: dict) -> dict:
+    """Two different iris features, and a data set of the chosen kind of problem."""
+    values = two_features(values)
+    regression = values["problem"] == "regression"
+    if values["data"] != "csv" and (values["data"] in REGRESSION_SETS) != regression:
+        values["data"] = "plane" if regression else "circle"
+    return values
 
 
 FORM = Form(
-    Choice("data", "circle", "data set", "Toy 2-D sets, or iris with two measurements you choose.",
-           options=DATASETS),
+    Choice("problem", "classification", "problem", "Tell classes apart, or predict a number (regression).",
+           options=("classification", "regression"), widget="radio"),
+    Choice("data", "circle", "data set", "Toy 2-D sets, iris with two measurements you choose, or your own CSV "
+           "file.", options=DATASETS, labels=DATA_LABELS),
     Number("noise", 0.1, "noise", "How much the classes blur into each other.", lo=0.0, hi=1.0, step=0.05),
     Number("n", 400, "points", "How many points to draw (train and test together).", lo=20, hi=2000, step=20),
     Number("test", 0.5, "test share", "Share of points held out for testing.", lo=0.1, hi=0.9, step=0.05),
@@ -46,7 +63,8 @@ FORM = Form(
            options=tuple(FEATURES), labels={k: v[0] for k, v in FEATURES.items()}),
     Layers("layers", [(8, "tanh"), (8, "tanh")], "hidden layers", "0 hidden layers is softmax regression.",
            activations=HIDDEN_ACTIVATIONS, max_layers=6, max_units=256),
-    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per class + binary cross-entropy.",
+    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per class + binary "
+           "cross-entropy (a regression always reads out one linear unit with the squared error).",
            options=("softmax", "sigmoid")),
     Choice("init", "xavier", "initialisation",
            "gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).", options=SCHEMES),
@@ -63,13 +81,16 @@ FORM = Form(
            widget="number", live=True),
     Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
            "slow it down when many learners share it.", lo=1, hi=200, live=True),
-    fix=two_features,
+    fix=_rules,
 )
 
 
 @dataclass
 class PlaygroundData:
-    """Points in drawing coordinates (``P_*``) and model inputs (``X_*``)."""
+    """Points in drawing coordinates (``P_*``), model inputs (``X_*``) and targets.
+
+    A regression's targets train as ``(y - shift) / scale``; ``shift`` and ``scale`` turn predictions
+    back into the target's own units (0 and 1 for the toy sets, whose targets lie in about -1..1)."""
 
     P_train: np.ndarray
     P_test: np.ndarray
@@ -79,29 +100,50 @@ class PlaygroundData:
     X_test: np.ndarray
     scaler: StandardScaler
     feats: list
-    class_names: list
+    class_names: list | None  # None: a regression
     axis_names: tuple
+    target: str = "target"
+    shift: float = 0.0
+    scale: float = 1.0
+
+    @property
+    def regression(self) -> bool:
+        return self.class_names is None
 
     def inputs(self, P: np.ndarray) -> np.ndarray:
         """Model inputs for points in drawing coordinates (the same pipeline as training)."""
         return self.scaler.transform(feature_map(P, self.feats))
 
+    def targets(self, values: np.ndarray) -> np.ndarray:
+        """Training targets or predictions in the target's own units."""
+        return np.asarray(values, dtype=np.float64) * self.scale + self.shift
 
-def make_data(s: dict) -> PlaygroundData:
-    """Generate or load the data, split it, map features and standardise them."""
-    if s["data"] == "iris":
+
+def make_data(s: dict, csv=None) -> PlaygroundData:
+    """Generate or load the data, split it, map features and standardise them.
+
+    ``csv``: the learner's own data (``ui.csv_data.CsvData``) for ``data == "csv"``."""
+    shift, scale, target = 0.0, 1.0, "target"
+    if s["data"] == "csv":
+        P, y, names, axes, target = csv.P, csv.y, csv.class_names, csv.axis_names, csv.target
+        if names is None:  # a target in its own units: train on it standardised
+            shift, scale = float(np.mean(y)), float(np.std(y)) or 1.0
+            y = (y - shift) / scale
+    elif s["data"] == "iris":
         iris = load_iris()
         P, y = iris.X[:, [s["fx"], s["fy"]]], iris.y
-        names, axes = iris.target_names, (IRIS_FEATURES[s["fx"]], IRIS_FEATURES[s["fy"]])
+        names, axes = iris.target_names, (IRIS_FEATURES[s["fx"]] + " (cm)", IRIS_FEATURES[s["fy"]] + " (cm)")
     else:
         P, y = make_toy(s["data"], s["n"], s["noise"], s["dseed"])
-        names, axes = ["orange", "blue"], ("x₁", "x₂")
-    P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=s["test"], seed=s["dseed"])
+        names = None if s["data"] in REGRESSION_SETS else ["orange", "blue"]
+        axes = ("x₁", "x₂")
+    regression = names is None
+    P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=s["test"], seed=s["dseed"], stratify=not regression)
     F_tr = feature_map(P_tr, s["feats"])
     scaler = StandardScaler().fit(F_tr)
     return PlaygroundData(
         P_tr, P_te, y_tr, y_te, scaler.transform(F_tr), scaler.transform(feature_map(P_te, s["feats"])),
-        scaler, list(s["feats"]), list(names), axes,
+        scaler, list(s["feats"]), None if regression else list(names), axes, target, shift, scale,
     )
 
 
@@ -109,12 +151,13 @@ def regularisation(s: dict) -> dict:
     return {"l1": s["rate"] if s["reg"] == "l1" else 0.0, "l2": s["rate"] if s["reg"] == "l2" else 0.0}
 
 
-def make_model(s: dict, n_inputs: int, n_classes: int) -> MLP:
-    """The network the settings describe (fresh weights from ``seed``)."""
+def make_model(s: dict, n_inputs: int, n_outputs: int, regression: bool = False) -> MLP:
+    """The network the settings describe (fresh weights from ``seed``); a regression reads out one
+    linear unit."""
     return MLP(
-        [n_inputs, *(n for n, _ in s["layers"]), n_classes],
+        [n_inputs, *(n for n, _ in s["layers"]), n_outputs],
         activation=[a for _, a in s["layers"]],
-        output=s["readout"],
+        output="linear" if regression else s["readout"],
         init=s["init"],
         optimizer=s["opt"],
         lr=s["lr"],
@@ -125,25 +168,80 @@ def make_model(s: dict, n_inputs: int, n_classes: int) -> MLP:
     ).initialize()
 
 
+def restore(model: MLP) -> dict:
+    """The page settings a saved network (``engine.load_weights``) was trained with.
+
+    Raises ModelFileError if the file carries none, or settings its network does not fit."""
+    if not getattr(model, "page_", None):
+        raise ModelFileError("This file holds a network but no playground settings (it was saved on another page).")
+    values = FORM.from_query(dict(parse_qsl(model.page_)))
+    if values["data"] == "csv":
+        raise ModelFileError("This network was trained on a CSV file: upload that file and train it again.")
+    regression = values["data"] in REGRESSION_SETS
+    n_out = 1 if regression else 3 if values["data"] == "iris" else 2
+    sizes = [len(values["feats"]), *(u for u, _ in values["layers"]), n_out]
+    output = "linear" if regression else values["readout"]
+    if model.layer_sizes != sizes or model.activation != [a for _, a in values["layers"]] or model.output != output:
+        raise ModelFileError("The network in this file does not fit the page settings saved with it.")
+    return values
+
+
 class PlaygroundTask(NetworkTask):
-    """The playground's network on its data: the plane, the network diagram and the curves."""
+    """The playground's network on its data: the plane, the network diagram, the curves and, for
+    classes, the confusion matrix of the test points."""
 
     MAP_EVERY = 4  # neuron maps are 20 x 20: every 4th point of the 80 x 80 plane
 
-    def __init__(self, s: dict):
-        self.settings = s
-        self.d = d = make_data(s)
-        super().__init__(make_model(s, d.X_train.shape[1], len(d.class_names)), d.X_train, d.y_train,
-                         d.X_test, d.y_test, s["epochs"])
+    def __init__(self, s: dict, csv=None, model: MLP | None = None):
+        """``csv``: the learner's data for ``data == "csv"``; ``model``: a loaded network (see :func:`restore`)."""
+        self.d = d = make_data(s, csv)
+        self.csv = csv
+        n_out = 1 if d.regression else len(d.class_names)
+        model = model or make_model(s, d.X_train.shape[1], n_out, d.regression)
+        super().__init__(model, d.X_train, d.y_train, d.X_test, d.y_test, s["epochs"])
+        self.start_settings = s
         self.plane = Plane(np.r_[d.P_train, d.P_test], n=80)
         self.grid_inputs = d.inputs(self.plane.points)
+        y_all = d.targets(np.r_[d.y_train, d.y_test]) if d.regression else None
+        self.value_range = None if y_all is None else (float(y_all.min()), float(y_all.max()))
+        self.apply(s)
 
-    def apply(self, s: dict) -> None:  # noqa: D102 - the live settings of the form
+    def apply(self, s: dict) -> None:
         self.settings = s
         super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"], **regularisation(s))
+        self.record_phase({k: s[k] for k in PLAYGROUND_LIVE})
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()
+
+    def export_problem(self) -> str | None:
+        """Why this run cannot be written as a script, or None if it can."""
+        if self.csv is not None:
+            return "Runs on your own CSV file are not exported as scripts (the script could not read the file)."
+        if self.rolled_back:
+            return "This run diverged and was rolled back; a script could not replay that. Reset to export."
+        return None
+
+    def script(self) -> str:
+        from ui.export import playground_script
+
+        return playground_script(self.start_settings, self.run_phases())
+
+    # ------------------------------------------------------------------ views
+    def _plane_spec(self) -> dict:
+        d = self.d
+        spec = dict(id="plane", title="What the network predicts", xlabel=d.axis_names[0], ylabel=d.axis_names[1],
+                    w=3, min=300)
+        pts = points(d.P_train, d.y_train if not d.regression else np.zeros(len(d.y_train), int), d.P_test,
+                     d.y_test if not d.regression else np.zeros(len(d.y_test), int))
+        if not d.regression:
+            return self.plane.spec(len(d.class_names), d.class_names, pts,
+                                   note="Background: the predicted class; dots: training points, ◇: test points.",
+                                   **spec)
+        pts["value"] = d.targets(np.r_[d.y_train, d.y_test]).astype(np.float32)
+        return {**self.plane.spec(2, ["low", "high"], pts, **spec), "mode": "value", "range": list(self.value_range),
+                "valueLabel": d.target,
+                "note": f"Background: the predicted {d.target} (orange low, blue high); points: the data's own."}
 
     def layout(self) -> dict:
         d, m, every = self.d, self.model, self.MAP_EVERY
@@ -151,58 +249,76 @@ class PlaygroundTask(NetworkTask):
             neuron_map(self.plane.image(col)[every // 2 :: every, every // 2 :: every], bounded=False)
             for col in self.grid_inputs.T[:MAX_SHOWN]
         ]
-        plane = self.plane.spec(
-            len(d.class_names), d.class_names, points(d.P_train, d.y_train, d.P_test, d.y_test),
-            id="plane", title="What the network predicts", xlabel=d.axis_names[0], ylabel=d.axis_names[1],
-            w=3, min=300, note="Background: the predicted class; dots: training points, ◇: test points.",
-        )
         network = {
             "id": "net", "type": "network", "title": "The network: each neuron's output over the plane",
             "layers": m.layer_sizes, "shown": [min(n, MAX_SHOWN) for n in m.layer_sizes],
             "acts": [*m.activation, m.output], "inputs": [FEATURES[f][0] for f in d.feats],
-            "outputs": d.class_names, "map": self.plane.n // every, "inputMaps": np.stack(input_maps),
+            "outputs": d.class_names or [d.target], "map": self.plane.n // every, "inputMaps": np.stack(input_maps),
             "w": 3, "h": 380, "min": 300,
-            "note": "Edges: blue = positive weight, orange = negative, thicker = larger |w|. "
-            "Hover a neuron to paint its output on the plane, an edge to read its weight.",
+            "note": "Each square: that neuron's output over the plane (orange negative, blue positive). Edges: "
+            "blue = positive weight, orange = negative, thicker = larger |w|. Hover a neuron to paint its output "
+            "on the plane, an edge to read its weight.",
         }
         curves = self.curve_specs()
+        if d.regression:
+            curves[1].update(title="R² (1 = a perfect fit, 0 = no better than the mean)", percent=False)
         for c in curves:
             c.update(w=2, min=260)
         ids = [c["id"] for c in curves]
-        return {
-            "metrics": ["epoch", "train loss", "test loss", "train accuracy", "test accuracy"],
-            "panels": [plane, network, *curves],
-            "rows": [["plane", ids[:2]], ["net", ids[2:]]],
-        }
+        panels, rows = [self._plane_spec(), network, *curves], [["plane", ids[:2]], ["net", ids[2:]]]
+        if not d.regression:
+            panels.append({"id": "confusion", "type": "matrix", "title": "Test points: true class (rows) vs "
+                           "predicted (columns)", "labels": d.class_names, "recall": True, "w": 2, "min": 260,
+                           "maxh": 260})
+            rows[1][1] = [*ids[2:], "confusion"]
+        score = "R²" if d.regression else "accuracy"
+        return {"metrics": ["epoch", "train loss", "test loss", f"train {score}", f"test {score}"],
+                "panels": panels, "rows": rows}
 
-    def snapshot(self, detail: bool = True) -> dict:
-        m = self.model
+    def snapshot(self, detail: bool | str = "all") -> dict:
+        d, m = self.d, self.model
         outputs = m.layer_outputs(self.grid_inputs)
-        panels = {"plane": {"grid": self.plane.classes(outputs[-1])}}
+        if d.regression:
+            values = self.plane.image(d.targets(outputs[-1][:, 0]))
+            grid = to_u8(values, *self.value_range, SHADES)
+        else:
+            grid = self.plane.classes(outputs[-1])
+        panels = {"plane": {"grid": grid}}
         if detail:
             panels["net"] = {
                 "weights": shown_weights(m),
                 "maps": layer_maps(outputs, [*m.activation, m.output], self.plane, self.MAP_EVERY),
             }
+            if not d.regression:
+                pred = m.predict(d.X_test)
+                panels["confusion"] = {"counts": confusion(d.y_test, pred, len(d.class_names)).astype(np.int32)}
+        score, fmt = ("R²", "{:.3f}") if d.regression else ("accuracy", "{:.1%}")
         return {
             "metrics": {
                 "epoch": self.epoch_text(1),
                 "train loss": f"{self.last('train_loss'):.4f}",
                 "test loss": f"{self.last('test_loss'):.4f}",
-                "train accuracy": f"{self.last('train_acc'):.1%}",
-                "test accuracy": f"{self.last('test_acc'):.1%}",
+                f"train {score}": fmt.format(self.last("train_acc")),
+                f"test {score}": fmt.format(self.last("test_acc")),
             },
             "panels": panels,
         }
 
     def figures(self) -> list:
-        d, m = self.d, self.model
-        boundary = self.plane.figure(m.predict_proba(self.grid_inputs), d.P_train, d.y_train, d.class_names,
-                                     "Decision boundary (◇ = test points)", d.P_test, d.y_test)
-        boundary.update_xaxes(title=d.axis_names[0]).update_yaxes(title=d.axis_names[1])
+        d, m, plane = self.d, self.model, self.plane
+        if d.regression:
+            x0, x1, y0, y1 = plane.extent
+            xs, ys = np.linspace(x0, x1, plane.n), np.linspace(y0, y1, plane.n)
+            values = d.targets(m.predict(self.grid_inputs)).reshape(plane.n, plane.n)
+            field = charts.value_map(xs, ys, values, d.P_train, d.targets(d.y_train), d.P_test, d.targets(d.y_test),
+                                     title=f"Predicted {d.target} (◇ = test points)", label=d.target)
+        else:
+            field = plane.figure(m.predict_proba(self.grid_inputs), d.P_train, d.y_train, d.class_names,
+                                 "Decision boundary (◇ = test points)", d.P_test, d.y_test)
+        field.update_xaxes(title=d.axis_names[0]).update_yaxes(title=d.axis_names[1])
         h = m.history_
         return [
-            ("boundary", boundary),
+            ("boundary", field),
             ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]},
                                    title="Loss", log_y=True)),
             ("network", charts.network_diagram(m.layer_sizes, m.weights_)),

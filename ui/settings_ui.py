@@ -24,7 +24,7 @@ class Bound:
         self._store = f"{prefix}:settings"
         if self._store not in state:  # first visit in this session: the URL's settings
             state[self._store] = form.from_query(st.query_params.to_dict())
-        pending = state.pop(f"{prefix}:load", None)
+        pending = state.pop(f"{prefix}:pending_settings", None)
         if pending is not None:  # values given by load() on the last run, before any widget exists
             state[self._store] = pending
             for key in [k for k in state if str(k).startswith(f"{prefix}_")]:
@@ -32,7 +32,7 @@ class Bound:
 
     def load(self, values: dict) -> None:
         """Show ``values`` in the widgets from the next run on (call st.rerun() after this)."""
-        st.session_state[f"{self.prefix}:load"] = self.form.clean(values)
+        st.session_state[f"{self.prefix}:pending_settings"] = self.form.clean(values)
 
     @property
     def stored(self) -> dict:
@@ -43,8 +43,9 @@ class Bound:
         st.session_state.setdefault(wkey, value)
         return wkey
 
-    def widget(self, key: str, where=None, label: str | None = None):
-        """Draw the widget of setting ``key`` (in the sidebar unless ``where`` is given)."""
+    def widget(self, key: str, where=None, label: str | None = None, options=None):
+        """Draw the widget of setting ``key`` (in the sidebar unless ``where`` is given); a Choice may
+        offer only some ``options`` (those that fit the other settings)."""
         where = where or st.sidebar
         s = self.form[key]
         wkey = self._seed(f"{self.prefix}_{key}", self.stored[key])
@@ -54,11 +55,12 @@ class Bound:
                 return where.slider(label, s.lo, s.hi, key=wkey, step=s.step, help=s.help, format=s.fmt)
             return where.number_input(label, s.lo, s.hi, key=wkey, step=s.step, help=s.help, format=s.fmt)
         if isinstance(s, Choice):
+            options = s.options if options is None else tuple(options)
             if s.widget == "slider":
-                return where.select_slider(label, s.options, key=wkey, help=s.help, format_func=s.label_of)
+                return where.select_slider(label, options, key=wkey, help=s.help, format_func=s.label_of)
             if s.widget == "radio":
-                return where.radio(label, s.options, key=wkey, help=s.help, format_func=s.label_of, horizontal=True)
-            return where.selectbox(label, s.options, key=wkey, help=s.help, format_func=s.label_of)
+                return where.radio(label, options, key=wkey, help=s.help, format_func=s.label_of, horizontal=True)
+            return where.selectbox(label, options, key=wkey, help=s.help, format_func=s.label_of)
         if isinstance(s, Flag):
             return where.checkbox(label, key=wkey, help=s.help)
         if isinstance(s, Subset):

@@ -304,6 +304,7 @@ class FieldPanel extends Panel {
       this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, [8, 81, 156]) };
     }
     const lut = this.override ? this.luts.diverging : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
+    // ('value' mode, a regression's output, paints on the diverging scale like a probability)
     if (this.bg.width !== grid.n) this.bg.width = this.bg.height = grid.n;
     this.bgCtx.drawImage(gridImage(grid.values, grid.n, grid.n, lut), 0, 0);
   }
@@ -374,12 +375,20 @@ class FieldPanel extends Panel {
     return this.luts.classes;
   }
 
+  pointColor(p, i) {
+    if (p.value) { // a regression target: its place on the orange-blue scale, full strength
+      const [lo, hi] = this.spec.range || [-1, 1];
+      const t = Math.min(1, Math.max(0, (p.value[i] - lo) / (hi - lo || 1)));
+      return css(t < 0.5 ? mix(ORANGE, [210, 210, 210], t * 2) : mix([210, 210, 210], BLUE, (t - 0.5) * 2));
+    }
+    return ((this.spec.classes || [])[p.label[i]] || {}).color || CLASS_COLORS[p.label[i] % 10];
+  }
+
   drawPoints(ctx, p, sx, sy) {
-    const classes = this.spec.classes || [];
     for (let i = 0; i < p.x.length; i++) {
       const test = p.test && p.test[i];
       if (test && !this.showTest) continue;
-      const color = (classes[p.label[i]] || {}).color || CLASS_COLORS[p.label[i] % 10];
+      const color = this.pointColor(p, i);
       const px = sx(p.x[i]);
       const py = sy(p.y[i]);
       ctx.beginPath();
@@ -472,7 +481,9 @@ class FieldPanel extends Panel {
         if (d < dist) [best, dist] = [i, d];
       }
       if (best >= 0) {
-        const name = ((s.classes || [])[p.label[best]] || {}).name || `class ${p.label[best]}`;
+        const name = p.value
+          ? `${s.valueLabel || 'target'} ${fmt(p.value[best])}`
+          : ((s.classes || [])[p.label[best]] || {}).name || `class ${p.label[best]}`;
         parts.push(`${p.test && p.test[best] ? 'test' : 'training'} point: ${name} at (${fmt(p.x[best])}, ${fmt(p.y[best])})`);
       }
     }
@@ -487,10 +498,11 @@ class FieldPanel extends Panel {
         const k = Math.floor(v / 32);
         const conf = (s.confLo || 0) + ((v % 32) / 31) * (1 - (s.confLo || 0));
         parts.push(`predicted: ${((s.classes || [])[k] || {}).name || k} (${Math.round(100 * conf)}%)`);
-      } else if (s.mode === 'scalar') {
+      } else if (s.mode === 'scalar' || s.mode === 'value') {
         const [lo, hi] = s.range || [0, 1];
         const level = lo + (v / 255) * (hi - lo);
-        parts.push(`${s.valueLabel || 'value'} ≈ ${fmt(s.scale === 'log' ? 10 ** level : level)}`);
+        const what = s.mode === 'value' ? `predicted ${s.valueLabel || 'value'}` : s.valueLabel || 'value';
+        parts.push(`${what} ≈ ${fmt(s.scale === 'log' ? 10 ** level : level)}`);
       } else {
         parts.push(`${s.valueLabel || 'P(class 1)'} = ${(v / 255).toFixed(2)}`);
       }
@@ -838,9 +850,10 @@ class MatrixPanel extends Panel {
     const s = this.spec;
     const counts = this.data && this.data.counts;
     const k = s.labels.length;
-    const size = Math.min(this.w - 40, this.h - 40);
+    const left = Math.max(24, ...s.labels.map((l) => ctx.measureText(l).width)) + 26;
+    const size = Math.min(this.w - left - (s.recall ? 70 : 0), this.h - 40);
     const cell = size / k;
-    const box = (this.box = { x: 36, y: 4, cell, k });
+    const box = (this.box = { x: left, y: 4, cell, k });
     if (!counts) return;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
@@ -859,8 +872,21 @@ class MatrixPanel extends Panel {
         }
       }
       ctx.fillStyle = t.text;
-      ctx.fillText(s.labels[r], box.x - 10, box.y + (r + 0.5) * cell);
-      ctx.fillText(s.labels[r], box.x + (r + 0.5) * cell, box.y + k * cell + 10);
+      ctx.textAlign = 'right';
+      ctx.fillText(s.labels[r], box.x - 6, box.y + (r + 0.5) * cell);
+      ctx.textAlign = 'center';
+      ctx.fillText(s.labels[r], box.x + (r + 0.5) * cell, box.y + k * cell + 10, cell);
+      if (s.recall) { // per-class accuracy: the share of this row on the diagonal
+        ctx.textAlign = 'left';
+        ctx.fillText(rowSum ? `${Math.round((100 * counts[r * k + r]) / rowSum)}%` : '–', box.x + k * cell + 8,
+          box.y + (r + 0.5) * cell);
+        ctx.textAlign = 'center';
+      }
+    }
+    if (s.recall) {
+      ctx.textAlign = 'left';
+      ctx.fillText('correct', box.x + k * cell + 8, box.y + k * cell + 10);
+      ctx.textAlign = 'center';
     }
     ctx.fillText(s.xlabel || 'predicted', box.x + (k * cell) / 2, box.y + k * cell + 26);
     ctx.save();
@@ -878,7 +904,9 @@ class MatrixPanel extends Panel {
     const r = Math.floor((py - b.y) / b.cell);
     if (r < 0 || c < 0 || r >= b.k || c >= b.k) return '';
     const L = this.spec.labels;
-    return `true ${L[r]}, predicted ${L[c]}: ${counts[r * b.k + c]}`;
+    let row = 0;
+    for (let j = 0; j < b.k; j++) row += counts[r * b.k + j];
+    return `true ${L[r]}, predicted ${L[c]}: ${counts[r * b.k + c]} of ${row}`;
   }
 }
 

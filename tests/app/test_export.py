@@ -147,7 +147,7 @@ def test_mnist_full_set_script_names_its_folder():
 def test_scripts_import_only_the_engine():
     for script in (playground_script(ps.FORM.defaults, []), mnist_script(ms.FORM.defaults, [])):
         imports = re.findall(r"^(?:from|import) (\S+)", script, re.M)
-        assert imports and all(m.split(".")[0] == "engine" for m in imports)
+        assert imports and all(m.split(".")[0] in ("engine", "sys") for m in imports)  # sys: finds engine/
         assert "PHASES = []" in script
 
 

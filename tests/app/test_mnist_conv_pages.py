@@ -151,3 +151,19 @@ def test_mnist_from_four_uploaded_files_and_a_bad_set(app):
     uploader.set_value([(name, data, "application/gzip") for name, data in bad.items()]).run()
     assert any("t10k-labels" in e.value and "bundled subset" in e.value for e in at.sidebar.error)
     assert not at.exception
+
+
+def test_mnist_run_exports_as_a_script_that_reproduces_it(app, tmp_path):
+    import subprocess
+    import sys
+
+    at = app("mnist", {"epochs": "1"})
+    command(at, "mn", "step")
+    task = at.session_state["mn:run"].task
+    assert task.export_problem() is None and not at.exception
+    script = tmp_path / "mnist_run.py"
+    script.write_text(task.script())
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, check=True).stdout
+    acc = task.model.score(task.data[2], task.data[3])
+    assert f"{acc:.4f}" in out.splitlines()[-1]

@@ -163,3 +163,14 @@ def test_parse_idx_reads_what_write_idx_wrote(tmp_path):
     (tmp_path / "a.gz").write_bytes(bytes(2_000_000))
     with pytest.raises(IDXError, match="^a.gz is larger than 1 MB"):
         read_idx(tmp_path / "a.gz", max_bytes=1_000_000)
+
+
+def test_a_weights_file_carries_its_page_settings_as_plain_text():
+    model = MLP([2, 3, 2]).initialize()
+    loaded = load_weights(weights_bytes(model, page="data=spiral&layers=3"))
+    assert loaded.page_ == "data=spiral&layers=3"
+    assert load_weights(weights_bytes(model)).page_ is None
+    for bad in (["a list"], "x" * 3000):
+        config = dict(GOOD_CONFIG, page=bad)
+        with pytest.raises(ModelFileError, match="page settings"):
+            load_weights(zip_of(good_members(config)))
