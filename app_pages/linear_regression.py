@@ -5,6 +5,7 @@ import streamlit as st
 from engine.regression import LinearRegressionGD, LinearRegressionOLS
 from ui import live
 from ui import regression_setup as rs
+from ui.csv_input import xy_source
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -20,14 +21,14 @@ st.markdown(
 form = Bound(rs.LINEAR_FORM, KEY)
 with st.sidebar:
     st.header("Data")
-    for key in ("n", "b0", "b1", "noise", "seed", "collinear"):
-        form.widget(key)
+    xy, xy_key = xy_source(form, KEY, ("n", "b0", "b1", "noise", "seed"))
+    form.widget("collinear")
     st.header("Gradient descent")
     form.widget("lr")
     form.widget("speed")
 s = form.values
 
-run = live.run(KEY, lambda: rs.LinearTask(s), rs.LINEAR_FORM.reset_key(s))
+run = live.run(KEY, lambda: rs.LinearTask(s, xy), (rs.LINEAR_FORM.reset_key(s), xy_key))
 task: rs.LinearTask = run.task
 task.apply(s)
 st.sidebar.caption(

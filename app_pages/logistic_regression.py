@@ -5,6 +5,7 @@ import streamlit as st
 from engine import LogisticRegressionGD
 from ui import live
 from ui import regression_setup as rs
+from ui.csv_input import classes_source
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -20,16 +21,13 @@ st.markdown(
 form = Bound(rs.LOGISTIC_FORM, KEY)
 with st.sidebar:
     st.header("Data")
-    for key in ("pair", "fx", "fy"):
-        form.widget(key)
+    csv, csv_key = classes_source(form, KEY, classes=2, iris_keys=("pair", "fx", "fy"))
     st.header("Gradient ascent")
     form.widget("lr")
     form.widget("speed")
 s = form.values
-if st.session_state.get(f"{KEY}_fx") == st.session_state.get(f"{KEY}_fy"):
-    st.sidebar.warning("Pick two different features; the next one is used for the y-axis.")
 
-run = live.run(KEY, lambda: rs.LogisticTask(s), rs.LOGISTIC_FORM.reset_key(s))
+run = live.run(KEY, lambda: rs.LogisticTask(s, csv), (rs.LOGISTIC_FORM.reset_key(s), csv_key))
 run.task.apply(s)
 live.view(KEY, run)
 

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import SoftmaxRegressionGD
 from ui import live
 from ui import regression_setup as rs
+from ui.csv_input import classes_source
 from ui.settings_ui import Bound
 from ui.widgets import show_code
 
@@ -20,16 +21,14 @@ st.markdown(
 form = Bound(rs.SOFTMAX_FORM, KEY)
 with st.sidebar:
     st.header("Data")
-    for key in ("fx", "fy", "l2"):
-        form.widget(key)
+    csv, csv_key = classes_source(form, KEY)
+    form.widget("l2")
     st.header("Gradient descent")
     form.widget("lr")
     form.widget("speed")
 s = form.values
-if st.session_state.get(f"{KEY}_fx") == st.session_state.get(f"{KEY}_fy"):
-    st.sidebar.warning("Pick two different features; the next one is used for the y-axis.")
 
-run = live.run(KEY, lambda: rs.SoftmaxTask(s), rs.SOFTMAX_FORM.reset_key(s))
+run = live.run(KEY, lambda: rs.SoftmaxTask(s, csv), (rs.SOFTMAX_FORM.reset_key(s), csv_key))
 run.task.apply(s)
 live.view(KEY, run)
 

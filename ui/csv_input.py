@@ -74,3 +74,57 @@ def csv_columns(table, digest: str, key: str, kind: str | None = None, where=Non
         where.error(str(exc))
         return None, None
     return data, (digest, x1, x2, target, kind)
+
+
+def classes_source(form, key: str, classes: int | None = None, iris_keys=("fx", "fy")):
+    """The data widgets of a classifier page (``form`` a ``Bound`` with a ``data`` setting): iris
+    measurements, or a CSV file and its columns.  ``classes``: how many the page's model tells apart
+    (None: any).  Returns ``(csv data or None, reset key)``; without a usable file iris stands in."""
+    form.widget("data")
+    if st.session_state.get(f"{key}_data", form.stored["data"]) != "csv":
+        for k in iris_keys:
+            form.widget(k)
+        if st.session_state.get(f"{key}_fx") == st.session_state.get(f"{key}_fy"):
+            st.sidebar.warning("Pick two different features; the next one is used for the y-axis.")
+        return None, None
+    table, digest = csv_table(key)
+    data, data_key = (None, None) if table is None else csv_columns(table, digest, key, kind="classification")
+    if data is not None and classes is not None and len(data.class_names) != classes:
+        st.sidebar.error(
+            f"This page tells {classes} classes apart; column '{plain(data.target)}' has {len(data.class_names)}. "
+            "Choose another column (or, for more classes, the softmax page)."
+        )
+        data, data_key = None, None
+    if data is None:
+        st.sidebar.caption("Until then the page uses the iris flowers.")
+    return data, data_key
+
+
+def xy_source(form, key: str, synthetic_keys):
+    """The data widgets of the linear-regression page: its synthetic line, or two number columns of a
+    CSV.  Returns ``((x, y, x name, y name) or None, reset key)``."""
+    form.widget("data")
+    if st.session_state.get(f"{key}_data", form.stored["data"]) != "csv":
+        for k in synthetic_keys:
+            form.widget(k)
+        return None, None
+    table, digest = csv_table(key)
+    if table is None:
+        st.sidebar.caption("Until then the page draws its own line.")
+        return None, None
+    numeric = table.numeric_columns(share=0.8)
+    if len(numeric) < 2:
+        st.sidebar.error("The file needs two columns of numbers: x and the y to predict from it.")
+        return None, None
+    c1, c2 = st.sidebar.columns(2)
+    xname = c1.selectbox("x", numeric, 0, key=f"{key}_x", help="The column to predict from.")
+    yname = c2.selectbox("y", numeric, len(numeric) - 1, key=f"{key}_y", help="The column to predict.")
+    if xname == yname:
+        st.sidebar.error("Choose two different columns.")
+        return None, None
+    try:
+        xy = (csv_data.numbers(table, xname), csv_data.numbers(table, yname), xname, yname)
+    except csv_data.CsvError as exc:
+        st.sidebar.error(str(exc))
+        return None, None
+    return xy, (digest, xname, yname)

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import LinearRegressionGD, LogisticRegressionGD, MaxScaler, SoftmaxRegressionGD, load_iris
+from engine import (
+    LinearRegressionGD,
+    LogisticRegressionGD,
+    MaxScaler,
+    SoftmaxRegressionGD,
+    load_iris,
+    train_test_split,
+)
 from engine.regression import LinearRegressionOLS, SingularMatrixError, critical_learning_rate, mse_surface
 from engine.toy import make_line
 from ui import charts
+from ui.class_report import confusion
 from ui.frames import to_u8
 from ui.live_core import LiveTask
 from ui.live_views import Plane, points
@@ -55,6 +63,8 @@ class GDTask(LiveTask):
 
 # ---------------------------------------------------------------- linear regression
 LINEAR_FORM = Form(
+    Choice("data", "line", "data", "Points scattered around a line you choose, or two columns of your own CSV file.",
+           options=("line", "csv"), labels={"line": "a line with noise", "csv": "your CSV file"}),
     Number("n", 100, "points", "How many (x, y) points to draw.", lo=10, hi=500),
     Number("b0", 3.0, "true intercept", "Where the true line crosses x = 0.", lo=-5.0, hi=5.0, step=0.5),
     Number("b1", 1.0, "true slope", "How steeply the true line climbs.", lo=-3.0, hi=3.0, step=0.25),
@@ -73,9 +83,17 @@ class LinearTask(GDTask):
 
     objective = "J(β) = MSE/2"
 
-    def __init__(self, s: dict):
+    def __init__(self, s: dict, xy=None):
+        """``xy``: ``(x, y, x name, y name)`` from the learner's CSV, standardised here (the loss surface
+        is drawn around the optimum in units of one standard deviation)."""
         self.s = s
-        self.x, y = make_line(s["n"], s["b0"], s["b1"], s["noise"], s["seed"])
+        if xy is None:
+            self.x, y = make_line(s["n"], s["b0"], s["b1"], s["noise"], s["seed"])
+            self.names = ("x", "y")
+        else:
+            x, y, *names = xy
+            self.x, y = (x - x.mean()) / (x.std() or 1.0), (y - y.mean()) / (y.std() or 1.0)
+            self.names = tuple(f"{n} (standardised)" for n in names)
         X = np.c_[self.x, 2 * self.x] if s["collinear"] else self.x[:, None]
         try:
             ols = LinearRegressionOLS().fit(X, y)
@@ -111,7 +129,8 @@ class LinearTask(GDTask):
         x, y = self.x, self.y
         pad_x, pad_y = 0.05 * (x.max() - x.min() or 1), 0.1 * (y.max() - y.min() or 1)
         fit = {
-            "id": "fit", "type": "field", "title": "Data and fitted lines", "xlabel": "x", "ylabel": "y",
+            "id": "fit", "type": "field", "title": "Data and fitted lines", "xlabel": self.names[0],
+            "ylabel": self.names[1],
             "extent": [float(x.min() - pad_x), float(x.max() + pad_x), float(y.min() - pad_y), float(y.max() + pad_y)],
             "points": {"x": x.astype(np.float32), "y": y.astype(np.float32), "label": np.zeros(len(x), np.uint8)},
             "classes": [{"name": "data", "color": "#7f7f7f"}], "h": 380, "w": 1, "min": 300,
@@ -171,10 +190,83 @@ class LinearTask(GDTask):
         return out
 
 
-# ------------------------------------------------------------- logistic regression
+# ------------------------------------------------- logistic and softmax regression
 PAIRS = ((1, 2), (0, 1), (0, 2))
 SPECIES = ("setosa", "versicolor", "virginica")
+TEST_SHARE = 0.3  # held out (stratified, seed 0): the test accuracy says whether the line generalises
+CLASS_DATA = Choice("data", "iris", "data", "Fisher's iris flowers, or your own CSV file (two columns of numbers "
+                    "and a class column).", options=("iris", "csv"), labels={"csv": "your CSV file"})
+
+
+class ClassifierTask(GDTask):
+    """A linear classifier on two features: its regions, the objective per step, train and test accuracy
+    and the test points' confusion matrix.  Features are scaled by the training set's largest values."""
+
+    def __init__(self, model, P, y, names, axes, speed):
+        P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=TEST_SHARE, seed=0)
+        scaler = MaxScaler().fit(P_tr)
+        self.X_test, self.y_test = scaler.transform(P_te), y_te
+        self.names, self.axes = list(names), tuple(f"{a} (scaled)" for a in axes)
+        X = scaler.transform(P_tr)
+        self.plane = Plane(np.r_[X, self.X_test], n=80)
+        super().__init__(model, X, y_tr, speed)
+
+    def probs(self, X) -> np.ndarray:
+        """Class probabilities ``(N, K)``."""
+        return self.model.predict_proba(X)
+
+    def layout(self):
+        k = len(self.names)
+        return {
+            "metrics": self.metric_names,
+            "panels": [
+                self.plane.spec(k, self.names, points(self.X, self.y, self.X_test, self.y_test), id="plane",
+                                title=self.region_title, xlabel=self.axes[0], ylabel=self.axes[1], w=3, min=300,
+                                note="Dots: training points, ◇: test points (30%, never trained on)."),
+                {"id": "objective", "type": "curves", "title": f"{self.objective.capitalize()} per step",
+                 "xlabel": "step", "log": self.log_objective, "series": [{"name": self.objective}], "h": 220,
+                 "w": 2, "min": 260},
+                {"id": "confusion", "type": "matrix", "title": "Test points: true (rows) vs predicted (columns)",
+                 "labels": self.names, "recall": True, "maxh": 220},
+            ],
+            "rows": [["plane", ["objective", "confusion"]]],
+        }
+
+    def snapshot(self, detail=True):
+        acc = np.mean(self.probs(self.X).argmax(axis=1) == self.y)
+        pred = self.probs(self.X_test).argmax(axis=1)
+        return {
+            "metrics": {
+                "step": str(self.steps),
+                **self.extra_metrics(),
+                "train accuracy": f"{acc:.1%}",
+                "test accuracy": f"{np.mean(pred == self.y_test):.1%}",
+            },
+            "panels": {
+                "plane": {"grid": self.plane.classes(self.probs(self.plane.points))},
+                "confusion": {"counts": confusion(self.y_test, pred, len(self.names)).astype(np.int32)},
+            },
+        }
+
+    def figures(self):
+        return [("regions", self.plane.figure(self.probs(self.plane.points), self.X, self.y, self.names,
+                                              self.region_title, self.X_test, self.y_test)),
+                ("objective", self.objective_figure(f"{self.objective.capitalize()} per step", self.log_objective))]
+
+
+def class_data(s: dict, csv, iris_classes):
+    """``(P, y, names, axes)``: the chosen iris species and measurements, or the learner's CSV."""
+    if s["data"] == "csv" and csv is not None:
+        return csv.P, csv.y, csv.class_names, csv.axis_names
+    iris = load_iris()
+    keep = np.isin(iris.y, iris_classes)
+    y = np.searchsorted(iris_classes, iris.y[keep])
+    axes = (IRIS_FEATURES[s["fx"]] + " cm", IRIS_FEATURES[s["fy"]] + " cm")
+    return iris.X[keep][:, [s["fx"], s["fy"]]], y, [SPECIES[c] for c in iris_classes], axes
+
+
 LOGISTIC_FORM = Form(
+    CLASS_DATA,
     Choice("pair", "1-2", "two species", "Versicolor and virginica overlap, so the best line still makes mistakes.",
            options=tuple(f"{a}-{b}" for a, b in PAIRS),
            labels={f"{a}-{b}": f"{SPECIES[a]} vs {SPECIES[b]}" for a, b in PAIRS}),
@@ -187,60 +279,37 @@ LOGISTIC_FORM = Form(
 )
 
 
-class LogisticTask(GDTask):
-    """Two iris species, two measurements: the 50% boundary line and the log-likelihood per step."""
+class LogisticTask(ClassifierTask):
+    """Two classes, two measurements: the 50% boundary line and the log-likelihood per step."""
 
-    objective = "mean log-likelihood"
+    objective, log_objective = "mean log-likelihood", False
+    region_title = "P(class 1) and the 50% boundary"
+    metric_names = ["step", "log-likelihood", "train accuracy", "test accuracy", "boundary z = 0"]
 
-    def __init__(self, s: dict):
-        iris = load_iris()
-        a, b = (int(v) for v in s["pair"].split("-"))
-        keep = np.isin(iris.y, (a, b))
-        X = MaxScaler().fit_transform(iris.X[keep][:, [s["fx"], s["fy"]]])
-        y = (iris.y[keep] == b).astype(int)
-        self.names = [SPECIES[a], SPECIES[b]]
-        self.axes = (IRIS_FEATURES[s["fx"]] + " (scaled)", IRIS_FEATURES[s["fy"]] + " (scaled)")
-        self.plane = Plane(X, n=80)
-        super().__init__(LogisticRegressionGD(lr=s["lr"]), X, y, s["speed"])
+    def __init__(self, s: dict, csv=None):
+        P, y, names, axes = class_data(s, csv, tuple(int(v) for v in s["pair"].split("-")))
+        if len(names) != 2:
+            raise ValueError(f"Logistic regression tells two classes apart; this column has {len(names)}. "
+                             "Choose a column with two classes, or use the softmax page.")
+        super().__init__(LogisticRegressionGD(lr=s["lr"]), P, y, names, axes, s["speed"])
 
     def apply(self, s):
         self.model.lr, self.speed = s["lr"], s["speed"]
 
-    def layout(self):
+    def probs(self, X):
+        p1 = self.model.predict_proba(X)
+        return np.c_[1 - p1, p1]
+
+    def extra_metrics(self) -> dict:
+        b = self.model.beta_
         return {
-            "metrics": ["step", "log-likelihood", "accuracy", "boundary z = 0"],
-            "panels": [
-                self.plane.spec(2, self.names, points(self.X, self.y), id="plane", title="P(class 1) and the 50% boundary",
-                                xlabel=self.axes[0], ylabel=self.axes[1], w=3, min=300),
-                {"id": "objective", "type": "curves", "title": "Log-likelihood per step", "xlabel": "step",
-                 "series": [{"name": self.objective}], "h": 260, "w": 2, "min": 260},
-            ],
-            "rows": [["plane", "objective"]],
+            "log-likelihood": f"{self.model.log_likelihood(self.X, self.y):.3f}",
+            "boundary z = 0": f"z = {b[0]:.2f} {b[1]:+.2f}·x₁ {b[2]:+.2f}·x₂",
         }
 
-    def snapshot(self, detail=True):
-        m = self.model
-        p1 = m.predict_proba(self.plane.points)
-        b = m.beta_
-        return {
-            "metrics": {
-                "step": str(self.steps),
-                "log-likelihood": f"{m.log_likelihood(self.X, self.y):.3f}",
-                "accuracy": f"{np.mean(m.predict(self.X) == self.y):.1%}",
-                "boundary z = 0": f"z = {b[0]:.2f} {b[1]:+.2f}·x₁ {b[2]:+.2f}·x₂",
-            },
-            "panels": {"plane": {"grid": self.plane.classes(np.c_[1 - p1, p1])}},
-        }
 
-    def figures(self):
-        p1 = self.model.predict_proba(self.plane.points)
-        return [("boundary", self.plane.figure(np.c_[1 - p1, p1], self.X, self.y, self.names,
-                                               "P(class 1) and the 50% boundary")),
-                ("ll", self.objective_figure("Log-likelihood per step"))]
-
-
-# -------------------------------------------------------------- softmax regression
 SOFTMAX_FORM = Form(
+    CLASS_DATA,
     *iris_axes(2, 3),
     Number("l2", 0.0, "L2 penalty λ", "Shrinks the weights (not the intercepts).", lo=0.0, hi=1.0, step=0.01,
            live=True),
@@ -251,46 +320,20 @@ SOFTMAX_FORM = Form(
 )
 
 
-class SoftmaxTask(GDTask):
-    """All three iris species: linear regions and the cross-entropy per step."""
+class SoftmaxTask(ClassifierTask):
+    """All classes at once: linear regions and the cross-entropy per step."""
 
-    objective = "cross-entropy"
+    objective, log_objective = "cross-entropy", True
+    region_title = "Predicted regions"
+    metric_names = ["step", "cross-entropy", "train accuracy", "test accuracy"]
 
-    def __init__(self, s: dict):
-        iris = load_iris()
-        X = MaxScaler().fit_transform(iris.X[:, [s["fx"], s["fy"]]])
-        self.axes = (IRIS_FEATURES[s["fx"]] + " (scaled)", IRIS_FEATURES[s["fy"]] + " (scaled)")
-        self.plane = Plane(X, n=80)
-        super().__init__(SoftmaxRegressionGD(lr=s["lr"], l2=s["l2"]), X, iris.y, s["speed"])
+    def __init__(self, s: dict, csv=None):
+        P, y, names, axes = class_data(s, csv, (0, 1, 2))
+        super().__init__(SoftmaxRegressionGD(lr=s["lr"], l2=s["l2"]), P, y, names, axes, s["speed"])
 
     def apply(self, s):
         self.model.lr, self.model.l2, self.speed = s["lr"], s["l2"], s["speed"]
 
-    def layout(self):
-        return {
-            "metrics": ["step", "cross-entropy", "accuracy"],
-            "panels": [
-                self.plane.spec(3, SPECIES, points(self.X, self.y), id="plane", title="Predicted species regions",
-                                xlabel=self.axes[0], ylabel=self.axes[1], w=3, min=300),
-                {"id": "objective", "type": "curves", "title": "Cross-entropy per step", "xlabel": "step",
-                 "log": True, "series": [{"name": self.objective}], "h": 260, "w": 2, "min": 260},
-            ],
-            "rows": [["plane", "objective"]],
-        }
-
-    def snapshot(self, detail=True):
-        m = self.model
-        h = m.history_["objective"]
-        return {
-            "metrics": {
-                "step": str(self.steps),
-                "cross-entropy": f"{h[-1]:.4f}" if h else "–",
-                "accuracy": f"{np.mean(m.predict(self.X) == self.y):.1%}",
-            },
-            "panels": {"plane": {"grid": self.plane.classes(m.predict_proba(self.plane.points))}},
-        }
-
-    def figures(self):
-        probs = self.model.predict_proba(self.plane.points)
-        return [("regions", self.plane.figure(probs, self.X, self.y, list(SPECIES), "Predicted species regions")),
-                ("ce", self.objective_figure("Cross-entropy per step"))]
+    def extra_metrics(self) -> dict:
+        h = self.model.history_["objective"]
+        return {"cross-entropy": f"{h[-1]:.4f}" if h else "–"}
