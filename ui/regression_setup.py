@@ -261,7 +261,7 @@ def class_data(s: dict, csv, iris_classes):
     iris = load_iris()
     keep = np.isin(iris.y, iris_classes)
     y = np.searchsorted(iris_classes, iris.y[keep])
-    axes = (IRIS_FEATURES[s["fx"]] + " cm", IRIS_FEATURES[s["fy"]] + " cm")
+    axes = (IRIS_FEATURES[s["fx"]], IRIS_FEATURES[s["fy"]])  # (scaled below: the cm are gone)
     return iris.X[keep][:, [s["fx"], s["fy"]]], y, [SPECIES[c] for c in iris_classes], axes
 
 
