@@ -167,3 +167,15 @@ def test_hostile_files_through_the_browser_get_plain_messages(page, app_url):
     digit.set_input_files(files=[{"name": "big.png", "mimeType": "image/png", "buffer": big_sixteen_bit()}])
     page.get_by_text("25 million pixels").first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_regression_plane_shows_predicted_values_on_hover(page, app_url):
+    _open(page, app_url + "/playground?problem=regression&data=multi_gaussian")
+    page.locator(".bl-step").click()
+    page.wait_for_timeout(1500)
+    box = page.locator(PLANE).first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    tip = page.locator(".bl-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert re.search(r"predicted target ≈ -?\d", tip.inner_text())
+    assert "R²" in page.locator(".bl-metrics").inner_text()
