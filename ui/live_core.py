@@ -81,6 +81,10 @@ class LiveTask:
         """``{panel id: (x, {series name: y})}``: whole series; the harness sends what the browser lacks."""
         return {}
 
+    def curve_counts(self) -> dict:
+        """``{panel id: points}`` of :meth:`curves` (each snapshot notes them; override if cheaper)."""
+        return {pid: len(x) for pid, (x, _) in self.curves().items()}
+
     def figures(self) -> list:
         """``[(name, plotly figure), ...]``: zoomable views drawn on request while paused."""
         return []
@@ -170,7 +174,7 @@ class LiveRun:
 
     def _snap(self, detail: bool | str = "all") -> dict:
         snap = self.task.snapshot(detail)
-        snap["n"] = {pid: len(x) for pid, (x, _) in self.task.curves().items()}
+        snap["n"] = self.task.curve_counts()
         return snap
 
     # -------------------------------------------------------------------- frames

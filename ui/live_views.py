@@ -224,6 +224,15 @@ class NetworkTask(LiveTask):
                 out["dead"] = (self.diag["step"], {name: d[:, i] for i, name in self.relu})
         return out
 
+    def curve_counts(self) -> dict:
+        n, d = len(self.model.history_["epoch"]), len(self.diag["step"])
+        out = {"loss": n, "acc": n}
+        if d:
+            out["grads"] = d
+            if self.relu:
+                out["dead"] = d
+        return out
+
     def curve_specs(self) -> list[dict]:
         """The curve panels (loss and accuracy; gradient norms; dead ReLUs if any)."""
         specs = [

@@ -226,3 +226,14 @@ def test_after_a_rollback_the_epoch_shown_is_the_restored_weights_one():
     back = run.task.model.rolled_back_to_
     assert f["snaps"][-1]["metrics"]["epoch"] == f"{back:.1f} (rolled back)"
     assert f"(epoch {back:.2f})" in f["status"]["text"]  # the message names the same epoch
+
+
+def test_curve_counts_match_the_curves():
+    from ui import cnn_setup as cs
+
+    data = ms.bundled_split()
+    tasks = [pg.PlaygroundTask({**pg.FORM.defaults, "layers": [(8, "relu")]}), ms.MnistTask(ms.FORM.defaults, data),
+             cs.CnnTask(cs.FORM.defaults, data)]
+    for task in tasks:
+        task.advance(3, None)
+        assert task.curve_counts() == {pid: len(x) for pid, (x, _) in task.curves().items()}, type(task).__name__
