@@ -125,8 +125,6 @@ class LiveView {
     if (answered) {
       this.pending = 0;
       clearTimeout(this.retry);
-      const trip = performance.now() - this.sentAt;
-      this.trip = this.trip ? 0.8 * this.trip + 0.2 * trip : trip;
     }
     const snaps = frame.snaps || [];
     if (!this.playing) {
@@ -148,8 +146,9 @@ class LiveView {
     if (answered && this.playing) {
       if ((frame.status || {}).kind && frame.status.kind !== 'ok') this.setPlaying(false, false);
       else {
-        // ask early by one round trip, so the next pictures arrive as these run out
-        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - this.trip - performance.now());
+        // `interval` after the last request went out: the answer, one round trip later, arrives as
+        // these pictures (played from this answer's arrival) run out
+        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
         clearTimeout(this.next);
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }
