@@ -19,6 +19,7 @@ panels once, its snapshots update them:
 from __future__ import annotations
 
 import itertools
+import secrets
 import time
 
 import numpy as np
@@ -27,6 +28,9 @@ from ui import frames
 from ui.pacing import BASE_INTERVAL, GOVERNOR, Governor
 
 _series_ids = itertools.count(1)
+# This server process, in every frame: a browser whose frames suddenly come from another process
+# (its replica restarted, or died and the load balancer moved it) knows its run is gone.
+BOOT = secrets.token_hex(4)
 FLAT_OUT = 10**9  # units asked of a task without a rate: its time budget stops it
 
 
@@ -193,6 +197,7 @@ class LiveRun:
             }
         kind, message = self.task.status()
         header = {
+            "boot": BOOT,
             "series": self.series,
             "ack": self.acked,
             "playing": self.playing,

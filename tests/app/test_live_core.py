@@ -7,7 +7,7 @@ from ui import frames
 from ui import mnist_setup as ms
 from ui import playground_setup as pg
 from ui import regression_setup as rs
-from ui.live_core import LiveRun
+from ui.live_core import BOOT, LiveRun
 from ui.pacing import (
     BASE_INTERVAL,
     MAX_INTERVAL,
@@ -62,6 +62,7 @@ def playground():
 def test_play_trains_a_chunk_with_several_snapshots(playground):
     f = frames.decode(playground.command({"do": "play", "id": 1, "have": {}}))
     assert f["ack"] == 1 and f["playing"] and f["status"]["kind"] == "ok"
+    assert f["boot"] == BOOT  # which server process answered: the browser notices a restart by it
     assert 2 <= len(f["snaps"]) <= MAX_SNAPSHOTS and "layout" in f
     snap = f["snaps"][-1]
     grid = snap["panels"]["plane"]["grid"]
