@@ -113,6 +113,11 @@ class LiveRun:
         self.series = next(_series_ids)
         self.playing = False
 
+    def release(self) -> None:
+        """The learner's session has expired and cannot come back: drop the task and its memory."""
+        self.governor.stop(self.session)
+        self.task = None
+
     # ------------------------------------------------------------------ commands
     def command(self, cmd: dict | None) -> bytes:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
