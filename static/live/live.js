@@ -17,7 +17,7 @@ export function mount(component) {
   const host = component.parentElement;
   let view = host.__backpropLive;
   if (!view) view = host.__backpropLive = new LiveView(host);
-  view.key = component.key;
+  view.canvasKey = component.key;
   view.send = component.setTriggerValue;
   const data = component.data;
   view.inbox = view.inbox
@@ -118,8 +118,8 @@ class LiveView {
   receive(frame) {
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames); // for tests and bench/live.py
-    const before = servers.get(this.key);
-    servers.set(this.key, frame.boot);
+    const before = servers.get(this.canvasKey);
+    servers.set(this.canvasKey, frame.boot);
     if (before && frame.boot !== before) this.serverRestarted();
     if (frame.layout) this.setLayout(frame.layout);
     if (frame.series !== this.series) {
