@@ -3,6 +3,7 @@ a replica killed mid-run, and one replica far past what it can serve."""
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -10,6 +11,13 @@ from bench.learners import Learner, crowd
 from deploy.cluster import Cluster
 
 pytestmark = pytest.mark.e2e
+
+
+def run(scenario) -> None:
+    """``asyncio.run`` in a thread of its own: pytest-playwright keeps an event loop running in the
+    main thread once a browser test has run."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 async def wait_for(what, timeout: float) -> bool:
@@ -75,7 +83,7 @@ def test_learners_keep_their_replica_and_survive_losing_one(haproxy):
             finally:
                 await stop(learners, running)
 
-        asyncio.run(scenario())
+        run(scenario)
 
 
 def test_one_replica_far_past_capacity_still_serves_every_learner(haproxy):
@@ -95,4 +103,4 @@ def test_one_replica_far_past_capacity_still_serves_every_learner(haproxy):
             finally:
                 await stop(learners, running)
 
-        asyncio.run(scenario())
+        run(scenario)
