@@ -9,9 +9,11 @@ import streamlit as st
 
 from ui.errors import page_boundary
 from ui.server import configure
+from ui.sessions import admit_or_stop
 
 configure()
 st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
+admit_or_stop()  # a server at its cap of learners says so instead of slowing everyone
 
 PAGES = {
     "Start": [st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)],

@@ -18,6 +18,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui import sessions
 from ui.errors import page_boundary
 from ui.live_core import LiveRun, LiveTask
 
@@ -45,6 +46,7 @@ def run(key: str, make_task, reset_key) -> LiveRun:
         ctx = get_script_run_ctx()
         state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}")
         state[f"{key}:reset_key"] = reset_key
+        sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     return live
@@ -73,6 +75,7 @@ def view(key: str, live: LiveRun) -> None:
     @st.fragment
     @page_boundary("the live view")
     def fragment():
+        sessions.SESSIONS.sweep()  # while a class only plays, ticks are the only runs there are
         frame = live.command(st.session_state.pop(f"{key}:cmd", None))
         _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))
         kind, message = live.task.status()

@@ -8,6 +8,10 @@ learners playing, so the total stays under capacity: past it, every learner gets
 none.  The browser asks for the next tick only after the last one arrived and waits ``interval``,
 so requests never pile up.
 
+Costs are CPU time, not wall time: with many sessions taking turns on the GIL a snapshot's wall
+time mostly measures the others.  What Streamlit itself spends on a rerun (the fragment machinery,
+the websocket) is measured too, as the process's CPU time that the ticks do not account for.
+
 Pure Python (no streamlit): the numbers are tested and benchmarked on their own.
 """
 
@@ -18,13 +22,18 @@ import time
 from dataclasses import dataclass
 
 BASE_INTERVAL = 1.0  # s between ticks for a learner alone
-MAX_INTERVAL = 3.0  # s: past this many learners, the process is full (see Governor.full)
+MAX_INTERVAL = 3.0  # s: the longest wait; past it more learners slow everyone (ui.sessions caps them)
 FRAME_SPACING = 0.05  # s between the snapshots a tick carries: the browser paints ~20 a second
 MAX_SNAPSHOTS = 20
-RERUN_OVERHEAD = 0.010  # s of Streamlit's own work per fragment rerun (measured: 6-9 ms)
+RERUN_OVERHEAD = 0.010  # s of CPU Streamlit spends per fragment rerun: the first guess, then measured
+OVERHEAD_RANGE = (0.002, 0.050)  # what the measurement may conclude (page loads land on it too)
 UTILISATION = 0.75  # share of the core the live ticks of all learners may take together
+# The interval grows until a tick's fixed costs (the rerun, the snapshots) leave at least this part
+# of the learner's share to training: with many learners, fewer frames and a network that still learns
+TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
-PLAYING_TTL = 3.0  # s after its last tick a learner no longer counts as playing
+PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
+WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
 
 
 @dataclass(frozen=True)
@@ -40,11 +49,13 @@ class Pace:
 class Governor:
     """Shares one process's core among the sessions that are playing (thread-safe)."""
 
-    def __init__(self, utilisation: float = UTILISATION, clock=time.monotonic):
+    def __init__(self, utilisation: float = UTILISATION, clock=time.monotonic, cpu=time.process_time):
         self.utilisation = utilisation
-        self.clock = clock
+        self.clock, self.cpu = clock, cpu
+        self.overhead = RERUN_OVERHEAD
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}  # session -> time of its last tick
+        self._window = (clock(), cpu(), 0, 0.0)  # start, process CPU then, ticks since, their CPU
 
     def playing(self) -> int:
         """Sessions that ticked within the last PLAYING_TTL seconds."""
@@ -60,23 +71,37 @@ class Governor:
         """Register a tick of ``session`` and return its pace.
 
         ``share``: the part of a core this learner's task may use when alone (MNIST trains flat out,
-        the playground needs little); ``snapshot_cost``: seconds one snapshot took last time.
+        the playground needs little); ``snapshot_cost``: CPU seconds one snapshot took last time.
         """
         with self._lock:
             now = self.clock()
             self._last[session] = now
             n = self._expire(now)
         share = min(share, self.utilisation / n)
-        # the fewest snapshots that keep ~20 paints a second, within the share
         interval = BASE_INTERVAL
         while True:
-            snaps = max(1, min(MAX_SNAPSHOTS, round(interval / FRAME_SPACING)))
-            fixed = RERUN_OVERHEAD + snaps * snapshot_cost
-            if (fixed + MIN_TRAIN) / interval <= share or interval >= MAX_INTERVAL:
+            snaps = max(1, min(MAX_SNAPSHOTS, round(interval / FRAME_SPACING)))  # ~20 paints a second
+            fixed = self.overhead + snaps * snapshot_cost
+            if fixed + MIN_TRAIN <= (1 - TRAIN_SHARE) * share * interval or interval >= MAX_INTERVAL:
                 break
-            interval = min(MAX_INTERVAL, interval * 1.25)
+            interval = min(MAX_INTERVAL, interval * 1.1)
         budget = max(MIN_TRAIN, share * interval - fixed)
         return Pace(interval=interval, budget=budget, snapshots=snaps, playing=n)
+
+    def spent(self, cpu_seconds: float) -> None:
+        """A tick took ``cpu_seconds`` of its thread's CPU.  Every ``WINDOW`` seconds, what the
+        process spent beyond its ticks, per tick, updates the rerun overhead."""
+        with self._lock:
+            start, cpu0, ticks, tick_cpu = self._window
+            ticks, tick_cpu = ticks + 1, tick_cpu + cpu_seconds
+            now, cpu = self.clock(), self.cpu()
+            if now - start < WINDOW or ticks < 5:
+                self._window = (start, cpu0, ticks, tick_cpu)
+                return
+            lo, hi = OVERHEAD_RANGE
+            per_tick = min(hi, max(lo, (cpu - cpu0 - tick_cpu) / ticks))
+            self.overhead = 0.7 * self.overhead + 0.3 * per_tick
+            self._window = (now, cpu, 0, 0.0)
 
     def stop(self, session: str) -> None:
         """``session`` paused or left: it no longer counts."""

@@ -9,11 +9,15 @@ import { makePanel } from './panels.js';
 
 const STYLE = new URL('./live.css', import.meta.url).href;
 const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can swallow a trigger)
+const RESTARTED = 'The server restarted and this run was lost. Press ▶ Play to train again from fresh weights.';
+// the server process (frame.boot) that last answered each canvas; module state outlives a remount
+const servers = new Map();
 
 export function mount(component) {
   const host = component.parentElement;
   let view = host.__backpropLive;
   if (!view) view = host.__backpropLive = new LiveView(host);
+  view.canvasKey = component.key;
   view.send = component.setTriggerValue;
   const data = component.data;
   view.inbox = view.inbox
@@ -98,6 +102,7 @@ class LiveView {
   command(what) {
     if (what === 'step' || what === 'reset') this.setPlaying(false, false);
     if (!this.send || !this.host.isConnected) return;
+    this.restarted = false;
     this.pending = ++this.lastId;
     this.sentAt = performance.now();
     const have = { series: this.series, curves: {} };
@@ -113,6 +118,9 @@ class LiveView {
   receive(frame) {
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames); // for tests and bench/live.py
+    const before = servers.get(this.canvasKey);
+    servers.set(this.canvasKey, frame.boot);
+    if (before && frame.boot !== before) this.serverRestarted();
     if (frame.layout) this.setLayout(frame.layout);
     if (frame.series !== this.series) {
       this.series = frame.series;
@@ -120,13 +128,11 @@ class LiveView {
       this.queue = [];
     }
     this.mergeCurves(frame.curves || {});
-    this.showStatus(frame.status || {});
+    this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : frame.status || {});
     const answered = this.pending && frame.ack >= this.pending;
     if (answered) {
       this.pending = 0;
       clearTimeout(this.retry);
-      const trip = performance.now() - this.sentAt;
-      this.trip = this.trip ? 0.8 * this.trip + 0.2 * trip : trip;
     }
     const snaps = frame.snaps || [];
     if (!this.playing) {
@@ -148,12 +154,26 @@ class LiveView {
     if (answered && this.playing) {
       if ((frame.status || {}).kind && frame.status.kind !== 'ok') this.setPlaying(false, false);
       else {
-        // ask early by one round trip, so the next pictures arrive as these run out
-        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - this.trip - performance.now());
+        // `interval` after the last request went out: the answer, one round trip later, arrives as
+        // these pictures (played from this answer's arrival) run out
+        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
         clearTimeout(this.next);
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }
     } else if (answered && !frame.playing && this.playing) this.setPlaying(false, false);
+  }
+
+  // Frames from another server process: this one restarted, or died and the load balancer moved
+  // the learner.  The run it held is gone: stop and say so, rather than play a fresh model as if
+  // nothing happened (the new process would take the next tick for a first Play).
+  serverRestarted() {
+    this.setPlaying(false, false);
+    this.queue = [];
+    this.pending = 0;
+    clearTimeout(this.retry);
+    this.series = null; // the curves start afresh
+    this.restarted = true;
+    this.root.dataset.restarts = String(Number(this.root.dataset.restarts || 0) + 1);
   }
 
   mergeCurves(update) {

@@ -7,8 +7,16 @@ from ui import frames
 from ui import mnist_setup as ms
 from ui import playground_setup as pg
 from ui import regression_setup as rs
-from ui.live_core import LiveRun
-from ui.pacing import BASE_INTERVAL, MAX_INTERVAL, MAX_SNAPSHOTS, RERUN_OVERHEAD, Governor
+from ui.live_core import BOOT, LiveRun
+from ui.pacing import (
+    BASE_INTERVAL,
+    MAX_INTERVAL,
+    MAX_SNAPSHOTS,
+    RERUN_OVERHEAD,
+    TRAIN_SHARE,
+    WINDOW,
+    Governor,
+)
 
 
 # --------------------------------------------------------------------------- frames
@@ -54,6 +62,7 @@ def playground():
 def test_play_trains_a_chunk_with_several_snapshots(playground):
     f = frames.decode(playground.command({"do": "play", "id": 1, "have": {}}))
     assert f["ack"] == 1 and f["playing"] and f["status"]["kind"] == "ok"
+    assert f["boot"] == BOOT  # which server process answered: the browser notices a restart by it
     assert 2 <= len(f["snaps"]) <= MAX_SNAPSHOTS and "layout" in f
     snap = f["snaps"][-1]
     grid = snap["panels"]["plane"]["grid"]
@@ -237,3 +246,32 @@ def test_curve_counts_match_the_curves():
     for task in tasks:
         task.advance(3, None)
         assert task.curve_counts() == {pid: len(x) for pid, (x, _) in task.curves().items()}, type(task).__name__
+
+
+@pytest.mark.parametrize("n", [3, 10, 25, 40])
+def test_the_interval_grows_before_training_gets_less_than_its_share(n):
+    g = Governor(clock=Clock())
+    for i in range(n):
+        pace = g.pace(str(i), share=0.15, snapshot_cost=0.001)
+    share = min(0.15, g.utilisation / n)
+    fixed = RERUN_OVERHEAD + pace.snapshots * 0.001
+    assert pace.interval == MAX_INTERVAL or fixed <= (1 - TRAIN_SHARE) * share * pace.interval
+    assert pace.budget >= share * pace.interval - fixed - 1e-12
+
+
+def test_a_learner_at_the_longest_interval_still_counts_as_playing():
+    clock = Clock()
+    g = Governor(clock=clock)
+    g.pace("a", 0.15, 0.001)
+    clock.t = MAX_INTERVAL + 1.0  # answered late, under load
+    assert g.pace("b", 0.15, 0.001).playing == 2
+
+
+def test_the_rerun_overhead_is_what_the_process_spends_beyond_its_ticks():
+    clock, cpu = Clock(), Clock()
+    g = Governor(clock=clock, cpu=cpu)
+    for _ in range(int(20 * WINDOW / 0.1)):  # ten ticks a second, each 20 ms of its own + 30 ms more
+        clock.t += 0.1
+        cpu.t += 0.020 + 0.030
+        g.spent(0.020)
+    assert g.overhead == pytest.approx(0.030, rel=0.05)
