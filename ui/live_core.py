@@ -32,6 +32,7 @@ _series_ids = itertools.count(1)
 # (its replica restarted, or died and the load balancer moved it) knows its run is gone.
 BOOT = secrets.token_hex(4)
 FLAT_OUT = 10**9  # units asked of a task without a rate: its time budget stops it
+FIRST_TICK = 0.25  # s of pictures the answer to Play carries (the following ticks carry a whole interval)
 
 
 class LiveTask:
@@ -153,6 +154,8 @@ class LiveRun:
             return self.frame(have, [self._snap()])
         cpu0 = time.thread_time()
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
+        if what == "play":  # a first tick a fraction of the size: Play shows movement at once
+            pace = pace.scaled(FIRST_TICK / pace.interval)
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT

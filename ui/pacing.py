@@ -21,10 +21,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-BASE_INTERVAL = 1.0  # s between ticks for a learner alone
+BASE_INTERVAL = 1.5  # s between ticks for a learner alone
 MAX_INTERVAL = 3.0  # s: the longest wait; past it more learners slow everyone (ui.sessions caps them)
 FRAME_SPACING = 0.05  # s between the snapshots a tick carries: the browser paints ~20 a second
-MAX_SNAPSHOTS = 20
+MAX_SNAPSHOTS = 30
 RERUN_OVERHEAD = 0.010  # s of CPU Streamlit spends per fragment rerun: the first guess, then measured
 OVERHEAD_RANGE = (0.002, 0.050)  # what the measurement may conclude (page loads land on it too)
 UTILISATION = 0.75  # share of the core the live ticks of all learners may take together
@@ -44,6 +44,12 @@ class Pace:
     budget: float
     snapshots: int
     playing: int  # learners playing in this process, this one included
+
+    def scaled(self, factor: float) -> "Pace":
+        """A shorter (``factor`` < 1) tick at the same pace: training and pictures cut alike."""
+        factor = min(1.0, factor)
+        return Pace(self.interval * factor, self.budget * factor, max(1, round(self.snapshots * factor)),
+                    self.playing)
 
 
 class Governor:
