@@ -84,7 +84,9 @@ st.markdown(
 st.latex(r"y_{k,i,j} = b_k + \sum_{c}\sum_{u,v} w_{k,c,u,v}\; x_{c,\,i+u,\,j+v}")
 st.latex(
     r"\frac{\partial L}{\partial w_{k,c,u,v}} = \sum_{i,j} \frac{\partial L}{\partial y_{k,i,j}}\, x_{c,\,i+u,\,j+v}"
-    r"\qquad \frac{\partial L}{\partial x_{c}} = \sum_k \frac{\partial L}{\partial y_{k}} \ast_\text{full}"
+)
+st.latex(  # a line of its own: side by side they are wider than a phone
+    r"\frac{\partial L}{\partial x_{c}} = \sum_k \frac{\partial L}{\partial y_{k}} \ast_\text{full}"
     r" \operatorname{rot}_{180}(w_{k,c})"
 )
 st.markdown(

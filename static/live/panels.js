@@ -43,6 +43,8 @@ function ticks(lo, hi, count = 5) {
 }
 
 function logTicks(lo, hi) {
+  // less than a decade (a loss at its first points): round values between, as on a linear axis
+  if (hi / lo < 4) return ticks(lo, hi, 3).map(([v]) => v).filter((v) => v > 0);
   const out = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
     for (const m of [1, 2, 5]) {
