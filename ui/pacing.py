@@ -25,11 +25,14 @@ BASE_INTERVAL = 1.5  # s between ticks for a learner alone
 MAX_INTERVAL = 3.0  # s: the longest wait; past it more learners slow everyone (ui.sessions caps them)
 FRAME_SPACING = 0.05  # s between the snapshots a tick carries: the browser paints ~20 a second
 MAX_SNAPSHOTS = 30
+MIN_PICTURES = 2.0  # per second: the fewest a learner sees before training gets less than its part
 RERUN_OVERHEAD = 0.010  # s of CPU Streamlit spends per fragment rerun: the first guess, then measured
 OVERHEAD_RANGE = (0.002, 0.050)  # what the measurement may conclude (page loads land on it too)
 UTILISATION = 0.75  # share of the core the live ticks of all learners may take together
-# The interval grows until a tick's fixed costs (the rerun, the snapshots) leave at least this part
-# of the learner's share to training: with many learners, fewer frames and a network that still learns
+# The interval grows (up to MAX_INTERVAL), then the pictures a tick carries thin out (down to
+# MIN_PICTURES a second), until a tick's fixed costs (the rerun, the snapshots) leave at least this
+# part of the learner's share to training: with many learners, fewer frames and a network that still
+# learns, rather than pictures of one that has stopped
 TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
@@ -91,6 +94,10 @@ class Governor:
             if fixed + MIN_TRAIN <= (1 - TRAIN_SHARE) * share * interval or interval >= MAX_INTERVAL:
                 break
             interval = min(MAX_INTERVAL, interval * 1.1)
+        if fixed + MIN_TRAIN > (1 - TRAIN_SHARE) * share * interval and snapshot_cost > 0:
+            room = (1 - TRAIN_SHARE) * share * interval - self.overhead - MIN_TRAIN
+            snaps = max(round(MIN_PICTURES * interval), min(snaps, int(room / snapshot_cost)))
+            fixed = self.overhead + snaps * snapshot_cost
         budget = max(MIN_TRAIN, share * interval - fixed)
         return Pace(interval=interval, budget=budget, snapshots=snaps, playing=n)
 

@@ -12,6 +12,7 @@ from ui.pacing import (
     BASE_INTERVAL,
     MAX_INTERVAL,
     MAX_SNAPSHOTS,
+    MIN_PICTURES,
     RERUN_OVERHEAD,
     TRAIN_SHARE,
     WINDOW,
@@ -248,14 +249,18 @@ def test_curve_counts_match_the_curves():
         assert task.curve_counts() == {pid: len(x) for pid, (x, _) in task.curves().items()}, type(task).__name__
 
 
-@pytest.mark.parametrize("n", [3, 10, 25, 40])
-def test_the_interval_grows_before_training_gets_less_than_its_share(n):
+@pytest.mark.parametrize("cost", [0.001, 0.004])
+@pytest.mark.parametrize("n", [3, 10, 25, 40, 80])
+def test_the_interval_grows_and_pictures_thin_before_training_gets_less_than_its_share(n, cost):
     g = Governor(clock=Clock())
     for i in range(n):
-        pace = g.pace(str(i), share=0.15, snapshot_cost=0.001)
+        pace = g.pace(str(i), share=0.15, snapshot_cost=cost)
     share = min(0.15, g.utilisation / n)
-    fixed = RERUN_OVERHEAD + pace.snapshots * 0.001
-    assert pace.interval == MAX_INTERVAL or fixed <= (1 - TRAIN_SHARE) * share * pace.interval
+    fixed = RERUN_OVERHEAD + pace.snapshots * cost
+    fewest = round(MIN_PICTURES * MAX_INTERVAL)
+    assert fixed <= (1 - TRAIN_SHARE) * share * pace.interval or pace.snapshots == fewest
+    if pace.snapshots < MAX_SNAPSHOTS:  # pictures thin only once the interval is at its longest
+        assert pace.interval == MAX_INTERVAL and pace.snapshots >= fewest
     assert pace.budget >= share * pace.interval - fixed - 1e-12
 
 
