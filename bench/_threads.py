@@ -21,3 +21,15 @@ def torch_or_none():
         return None
     torch.set_num_threads(THREADS)
     return torch
+
+
+def best_times(runs: dict, repeats: int, *args) -> dict:
+    """The best of ``repeats`` calls ``fn(*args)`` (each returning its seconds) for every contender.
+
+    The contenders take turns round by round, so that drift on the machine hits all alike.
+    """
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            times[name].append(fn(*args))
+    return {name: min(ts) for name, ts in times.items()}

@@ -70,12 +70,7 @@ def main(argv=None):
         runs["torch"] = torch_epoch
     else:
         print("torch not installed: skipping the torch CPU comparison")
-    # interleave the contenders round by round so that drift on the machine hits both alike
-    times = {name: [] for name in runs}
-    for _ in range(args.repeats):
-        for name, fn in runs.items():
-            times[name].append(fn(X, y))
-    best = {name: min(ts) for name, ts in times.items()}
+    best = _threads.best_times(runs, args.repeats, X, y)
     print(
         f"default CNN, Adam, batch 32, {len(X)} float32 digits, {_threads.THREADS} thread(s), "
         f"best of {args.repeats}"

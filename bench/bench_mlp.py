@@ -108,12 +108,7 @@ def main(argv=None):
         runs["torch"] = torch_epoch
     else:
         print("torch not installed: skipping the torch CPU comparison")
-    # interleave the contenders round by round so that drift on the machine hits all alike
-    times = {name: [] for name in runs}
-    for _ in range(args.repeats):
-        for name, fn in runs.items():
-            times[name].append(fn(X, y))
-    best = {name: min(ts) for name, ts in times.items()}
+    best = _threads.best_times(runs, args.repeats, X, y)
     print(
         f"MLP 784-100-10, ReLU + softmax, SGD, batch {BATCH}, {N} float32 rows, "
         f"{_threads.THREADS} thread(s), best of {args.repeats}"
