@@ -89,3 +89,4 @@ def app_url():
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+

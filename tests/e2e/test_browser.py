@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from tests.e2e.breakage import watch_for_breakage
+
 pytestmark = pytest.mark.e2e
 
 PLANE = '[data-panel="plane"] canvas'
@@ -110,6 +112,7 @@ def test_url_settings_are_restored_and_junk_is_clamped(page, app_url):
 
 
 def test_mnist_play_and_draw(page, app_url):
+    broken = watch_for_breakage(page)
     _open(page, app_url + "/mnist")
     page.locator(".bl-play").click()
     deadline, acc = time.time() + 30, 0.0
@@ -134,6 +137,7 @@ def test_mnist_play_and_draw(page, app_url):
     prediction = page.get_by_text(re.compile(r"prediction: \d"))
     prediction.wait_for(timeout=20_000)
     assert re.search(r"prediction: \d", prediction.inner_text())
+    assert not broken, broken  # the live mistakes gallery and the drawing leave no missing files
 
 
 def test_cnn_filters_change_while_it_learns(page, app_url):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.breakage import watch_for_breakage
+
 pytestmark = pytest.mark.e2e
 
 PAGES = ["", "linear_regression", "logistic_regression", "softmax_regression", "playground", "mnist",
@@ -84,7 +86,7 @@ def _settle(page) -> None:
 def test_every_page_fits_the_screen_typesets_and_follows_the_theme(browser, app_url, shots, screen, scheme):
     context = browser.new_context(viewport=SCREENS[screen], color_scheme=scheme)
     page = context.new_page()
-    problems = []
+    problems = watch_for_breakage(page)
     try:
         for name in PAGES:
             page.goto(f"{app_url}/{name}")
