@@ -1,4 +1,5 @@
-"""Fix BLAS threads before NumPy loads (imported first by every bench script).
+"""Fix BLAS threads before NumPy loads (imported first by every bench script), and what the
+benchmarks share: torch when installed, its training epoch, and the contenders' best times.
 
 ``--threads N`` on the command line (default 1: these are small matrices, and on a
 2-core machine a second BLAS thread mostly adds cache traffic; torch gets the same).
@@ -6,6 +7,7 @@
 
 import os
 import sys
+import time
 
 THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -33,3 +35,26 @@ def best_times(runs: dict, repeats: int, *args) -> dict:
         for name, fn in runs.items():
             times[name].append(fn(*args))
     return {name: min(ts) for name, ts in times.items()}
+
+
+def torch_epoch_seconds(net, opt, X, y, batch: int) -> float:
+    """One shuffled epoch of ``net`` with optimiser ``opt`` and cross-entropy over torch tensors."""
+    import torch
+
+    loss_fn = torch.nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    order = torch.randperm(len(X))
+    for i in range(0, len(X), batch):
+        idx = order[i : i + batch]
+        opt.zero_grad()
+        loss_fn(net(X[idx]), y[idx]).backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
+def with_torch(runs: dict, torch_run) -> dict:
+    """``runs`` with ``torch_run`` added as "torch" when torch is installed (it is optional)."""
+    if torch_or_none() is None:
+        print("torch not installed: skipping the torch CPU comparison")
+        return runs
+    return {**runs, "torch": torch_run}

@@ -42,18 +42,8 @@ def torch_epoch(X, y):
         net[7].weight.copy_(torch.from_numpy(dense.W.T.copy()))
         net[7].bias.copy_(torch.from_numpy(dense.b))
     opt = torch.optim.Adam(net.parameters(), lr=model.lr)
-    loss_fn = nn.CrossEntropyLoss()
     Xt, yt = torch.from_numpy(X.reshape(-1, 1, 28, 28)), torch.from_numpy(y.astype(np.int64))
-    batch = model.batch_size
-    start = time.perf_counter()
-    order = torch.randperm(len(Xt))
-    for i in range(0, len(Xt), batch):
-        idx = order[i : i + batch]
-        opt.zero_grad()
-        loss = loss_fn(net(Xt[idx]), yt[idx])
-        loss.backward()
-        opt.step()
-    return time.perf_counter() - start
+    return _threads.torch_epoch_seconds(net, opt, Xt, yt, model.batch_size)
 
 
 def main(argv=None):
@@ -65,11 +55,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     d = load_mnist()
     X, _, y, _ = train_test_split(d.X, d.y, test_size=0.2, seed=0)  # the pages' 4000 training digits
-    runs = {"engine": engine_epoch}
-    if _threads.torch_or_none() is not None:
-        runs["torch"] = torch_epoch
-    else:
-        print("torch not installed: skipping the torch CPU comparison")
+    runs = _threads.with_torch({"engine": engine_epoch}, torch_epoch)
     best = _threads.best_times(runs, args.repeats, X, y)
     print(
         f"default CNN, Adam, batch 32, {len(X)} float32 digits, {_threads.THREADS} thread(s), "

@@ -82,17 +82,8 @@ def torch_epoch(X, y):
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
     opt = torch.optim.SGD(net.parameters(), lr=LR)
-    loss_fn = torch.nn.CrossEntropyLoss()
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
-    start = time.perf_counter()
-    order = torch.randperm(len(Xt))
-    for i in range(0, len(Xt), BATCH):
-        idx = order[i : i + BATCH]
-        opt.zero_grad()
-        loss = loss_fn(net(Xt[idx]), yt[idx])
-        loss.backward()
-        opt.step()
-    return time.perf_counter() - start
+    return _threads.torch_epoch_seconds(net, opt, Xt, yt, BATCH)
 
 
 def main(argv=None):
@@ -103,11 +94,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads for every contender")
     args = parser.parse_args(argv)
     X, y = mnist_shaped()
-    runs = {"engine": engine_epoch, "numpy": numpy_epoch}
-    if _threads.torch_or_none() is not None:
-        runs["torch"] = torch_epoch
-    else:
-        print("torch not installed: skipping the torch CPU comparison")
+    runs = _threads.with_torch({"engine": engine_epoch, "numpy": numpy_epoch}, torch_epoch)
     best = _threads.best_times(runs, args.repeats, X, y)
     print(
         f"MLP 784-100-10, ReLU + softmax, SGD, batch {BATCH}, {N} float32 rows, "
