@@ -182,8 +182,7 @@ class Conv2D(Layer):
     b = param(1, "biases (K,)")
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         out, self.cache = conv_forward(x, *self.params, self._stride, self._pad)
         return out
 
@@ -254,8 +253,7 @@ class MaxPool2D(_Pool2D):
     """Max over ``size`` windows every ``stride`` pixels (default: the window's height)."""
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         out, self.cache = maxpool_forward(x, self._size, self._stride)
         return out
 
@@ -267,8 +265,7 @@ class AvgPool2D(_Pool2D):
     """Mean over ``size`` windows every ``stride`` pixels (default: the window's height)."""
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         out, self.cache = avgpool_forward(x, self._size, self._stride)
         return out
 

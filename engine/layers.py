@@ -54,9 +54,11 @@ class Layer(Estimator):
         """Numbers a layer holds per example in its forward pass (sizes evaluation chunks)."""
         return math.prod(self.output_shape(input_shape))
 
-    def _bad_input(self, x) -> None:
-        """Raise the error for an input that is not a batch of ``input_shape`` (the check itself is
-        inlined in each ``forward``: it runs at every step)."""
+    def _check_input(self, x) -> None:
+        """Refuse, with a message, an input that is not a batch of ``input_shape`` (each ``forward``
+        starts with it)."""
+        if getattr(x, "shape", ())[1:] == self.input_shape:
+            return
         if self.input_shape is None:
             raise NotFittedError(
                 f"{type(self).__name__} is not built: call build(input_shape) or put it in a Sequential."
@@ -114,8 +116,7 @@ class Dense(Layer):
     b = param(1, "biases (units,)")
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         out, self.cache = dense_forward(x, *self.params)
         return out
 
@@ -149,8 +150,7 @@ class Activation(Layer):
         return super().build(input_shape)
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         a, self.cache = activation_forward(x, self.fn)
         return a
 
@@ -177,8 +177,7 @@ class Flatten(Layer):
         return (math.prod(input_shape),)
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         return x.reshape(len(x), -1)
 
     def backward(self, dout, need_dx=True):
@@ -213,8 +212,7 @@ class Dropout(Layer):
         return super().build(input_shape)
 
     def forward(self, x, training=False):
-        if getattr(x, "shape", ())[1:] != self.input_shape:
-            self._bad_input(x)
+        self._check_input(x)
         if not training or self.rate == 0:
             self.mask = None
             return x
