@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .checks import array, whole
+from .validation import check_array, check_number
 
 PAD_MODES = ("zero", "replicate")
 
@@ -31,9 +31,11 @@ def output_size(n: int, f: int, p=0, s: int = 1, strict: bool = True) -> int:
     divide ``n - f + 2p`` raises :class:`ConvShapeError`; otherwise the leftover
     pixels are dropped (floor).
     """
-    n, f, s = whole("n", n, 0), whole("filter size", f, 1), whole("stride", s, 1)
+    n = check_number("n", n, 0, integer=True)
+    f = check_number("filter size", f, 1, integer=True)
+    s = check_number("stride", s, 1, integer=True)
     before, after = (p, p) if not isinstance(p, tuple) else p
-    before, after = whole("padding", before, 0), whole("padding", after, 0)
+    before, after = (check_number("padding", q, 0, integer=True) for q in (before, after))
     total = before + after
     span = n - f + total
     if span < 0:
@@ -69,7 +71,7 @@ def _pads(padding, f: int) -> tuple[int, int]:
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be a whole number, 'valid' or 'same'; got {padding!r}.")
         return (0, 0) if padding == "valid" else ((f - 1) // 2, f // 2)
-    p = whole("padding", padding, 0)
+    p = check_number("padding", padding, 0, integer=True)
     return p, p
 
 
@@ -85,8 +87,8 @@ def pad(x: np.ndarray, p, mode: str = "zero") -> np.ndarray:
 
 def _padded(x, w, stride, padding, pad_mode, strict):
     """Check shapes, pad ``x`` and work out the output size: ``(x_padded, H_out, W_out)``."""
-    x = array("x", x, 3, "(C, H, W)")
-    w = array("w", w, 4, "(K, C, kh, kw)")
+    x = check_array("x", x, 3, "(C, H, W)")
+    w = check_array("w", w, 4, "(K, C, kh, kw)")
     if w.shape[1] != x.shape[0]:
         raise ConvShapeError(
             f"Need x (C, H, W) and w (K, C, kh, kw) with the same C; got {x.shape} and {w.shape}."
@@ -101,7 +103,7 @@ def _padded(x, w, stride, padding, pad_mode, strict):
 
 
 def _bias(bias, k: int, dtype) -> np.ndarray:
-    b = array("bias", bias, 1, "(K,)")
+    b = check_array("bias", bias, 1, "(K,)")
     if len(b) != k:
         raise ConvShapeError(f"bias needs one value per filter: {k}; got {len(b)}.")
     return b.astype(dtype)

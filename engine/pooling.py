@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .checks import array, whole
 from .conv import ConvShapeError, output_size
+from .validation import check_array, check_number
 
 REDUCERS = {"max": np.max, "average": np.mean, "min": np.min, "sum": np.sum}
 
@@ -19,8 +19,8 @@ def pool2d(x, size=2, stride=None, mode="max", strict=False):
     out : (C, H_out, W_out) with ``H_out = floor((H - size) / stride) + 1``
     """
     x = _maps(x, mode)
-    size = whole("size", size, 1)
-    stride = size if stride is None else whole("stride", stride, 1)
+    size = check_number("size", size, 1, integer=True)
+    stride = size if stride is None else check_number("stride", stride, 1, integer=True)
     ho = output_size(x.shape[1], size, 0, stride, strict)
     wo = output_size(x.shape[2], size, 0, stride, strict)
     win = sliding_window_view(x, (size, size), axis=(1, 2))[:, : ho * stride : stride, : wo * stride : stride]
@@ -39,4 +39,4 @@ def _maps(x, mode: str) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim == 2:
         raise ConvShapeError(f"Pooling needs maps (C, H, W); got one {x.shape} map: pass x[None].")
-    return array("x", x, 3, "(C, H, W)", finite=False)
+    return check_array("x", x, 3, "(C, H, W)", finite=False)
