@@ -16,11 +16,11 @@ from engine.kernels import PRESETS
 from engine.layers import Activation, Dense, Flatten
 from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
-from ui import charts
-from ui.frames import to_u8
-from ui.live_views import NetworkTask
-from ui.mnist_setup import MISTAKES, mistakes, weight_images
-from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
+from ui.charts import plots
+from ui.live.digit_views import MISTAKES, mistakes, weight_images
+from ui.live.frames import to_u8
+from ui.live.network_views import NetworkTask
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
 
 FORM = Form(
     Number("c1", 8, "first layer: filters", "How many filters the first convolution learns.", lo=1, hi=16),
@@ -229,7 +229,7 @@ class CnnTask(NetworkTask):
     def figures(self) -> list:
         h = self.model.history_
         return [
-            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
+            ("loss", plots.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
                                    log_y=True)),
-            ("accuracy", charts.curves(*self.curves()["acc"], title="Accuracy")),
+            ("accuracy", plots.curves(*self.curves()["acc"], title="Accuracy")),
         ]
