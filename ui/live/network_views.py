@@ -1,6 +1,6 @@
 """What the live canvas shows of a network: the plane it paints, its neurons, its curves.
 
-Pure NumPy (no streamlit): tasks in ``ui.setups.playground`` and ``ui.setups.mnist`` build their
+Pure NumPy (no streamlit): the network pages' tasks (``ui.setups.playground``, ``mnist`` and ``cnn``) build their
 frames from these, and tests check them without a browser.
 """
 
