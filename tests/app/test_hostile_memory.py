@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import idx_cases, image_files, tricky_images, weight_files
+from tests.hostile.idx import idx_cases
+from tests.hostile.images import image_files, tricky_images
+from tests.hostile.weights import weight_files
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT_MB = 100
@@ -25,7 +27,7 @@ import json, os, resource, sys
 sys.path.insert(0, sys.argv[2])
 from engine.idx import load_idx_files
 from engine.serialize import load_weights
-from ui.images import load_image
+from ui.inputs.images import load_image
 
 def read(path):
     with open(path, "rb") as f:
