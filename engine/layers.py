@@ -13,7 +13,8 @@ object is a thin wrapper that keeps the cache on ``self``:
   be declared without working out each size by hand.
 
 Shapes: a batch ``x`` is ``(N, D)`` for dense layers, ``(N, C, H, W)`` for images.
-Convolution and pooling live in :mod:`engine.conv_layers`.
+Convolution and pooling layers live in :mod:`engine.conv_layers`, their kernels in
+:mod:`engine.conv` and :mod:`engine.pooling`.
 """
 
 from __future__ import annotations

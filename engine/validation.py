@@ -37,6 +37,14 @@ def check_number(name: str, value, low=None, high=None, *, integer=False, low_op
     return value
 
 
+def check_pair(name: str, value, low=None) -> tuple[int, int]:
+    """A whole number for both axes, or a pair ``(height, width)`` of them, each >= ``low``."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a whole number or a pair (height, width); got {value!r}.")
+    return tuple(check_number(name, v, low, integer=True) for v in pair)
+
+
 def check_seed(value) -> int | None:
     """A random seed: None or a whole number >= 0."""
     return None if value is None else check_number("seed", value, 0, integer=True)
