@@ -5,7 +5,7 @@ Every function pair is ``*_forward(...) -> (out, cache)`` and
 object is a thin wrapper that keeps the cache on ``self``:
 
 * ``forward(x, training=False) -> out``
-* ``backward(dout) -> dx``, leaving the parameter gradients in ``self.grads``
+* ``backward(dout, need_dx=True) -> dx``, leaving the parameter gradients in ``self.grads``
   (aligned with ``self.params``).  It never changes the weights: the optimizer
   takes the step, after the app has read the gradients (gradient checks,
   gradient-norm charts, rollback after divergence).
@@ -32,7 +32,9 @@ from .validation import check_number
 class Layer(Estimator):
     """Base class: no parameters, shape unchanged."""
 
-    params: list = []  # weights first (the penalty applies to them), then biases; never reassigned
+    # set by build: weights first (the penalty applies to them), then biases; after that the
+    # optimizer changes these arrays in place and never swaps them
+    params: list = []
     grads: list = []
     input_shape = None  # set by build
 
@@ -141,7 +143,8 @@ def activation_backward(da: np.ndarray, cache) -> np.ndarray:
 
 
 class Activation(Layer):
-    """An activation function of :mod:`engine.activations` applied elementwise (softmax: along axis 1)."""
+    """The layer that applies an activation function of :mod:`engine.activations` (by name)
+    elementwise (softmax: along axis 1)."""
 
     def __init__(self, name="relu"):
         self.name = name

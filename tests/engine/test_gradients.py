@@ -30,15 +30,11 @@ def test_elementwise_derivative_matches_backward(name):
     assert np.allclose(act.derivative(z), act.backward(np.ones_like(z), z, act.value(z)))
 
 
-def test_softmax_jacobian_and_stability():
-    act = get_activation("softmax")
-    z = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1000.0, -1000.0]])
-    p = act.value(z)
+def test_softmax_is_stable():
+    # (its backward is checked against centred differences above; Softmax.jacobian, which only this
+    # test used, is gone)
+    p = get_activation("softmax").value(np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1000.0, -1000.0]]))
     assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1)
-    z = np.random.default_rng(1).normal(size=(2, 3))
-    J = act.jacobian(z)
-    da = np.random.default_rng(2).normal(size=(2, 3))
-    assert np.allclose(np.einsum("nij,ni->nj", J, da), act.backward(da, z, act.value(z)))
 
 
 def test_sigmoid_extreme_values_are_finite():
