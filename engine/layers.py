@@ -70,6 +70,25 @@ class Layer(Estimator):
         raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
 
 
+def layer_names(layers) -> list[str]:
+    """What people call each layer of a built network: the guard's messages and every chart say these.
+
+    Layers with weights are counted by kind, "conv 1", "conv 2", "dense 1", or simply "layer 1",
+    "layer 2", ... when all of them are dense (an MLP, as the network diagrams number them).  Any
+    other layer (activation, pooling, flatten, dropout) goes by the layer with weights before it
+    ("input" if none): the ReLU after the first convolution is "conv 1", whose units are dead or not.
+    """
+    kinds = [type(x).__name__.removesuffix("2D").lower() for x in layers]
+    all_dense = all(kind == "dense" for kind, x in zip(kinds, layers) if x.params)
+    names, counts, last = [], {}, "input"
+    for kind, x in zip(kinds, layers):
+        if x.params:
+            counts[kind] = counts.get(kind, 0) + 1
+            last = f"layer {sum(counts.values())}" if all_dense else f"{kind} {counts[kind]}"
+        names.append(last)
+    return names
+
+
 def param(i: int, doc: str) -> property:
     """Read-only name for ``params[i]``: the optimizer changes the arrays in place, never swaps them."""
 

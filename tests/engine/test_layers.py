@@ -8,7 +8,8 @@ from engine.conv import conv2d, conv2d_naive, conv_backward, conv_backward_naive
 from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from engine.estimator import NotFittedError
 from engine.gradcheck import numerical_gradient_array, rel_error
-from engine.layers import Activation, Dense, Dropout, Flatten, dropout_backward, dropout_forward
+from engine.layers import Activation, Dense, Dropout, Flatten, dropout_backward, dropout_forward, layer_names
+from engine.sequential import Sequential
 
 TOL = 1e-6
 
@@ -170,6 +171,17 @@ def test_output_shapes_chain_through_a_cnn():
         shapes.append(shape)
     assert shapes == [(8, 24, 24), (8, 24, 24), (8, 12, 12), (16, 10, 10), (16, 10, 10), (16, 5, 5), (400,),
                       (10,)]
+
+
+def test_layer_names_for_people():
+    cnn = Sequential([Conv2D(2, 3), Activation(), MaxPool2D(2), Conv2D(2, 2), Activation(), Flatten(), Dropout(0.1),
+                      Dense(3)], (1, 8, 8)).initialize()
+    assert layer_names(cnn.layers_) == ["conv 1", "conv 1", "conv 1", "conv 2", "conv 2", "conv 2", "conv 2",
+                                        "dense 1"]
+    assert cnn._dead_names() == ["conv 1", "conv 2"]  # what the guard says: the charts' names
+    mlp = Sequential([Activation("tanh"), Dense(4), Activation(), Dense(4), Dense(2)], (3,)).initialize()
+    assert layer_names(mlp.layers_) == ["input", "layer 1", "layer 1", "layer 2", "layer 3"]
+    assert mlp._dead_names() == ["layer 1"]
 
 
 def test_conv_kernels_take_one_gemm_shape_per_call():
