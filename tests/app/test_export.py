@@ -126,7 +126,7 @@ def test_mnist_script_rebuilds_the_page_run(tmp_path):
     s = ms.FORM.defaults
     data = ms.bundled_split()
     task = ms.MnistTask(s, data)
-    s2 = {**s, "lr": 0.003, "optimizer": "rmsprop", "batch": 64}
+    s2 = {**s, "lr": 0.003, "opt": "rmsprop", "batch": 64}
     _page_run(task, [(s, [60, 65]), (s2, [40])])
     script = mnist_script(s, [(125, s), (40, s2)])
     names, _ = _run_in_process(script)

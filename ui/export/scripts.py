@@ -34,7 +34,7 @@ HISTORY_KEYS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_a
 IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
 # the engine's names for the live settings, and each page's keys for them
 PLAYGROUND_LIVE = {"optimizer": "opt", "lr": "lr", "batch_size": "batch"}
-MNIST_LIVE = {"optimizer": "optimizer", "lr": "lr", "batch_size": "batch"}
+MNIST_LIVE = {"optimizer": "opt", "lr": "lr", "batch_size": "batch"}
 
 
 # ------------------------------------------------------------------------------ history
@@ -252,8 +252,8 @@ def mnist_script(settings: dict, phases: list[tuple[int, dict]], source: str = "
     Parameters
     ----------
     settings : the MNIST page's settings at the last Reset (``ui.setups.mnist.FORM`` keys: layers,
-        readout, seed, and the starting optimizer, lr, batch, l2)
-    phases : ``[(mini-batches, live settings), ...]`` with the keys optimizer, lr, batch, l2
+        readout, seed, and the starting opt, lr, batch, l2)
+    phases : ``[(mini-batches, live settings), ...]`` with the keys opt, lr, batch, l2
     source : "bundled" (the 5000 bundled digits, split 80/20 as the page does) or "full" (the four
         MNIST files in a folder the script names at its top, with their own training and test sets)
 

@@ -8,32 +8,27 @@ import numpy as np
 
 from engine import MLP, load_mnist, train_test_split
 from engine.metrics import confusion
-from engine.optimizers import OPTIMIZERS
 from ui.charts import plots
 from ui.live.digit_views import MISTAKES, WEIGHT_TILES, mistakes, weight_images
 from ui.live.network_views import NetworkTask
-from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Form, ladder
+from ui.settings.shared import BATCH, EPOCHS, L2, LAYERS, LR, OPTIMIZER, READOUT, SEED, SPEED
 
 EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
 WEIGHTS_EVERY = 0.6  # s: the weight images (~37 kB, noisy, hardly compressible) change slowly
 
 FORM = Form(
-    Layers("layers", [(100, "relu")], "hidden layers", "A 784-100-10 network reads the bundled digits well.",
-           activations=("relu", "tanh", "sigmoid", "leaky_relu"), max_layers=4, max_units=512),
-    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per digit + binary "
-           "cross-entropy.", options=("softmax", "sigmoid")),
-    Choice("optimizer", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.001, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 1.0), widget="slider", live=True),
-    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
-           widget="slider", live=True),
-    Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights.", lo=0.0, hi=100.0, step=0.1,
-           widget="number", live=True),
-    Number("epochs", 10, "epochs", "Training pauses after this many.", lo=1, hi=200, widget="number", live=True),
-    Number("speed", 2.0, "speed (epochs per second)", "How fast training runs while playing (the bundled digits "
-           "train at 50 epochs a second on one core; slower is easier to watch). The server may slow it down "
-           "when many learners share it.", lo=0.2, hi=50.0, step=0.2, live=True),
-    Number("seed", 0, "seed", "Same seed, same starting weights and order.", lo=0, hi=10_000, widget="number"),
+    LAYERS.with_(default=[(100, "relu")], activations=("relu", "tanh", "sigmoid", "leaky_relu"), max_layers=4,
+                 max_units=512, note="A 784-100-10 network reads the bundled digits well."),
+    READOUT,
+    OPTIMIZER,
+    LR.with_(default=0.001, options=ladder(LR_LADDER, 0.0001, 1.0)),
+    BATCH.with_(default=32, options=ladder(BATCH_LADDER, 10, 256)),
+    L2,
+    EPOCHS.with_(default=10, hi=200),
+    SPEED.with_(default=2.0, lo=0.2, hi=50.0, step=0.2, note="The bundled digits train at 50 epochs a second on "
+                "one core; slower is easier to watch."),
+    SEED,
 )
 
 
@@ -64,7 +59,7 @@ def make_model(s: dict) -> MLP:
         activation=acts,
         output=s["readout"],
         init="he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
-        optimizer=s["optimizer"],
+        optimizer=s["opt"],
         lr=s["lr"],
         batch_size=s["batch"],
         l2=s["l2"],
@@ -93,8 +88,8 @@ class MnistTask(NetworkTask):
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["optimizer"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
-        self.record_phase({k: s[k] for k in ("optimizer", "lr", "batch", "l2")})
+        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
+        self.record_phase({k: s[k] for k in ("opt", "lr", "batch", "l2")})
 
     def export_problem(self) -> str | None:
         """Why this run cannot be written as a script, or None if it can."""

@@ -12,9 +12,7 @@ import numpy as np
 
 from engine import MLP, ModelFileError, StandardScaler, load_iris, make_toy, train_test_split
 from engine.features import FEATURES, feature_map
-from engine.init import SCHEMES
 from engine.metrics import confusion
-from engine.optimizers import OPTIMIZERS
 from engine.toy import REGRESSION_SETS
 from ui.charts import plots
 from ui.live.frames import to_u8
@@ -28,24 +26,25 @@ from ui.live.network_views import (
     points,
     shown_weights,
 )
-from ui.settings.form import (
-    BATCH_LADDER,
+from ui.settings.form import Choice, Form, Number, Subset
+from ui.settings.shared import (
+    BATCH,
+    EPOCHS,
+    INIT,
     IRIS_FEATURES,
-    LR_LADDER,
-    Choice,
-    Form,
-    Layers,
-    Number,
-    Subset,
+    LAYERS,
+    LR,
+    OPTIMIZER,
+    READOUT,
+    SEED,
+    SPEED,
     iris_axes,
-    ladder,
     two_features,
 )
 
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
 DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "csv")
 DATA_LABELS = {"multi_gaussian": "multi gaussian", "csv": "your CSV file", "iris": "iris flowers"}
-HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
 PLAYGROUND_LIVE = ("opt", "lr", "batch", "reg", "rate")  # the settings a run's phases record
 
 
@@ -70,26 +69,18 @@ FORM = Form(
     *iris_axes(2, 3),
     Subset("feats", ["x1", "x2"], "inputs", "What the network is fed: the coordinates, or features made from them.",
            options=tuple(FEATURES), labels={k: v[0] for k, v in FEATURES.items()}),
-    Layers("layers", [(8, "tanh"), (8, "tanh")], "hidden layers", "0 hidden layers is softmax regression.",
-           activations=HIDDEN_ACTIVATIONS, max_layers=6, max_units=256),
-    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per class + binary "
-           "cross-entropy (a regression always reads out one linear unit with the squared error).",
-           options=("softmax", "sigmoid")),
-    Choice("init", "xavier", "initialisation",
-           "gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).", options=SCHEMES),
-    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.03, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True),
-    Choice("batch", 10, "batch size", "Points per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
-           widget="slider", live=True),
+    LAYERS,
+    READOUT,
+    INIT,
+    OPTIMIZER,
+    LR,
+    BATCH,
     Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
     Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
            fmt="%.4f", live=True),
-    Number("seed", 0, "weight seed", "Same seed, same starting weights.", lo=0, hi=10_000, widget="number"),
-    Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
-           widget="number", live=True),
-    Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
-           "slow it down when many learners share it.", lo=1, hi=200, live=True),
+    SEED,
+    EPOCHS,
+    SPEED,
     fix=_rules,
 )
 
