@@ -42,6 +42,7 @@ class Setting:
     label: str
     help: str = ""
     live: bool = False  # True: applied to the running model; False: a change starts a fresh one
+    param: str | None = None  # the engine's name for a live setting it hands to the model (Form.training)
     aliases: tuple = ()  # former URL keys, still read from shared links (never written)
 
     def with_(self, note: str = "", **changes) -> Setting:
@@ -217,6 +218,10 @@ class Form:
                 continue
             out.update(s.split(values[key]) if isinstance(s, Layers) else {key: s.encode(values[key])})
         return out
+
+    def training(self, values: dict) -> dict:
+        """The live settings the model takes, by their engine names (``{"optimizer": ..., "lr": ...}``)."""
+        return {s.param: values[k] for k, s in self.settings.items() if s.live and s.param}
 
     def reset_key(self, values: dict) -> tuple:
         """The values whose change needs a fresh model (every setting not declared ``live``)."""

@@ -2,7 +2,7 @@
 
 A page puts them in its ``Form`` as they are, or with its own default or range, e.g.
 ``LR.with_(default=0.001, options=ladder(LR_LADDER, 0.0001, 1.0))``.  ``live`` says that a change
-applies to the running model.
+applies to the running model; ``param`` is the engine's name for what it sets there.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ SEED = Number("seed", 0, "weight seed", "Same seed, same starting weights and th
 # ---------------------------------------------------------------- training (changes keep the weights)
 # MNIST's links said "optimizer" before the pages shared this key
 OPTIMIZER = Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS),
-                   live=True, aliases=("optimizer",))
+                   live=True, param="optimizer", aliases=("optimizer",))
 LR = Choice("lr", 0.03, "learning rate η", "Step size of each gradient step. Changing it keeps the weights.",
-            options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True)
+            options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True, param="lr")
 BATCH = Choice("batch", 10, "batch size", "Examples per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
-               widget="slider", live=True)
+               widget="slider", live=True, param="batch_size")
 L2 = Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights (not on the biases).", lo=0.0, hi=100.0,
-            step=0.1, widget="number", live=True)
+            step=0.1, widget="number", live=True, param="l2")
 EPOCHS = Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
                 widget="number", live=True)
 SPEED = Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "

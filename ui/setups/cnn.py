@@ -56,8 +56,7 @@ def make_model(s: dict) -> Sequential:
     """The network of the settings (defaults: the engine's default CNN), fresh weights from ``seed``."""
     return Sequential(
         make_layers(s), DIGIT_SHAPE,
-        **{**DEFAULT_SETTINGS, "optimizer": s["opt"], "lr": s["lr"], "batch_size": s["batch"],
-           "epochs": s["epochs"], "seed": s["seed"]},
+        **{**DEFAULT_SETTINGS, **FORM.training(s), "epochs": s["epochs"], "seed": s["seed"]},
     ).initialize()
 
 
@@ -117,7 +116,7 @@ class CnnTask(NetworkTask):
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"])
+        self.apply_training(FORM.training(s), s["epochs"])
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()

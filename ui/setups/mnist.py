@@ -6,9 +6,13 @@ import time
 
 import numpy as np
 
-from engine import MLP, load_mnist, train_test_split
+from engine import MLP
+from engine.datasets import Dataset
 from engine.metrics import confusion
+from engine.recipe import make_data
+from engine.recipe import make_model as recipe_model
 from ui.charts import plots
+from ui.export.scripts import run_script
 from ui.live.digit_views import MISTAKES, WEIGHT_TILES, mistakes, weight_images
 from ui.live.network_views import NetworkTask
 from ui.settings.form import BATCH_LADDER, LR_LADDER, Form, ladder
@@ -30,44 +34,54 @@ FORM = Form(
                 "one core; slower is easier to watch."),
     SEED,
 )
+# the digits of a recipe: the bundled 5000 split 80/20 (stratified, seed 0), or the four MNIST files
+# (in the folder "mnist" beside an exported script) with their own training and test sets
+DIGITS = {
+    "bundled": {"data": {"set": "mnist"}, "split": {"test_size": 0.2, "seed": 0, "stratify": True}},
+    "full": {"data": {"set": "mnist", "folder": "mnist"}, "split": None},
+}
 
 
-def bundled_split(seed: int = 0):
+def _read_only(d) -> tuple:
+    """X_train, X_test, y_train, y_test, read-only: one copy is shared by every session."""
+    arrays = d.X_train, d.X_test, d.y_train, d.y_test
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
+
+
+def bundled_split():
     """The bundled 5000 digits split 80/20 (stratified): X_train, X_test, y_train, y_test (read-only)."""
-    d = load_mnist()
-    arrays = train_test_split(d.X, d.y, test_size=0.2, seed=seed)
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    return _read_only(make_data(DIGITS["bundled"]))
 
 
-def split(d):
+def split(d: Dataset):
     """A loaded MNIST ``Dataset`` as X_train, X_test, y_train, y_test: the files' own training and
-    test sets (an unknown boundary: the last 20%), read-only (shared by every session)."""
-    n = d.n_train if d.n_train is not None else int(len(d.X) * 0.8)
-    arrays = d.X[:n], d.X[n:], d.y[:n], d.y[n:]
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    test sets (an unknown boundary: the last 20%), read-only."""
+    return _read_only(make_data(DIGITS["full"], d))
+
+
+def recipe(s: dict, source: str = "bundled") -> dict:
+    """The run the settings describe on the ``source`` digits ("bundled" or "full"), for ``engine.recipe``:
+    float32 (fast); He initialisation under ReLU-like units, else Xavier."""
+    acts = [a for _, a in s["layers"]]
+    return {
+        **DIGITS[source],
+        "network": {
+            "sizes": [784, *(n for n, _ in s["layers"]), 10],
+            "activation": acts,
+            "output": s["readout"],
+            "init": "he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
+            "seed": s["seed"],
+            "dtype": "float32",
+        },
+        "training": FORM.training(s),
+    }
 
 
 def make_model(s: dict) -> MLP:
-    """The network of the page's settings (float32: fast; fresh weights from ``seed``)."""
-    acts = [a for _, a in s["layers"]]
-    return MLP(
-        [784, *(n for n, _ in s["layers"]), 10],
-        activation=acts,
-        output=s["readout"],
-        init="he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
-        optimizer=s["opt"],
-        lr=s["lr"],
-        batch_size=s["batch"],
-        l2=s["l2"],
-        epochs=s["epochs"],
-        seed=s["seed"],
-        dtype="float32",
-        eval_max_rows=EVAL_ROWS,
-    ).initialize()
+    """The network of the page's settings, fresh weights from ``seed``."""
+    return recipe_model(recipe(s), epochs=s["epochs"], eval_max_rows=EVAL_ROWS)
 
 
 class MnistTask(NetworkTask):
@@ -81,15 +95,14 @@ class MnistTask(NetworkTask):
         "bundled" digits or a "full" MNIST (for the exported script)."""
         X_tr, X_te, y_tr, y_te = data
         super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
-        self.start_settings, self.source, self.loaded = s, source, model is not None
+        self.recipe, self.loaded = recipe(s, source), model is not None
         self.train_seconds = 0.0
         self.weights_sent = -WEIGHTS_EVERY
         self.apply(s)
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
-        self.record_phase({k: s[k] for k in ("opt", "lr", "batch", "l2")})
+        self.apply_training(FORM.training(s), s["epochs"])
 
     def export_problem(self) -> str | None:
         """Why this run cannot be written as a script, or None if it can."""
@@ -100,9 +113,7 @@ class MnistTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        from ui.export.scripts import mnist_script
-
-        return mnist_script(self.start_settings, self.run_phases(), self.source)
+        return run_script("mnist", self.recipe, self.run_phases())
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()
