@@ -5,7 +5,7 @@
 // acted on. While playing, the next "tick" goes out only after the last one was answered and
 // `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.
 import { unpack } from './frame.js';
-import { makePanel } from './panels.js';
+import { makePanel } from './panels/index.js';
 
 const STYLE = new URL('./live.css', import.meta.url).href;
 const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can swallow a trigger)
