@@ -1,6 +1,6 @@
 // A plane: a painted grid (the model's output), points, straight lines and a path on top.
 import { Panel } from './panel.js';
-import { BLUE, CLASS_COLORS, ORANGE, css, divergingLut, mix, rgb, sequentialLut } from './palette.js';
+import { BLUE, ORANGE, css, divergingLut, mix, rgb, sequentialLut } from './palette.js';
 import { fmt, gridImage } from './draw.js';
 
 export class FieldPanel extends Panel {
@@ -116,7 +116,7 @@ export class FieldPanel extends Panel {
       const lut = new Uint8ClampedArray(256 * 4);
       const k = (this.spec.classes || []).length || 1;
       for (let c = 0; c < Math.min(k, 8); c++) {
-        const col = rgb((this.spec.classes[c] || {}).color || CLASS_COLORS[c]);
+        const col = rgb(this.classStyle(c).color);
         for (let q = 0; q < 32; q++) lut.set([...mix(t.bg, col, 0.12 + 0.5 * (q / 31)), 255], (c * 32 + q) * 4);
       }
       this.luts.classes = lut;
@@ -130,7 +130,12 @@ export class FieldPanel extends Panel {
       const t = Math.min(1, Math.max(0, (p.value[i] - lo) / (hi - lo || 1)));
       return css(t < 0.5 ? mix(ORANGE, [210, 210, 210], t * 2) : mix([210, 210, 210], BLUE, (t - 0.5) * 2));
     }
-    return ((this.spec.classes || [])[p.label[i]] || {}).color || CLASS_COLORS[p.label[i] % 10];
+    return this.classStyle(p.label[i]).color;
+  }
+
+  // the name and colour the spec gives class `k` (each class has both: ui/live/protocol.py)
+  classStyle(k) {
+    return (this.spec.classes || [])[k] || {};
   }
 
   drawPoints(ctx, p, sx, sy) {
@@ -232,7 +237,7 @@ export class FieldPanel extends Panel {
       if (best >= 0) {
         const name = p.value
           ? `${s.valueLabel || 'target'} ${fmt(p.value[best])}`
-          : ((s.classes || [])[p.label[best]] || {}).name || `class ${p.label[best]}`;
+          : this.classStyle(p.label[best]).name || `class ${p.label[best]}`;
         parts.push(`${p.test && p.test[best] ? 'test' : 'training'} point: ${name} at (${fmt(p.x[best])}, ${fmt(p.y[best])})`);
       }
     }
@@ -246,7 +251,7 @@ export class FieldPanel extends Panel {
       if (s.mode === 'classes') {
         const k = Math.floor(v / 32);
         const conf = (s.confLo || 0) + ((v % 32) / 31) * (1 - (s.confLo || 0));
-        parts.push(`predicted: ${((s.classes || [])[k] || {}).name || k} (${Math.round(100 * conf)}%)`);
+        parts.push(`predicted: ${this.classStyle(k).name || k} (${Math.round(100 * conf)}%)`);
       } else if (s.mode === 'scalar' || s.mode === 'value') {
         const [lo, hi] = s.range || [0, 1];
         const level = lo + (v / 255) * (hi - lo);

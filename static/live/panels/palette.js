@@ -2,8 +2,6 @@
 // and the colour tables that paint a 0..255 grid.
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
-export const CLASS_COLORS = ['#f59322', '#0877bd', '#2ca02c', '#d62728', '#9467bd',
-  '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 export const SERIES_COLORS = ['#0877bd', '#2ca02c', '#f59322', '#d62728', '#9467bd', '#8c564b'];
 
 export function rgb(hex) {
