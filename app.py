@@ -7,9 +7,9 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 
 import streamlit as st
 
-from ui.errors import page_boundary
-from ui.server import configure
-from ui.sessions import admit_or_stop
+from ui.shell.errors import page_boundary
+from ui.shell.server import configure
+from ui.shell.sessions import admit_or_stop
 
 configure()
 st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")

@@ -4,12 +4,13 @@ import streamlit as st
 
 from engine.conv_layers import Conv2D, conv_backward, conv_forward
 from engine.sequential import Sequential
-from ui import charts, live
-from ui import cnn_setup as cs
-from ui import mnist_setup as ms
-from ui.digit_input import digit_input
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.charts import plots
+from ui.inputs.digit_input import digit_input
+from ui.live import canvas
+from ui.settings.widgets import Bound
+from ui.setups import cnn as cs
+from ui.setups import mnist as ms
+from ui.shell.show_code import show_code
 
 KEY = "cnn"
 
@@ -40,7 +41,7 @@ with st.sidebar:
 s = form.values
 data = digits()
 
-run = live.run(KEY, lambda: cs.CnnTask(s, data), cs.FORM.reset_key(s))
+run = canvas.run(KEY, lambda: cs.CnnTask(s, data), cs.FORM.reset_key(s))
 task: cs.CnnTask = run.task
 task.apply(s)
 st.caption(
@@ -62,7 +63,7 @@ with c1:
     digit, why = digit_input("cnn_digit")
 task.probe = None if digit is None else digit.reshape(784)
 with live_slot:
-    live.view(KEY, run)
+    canvas.view(KEY, run)
 with c2:
     if digit is None:
         st.info(f"{why} The views above show test digit {s['digit']} until you do.")
@@ -71,7 +72,7 @@ with c2:
         a, b = st.columns([1, 3])
         a.image(digit, clamp=True, width=112, caption="what the network sees (28 x 28)")
         a.markdown(f"### prediction: **{int(p.argmax())}**")
-        b.plotly_chart(charts.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs")
+        b.plotly_chart(plots.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs")
         b.caption("The feature maps above now show your digit, layer by layer.")
 
 st.header("The math")

@@ -9,10 +9,10 @@ import streamlit as st
 from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resolve_padding
 from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d
-from ui.image_charts import feature_grid, for_display
-from ui.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
-from ui.text import plain
-from ui.widgets import show_code
+from ui.charts.images import feature_grid, for_display
+from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
+from ui.shell.show_code import show_code
+from ui.shell.text import plain
 
 SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
 state = st.session_state

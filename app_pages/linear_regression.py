@@ -3,11 +3,11 @@
 import streamlit as st
 
 from engine.regression import LinearRegressionGD, LinearRegressionOLS
-from ui import live
-from ui import regression_setup as rs
-from ui.csv_input import xy_source
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.inputs.csv_input import xy_source
+from ui.live import canvas
+from ui.settings.widgets import Bound
+from ui.setups import regression as rs
+from ui.shell.show_code import show_code
 
 KEY = "lin"
 
@@ -28,7 +28,7 @@ with st.sidebar:
     form.widget("speed")
 s = form.values
 
-run = live.run(KEY, lambda: rs.LinearTask(s, xy), (rs.LINEAR_FORM.reset_key(s), xy_key))
+run = canvas.run(KEY, lambda: rs.LinearTask(s, xy), (rs.LINEAR_FORM.reset_key(s), xy_key))
 task: rs.LinearTask = run.task
 task.apply(s)
 st.sidebar.caption(
@@ -46,7 +46,7 @@ if task.singular:
             "solution with the smallest coefficients, but no formula can pick *the* answer."
         )
 
-live.view(KEY, run)
+canvas.view(KEY, run)
 
 st.subheader("The math")
 st.latex(LinearRegressionOLS.formula)

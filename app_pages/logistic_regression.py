@@ -3,11 +3,11 @@
 import streamlit as st
 
 from engine import LogisticRegressionGD
-from ui import live
-from ui import regression_setup as rs
-from ui.csv_input import classes_source
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.inputs.csv_input import classes_source
+from ui.live import canvas
+from ui.settings.widgets import Bound
+from ui.setups import regression as rs
+from ui.shell.show_code import show_code
 
 KEY = "logit"
 
@@ -27,9 +27,9 @@ with st.sidebar:
     form.widget("speed")
 s = form.values
 
-run = live.run(KEY, lambda: rs.LogisticTask(s, csv), (rs.LOGISTIC_FORM.reset_key(s), csv_key))
+run = canvas.run(KEY, lambda: rs.LogisticTask(s, csv), (rs.LOGISTIC_FORM.reset_key(s), csv_key))
 run.task.apply(s)
-live.view(KEY, run)
+canvas.view(KEY, run)
 
 st.subheader("The math")
 st.latex(r"P(y=1\mid x) = \sigma(\beta^\top a) = \frac{1}{1+e^{-\beta^\top a}},\quad a = (1, x_1, x_2)")

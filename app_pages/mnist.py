@@ -7,15 +7,17 @@ from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
 from engine.sequential import Sequential
-from ui import charts, live
-from ui import mnist_setup as ms
-from ui.content_cache import ContentCache
-from ui.digit_input import digit_input
-from ui.export import history_csv
-from ui.mnist_source import operator_mnist_dir
-from ui.run_tools import downloads, lr_hint
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.charts import plots
+from ui.export.downloads import downloads
+from ui.export.scripts import history_csv
+from ui.inputs.content_cache import ContentCache
+from ui.inputs.digit_input import digit_input
+from ui.inputs.mnist_source import operator_mnist_dir
+from ui.live import canvas
+from ui.settings.lr_hint import lr_hint
+from ui.settings.widgets import Bound
+from ui.setups import mnist as ms
+from ui.shell.show_code import show_code
 
 KEY = "mn"
 state = st.session_state
@@ -92,10 +94,10 @@ with st.sidebar:
 s = form.values
 
 source = "bundled" if data_key == "bundled" else "full"
-run = live.run(KEY, lambda: ms.MnistTask(s, data, source=source), (ms.FORM.reset_key(s), data_key))
+run = canvas.run(KEY, lambda: ms.MnistTask(s, data, source=source), (ms.FORM.reset_key(s), data_key))
 task: ms.MnistTask = run.task
 task.apply(s)
-live.view(KEY, run)
+canvas.view(KEY, run)
 model: MLP = task.model
 
 st.header("Try it: draw a digit")
@@ -110,10 +112,10 @@ with c2:
         a, b = st.columns([1, 3])
         a.image(digit, clamp=True, width=112, caption="what the network sees (28 x 28)")
         a.markdown(f"### prediction: **{int(p.argmax())}**")
-        b.plotly_chart(charts.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs")
+        b.plotly_chart(plots.bars(range(10), p, title="probabilities", highlight=int(p.argmax())), key="probs")
         hid = model.layer_outputs(digit.reshape(1, 784))[0][0]
         b.plotly_chart(
-            charts.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200), key="hidden"
+            plots.bars(range(len(hid)), hid, title="first hidden layer's activations", height=200), key="hidden"
         )
 
 lr_hint(KEY, model, task.data[0], task.data[1], ms.FORM["lr"].options)
@@ -157,7 +159,7 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"] = up.file_id
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
-        live.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source),
+        canvas.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source),
                      (ms.FORM.reset_key(settings), data_key))
         st.toast(f"Loaded a {loaded.layer_sizes} network.")
         st.rerun()

@@ -9,13 +9,14 @@ from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
-from ui import live
-from ui import playground_setup as pg
-from ui.csv_input import csv_columns, csv_table
-from ui.export import history_csv
-from ui.run_tools import downloads, lr_hint
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.export.downloads import downloads
+from ui.export.scripts import history_csv
+from ui.inputs.csv_input import csv_columns, csv_table
+from ui.live import canvas
+from ui.settings.lr_hint import lr_hint
+from ui.settings.widgets import Bound
+from ui.setups import playground as pg
+from ui.shell.show_code import show_code
 
 KEY = "pg"
 state = st.session_state
@@ -82,10 +83,10 @@ s = form.values
 if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's first set stands in
     s = {**s, "data": kinds[0]}
 
-run = live.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
+run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
 task: pg.PlaygroundTask = run.task
 task.apply(s)
-live.view(KEY, run)
+canvas.view(KEY, run)
 
 
 lr_hint(KEY, task.model, task.d.X_train, task.d.y_train, pg.FORM["lr"].options)
@@ -114,7 +115,7 @@ with st.expander("💾 Save, export and load"):
             st.error(f"{exc} Your current network is unchanged.")
         else:
             form.load(values)
-            live.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
+            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
             st.toast(f"Loaded a {loaded.layer_sizes} network and its page.")
             st.rerun()
 

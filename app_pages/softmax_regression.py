@@ -3,11 +3,11 @@
 import streamlit as st
 
 from engine import SoftmaxRegressionGD
-from ui import live
-from ui import regression_setup as rs
-from ui.csv_input import classes_source
-from ui.settings_ui import Bound
-from ui.widgets import show_code
+from ui.inputs.csv_input import classes_source
+from ui.live import canvas
+from ui.settings.widgets import Bound
+from ui.setups import regression as rs
+from ui.shell.show_code import show_code
 
 KEY = "softmax"
 
@@ -28,9 +28,9 @@ with st.sidebar:
     form.widget("speed")
 s = form.values
 
-run = live.run(KEY, lambda: rs.SoftmaxTask(s, csv), (rs.SOFTMAX_FORM.reset_key(s), csv_key))
+run = canvas.run(KEY, lambda: rs.SoftmaxTask(s, csv), (rs.SOFTMAX_FORM.reset_key(s), csv_key))
 run.task.apply(s)
-live.view(KEY, run)
+canvas.view(KEY, run)
 
 st.subheader("The math")
 st.latex(SoftmaxRegressionGD.formula)

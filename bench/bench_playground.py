@@ -14,10 +14,11 @@ import time
 import _threads  # first: sets BLAS threads before NumPy loads
 import numpy as np
 
-from ui import charts, frames
-from ui import playground_setup as pg
-from ui.live_core import LiveRun
-from ui.pacing import Governor
+from ui.charts import plots
+from ui.live import frames
+from ui.live.harness import LiveRun
+from ui.live.pacing import Governor
+from ui.setups import playground as pg
 
 
 def plotly_update(task: pg.PlaygroundTask) -> int:
@@ -30,11 +31,11 @@ def plotly_update(task: pg.PlaygroundTask) -> int:
     x0, x1, y0, y1 = plane.extent
     h = m.history_
     figs = [
-        charts.decision_boundary(np.linspace(x0, x1, n), np.linspace(y0, y1, n), probs, d.P_train, d.y_train,
+        plots.decision_boundary(np.linspace(x0, x1, n), np.linspace(y0, y1, n), probs, d.P_train, d.y_train,
                                  d.P_test, d.y_test),
-        charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, log_y=True),
-        charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}),
-        charts.network_diagram(m.layer_sizes, m.weights_),
+        plots.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, log_y=True),
+        plots.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}),
+        plots.network_diagram(m.layer_sizes, m.weights_),
     ]
     return sum(len(f.to_json()) for f in figs)
 

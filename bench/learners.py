@@ -27,8 +27,8 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from ui import frames
-from ui.sessions import FULL_TITLE
+from ui.live import frames
+from ui.shell.sessions import FULL_TITLE
 
 COMPONENT = "backprop_lab.live"
 RETRY = 4.0  # s: live.js RETRY_MS

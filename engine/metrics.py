@@ -1,5 +1,6 @@
-"""How good a regression is: R², the coefficient of determination (scikit-learn's convention).
+"""How good a model is: the confusion matrix of a classifier, R² of a regression.
 
+R² is the coefficient of determination (scikit-learn's convention):
 ``R² = 1 - SSE / SST`` per output column: the share of the targets' spread around their mean
 that the predictions explain.  1 is perfect, 0 is what always predicting the mean gives, and it
 goes negative for anything worse.  Several outputs: the plain mean of their R².
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_float_array
+from .validation import as_float_array, check_labels, check_number
 
 
 def r2_from_sums(sse: np.ndarray, sst: np.ndarray) -> float:
@@ -31,3 +32,11 @@ def r2_score(y_true, y_pred) -> float:
     if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must have the same shape; got {t.shape} and {p.shape}.")
     return r2_from_sums(np.sum((t - p) ** 2, axis=0), np.sum((t - t.mean(axis=0)) ** 2, axis=0))
+
+
+def confusion(y_true, y_pred, k: int) -> np.ndarray:
+    """Counts ``(k, k)`` for labels ``0..k-1``: row = true class, column = predicted class."""
+    k = check_number("k", k, 1, integer=True)
+    t = check_labels(y_true, k=k, name="y_true")
+    p = check_labels(y_pred, len(t), k, name="y_pred")
+    return np.bincount(t * k + p, minlength=k * k).reshape(k, k)

@@ -1,1 +1,14 @@
-"""Streamlit-side helpers: pure plotly figure builders (figures) and small widgets (widgets)."""
+"""The Streamlit side of Backprop Lab, one folder a job (engine/ is the NumPy side, app_pages/ the pages).
+
+Each page reads like a recipe: its setup's settings -> the engine -> the live view.  Imports go downwards:
+
+    setups/    each page's settings, data and live task (the playground, MNIST, the CNN, the regressions);
+               setups never import each other
+    settings/  settings declared once (form) and their widgets bound to the URL (widgets); the learning-rate hint
+    live/      the live canvas on a page (canvas), the harness that trains and snapshots (harness), binary frames,
+               the pace shared by a server's learners, what the canvas shows of a network or of digits
+    inputs/    what a learner brings: CSV data, images, drawn digits, MNIST files; decoded once per content
+    charts/    plotly figures for paused and static views (plots, images)
+    export/    what a learner takes home: the run as a script, its history, the download buttons
+    shell/     the server process: start-up, sessions, the page's error boundary, plain text, the code views
+"""

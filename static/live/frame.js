@@ -1,4 +1,4 @@
-// Reads the binary frames written by ui/frames.py: "BLF1", header length (uint32 LE),
+// Reads the binary frames written by ui/live/frames.py: "BLF1", header length (uint32 LE),
 // JSON header padded to 8 bytes, then raw arrays referenced as {"$": [offset, length, dtype, shape]}.
 const TYPES = {
   u8: Uint8Array, u16: Uint16Array, u32: Uint32Array,

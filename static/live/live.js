@@ -1,6 +1,6 @@
 // The live canvas: run controls, the request loop and playback of the snapshots each frame carries.
 //
-// Protocol (see ui/live_core.py): the view sends commands {do, id, have} as the trigger "cmd";
+// Protocol (see ui/live/harness.py): the view sends commands {do, id, have} as the trigger "cmd";
 // Streamlit reruns the page's live fragment, which answers with a frame carrying `ack` = the id it
 // acted on. While playing, the next "tick" goes out only after the last one was answered and
 // `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.

@@ -6,7 +6,7 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from ui import frames
+from ui.live import frames
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [

@@ -6,7 +6,7 @@ import numpy as np
 
 from engine.kernels import PRESETS
 from tests.app.conftest import command, frame, metric
-from ui import cnn_setup as cs
+from ui.setups import cnn as cs
 
 
 def test_closest_preset_by_cosine_similarity():

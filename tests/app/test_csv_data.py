@@ -1,4 +1,4 @@
-"""Your own data (ui.csv_data): well-formed files in their usual dialects, and hostile ones refused plainly."""
+"""Your own data (ui.inputs.csv_data): well-formed files in their usual dialects, and hostile ones refused plainly."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ui.csv_data import MAX_CLASSES, CsvError, choose, guess, parse_csv, summary
+from ui.inputs.csv_data import MAX_CLASSES, CsvError, choose, guess, parse_csv, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 FRUIT = ROOT / "assets" / "fruit.csv"

@@ -5,7 +5,7 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.errors import public_message
+from ui.shell.errors import public_message
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_public_message_is_short():
 def _page():
     import streamlit as st
 
-    from ui.errors import page_boundary
+    from ui.shell.errors import page_boundary
 
     with page_boundary("the test page"):
         st.write("before")

@@ -1,4 +1,4 @@
-"""Export (ui.export): the history as CSV, and scripts that rebuild a page's run exactly."""
+"""Export (ui.export.scripts): the history as CSV, and scripts that rebuild a page's run exactly."""
 
 import contextlib
 import csv
@@ -14,9 +14,9 @@ import pytest
 
 from engine import MLP, StandardScaler, make_toy, train_test_split
 from engine.features import feature_map
-from ui import mnist_setup as ms
-from ui import playground_setup as ps
-from ui.export import history_csv, mnist_script, playground_script
+from ui.export.scripts import history_csv, mnist_script, playground_script
+from ui.setups import mnist as ms
+from ui.setups import playground as ps
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from tests.hostile import assert_plain_message, image_files, save, tricky_images
-from ui import images
-from ui.content_cache import ContentCache
-from ui.images import ImageError, load_image, load_image_cached
-from ui.mnist_source import ENV_VAR, operator_mnist_dir
-from ui.text import plain
+from ui.inputs import images
+from ui.inputs.content_cache import ContentCache
+from ui.inputs.images import ImageError, load_image, load_image_cached
+from ui.inputs.mnist_source import ENV_VAR, operator_mnist_dir
+from ui.shell.text import plain
 
 REFUSED = image_files()
 TRICKY = tricky_images()

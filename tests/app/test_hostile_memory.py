@@ -25,7 +25,7 @@ import json, os, resource, sys
 sys.path.insert(0, sys.argv[2])
 from engine.idx import load_idx_files
 from engine.serialize import load_weights
-from ui.images import load_image
+from ui.inputs.images import load_image
 
 def read(path):
     with open(path, "rb") as f:

@@ -5,7 +5,7 @@ import pytest
 
 from tests.app.conftest import command
 from tests.hostile import assert_plain_message, idx_cases, image_files, weight_files
-from ui.images import EXTENSIONS
+from ui.inputs.images import EXTENSIONS
 
 
 def uploadable_images() -> dict:

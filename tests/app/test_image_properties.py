@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from ui.images import EXTENSIONS, ImageError, load_image
+from ui.inputs.images import EXTENSIONS, ImageError, load_image
 
 
 def _sample(fmt, mode="RGB", **kw):

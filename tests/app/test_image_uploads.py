@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.images import MAX_SIDE, ImageError, load_image, to_planes
+from ui.inputs.images import MAX_SIDE, ImageError, load_image, to_planes
 
 
 def _save(img, fmt, **kw):

@@ -1,14 +1,11 @@
-"""The live harness without a browser: frames, commands, pacing (ui.frames, ui.live_core, ui.pacing)."""
+"""The live harness without a browser: frames, commands, pacing (ui.live.frames, ui.live.harness, ui.live.pacing)."""
 
 import numpy as np
 import pytest
 
-from ui import frames
-from ui import mnist_setup as ms
-from ui import playground_setup as pg
-from ui import regression_setup as rs
-from ui.live_core import BOOT, LiveRun
-from ui.pacing import (
+from ui.live import frames
+from ui.live.harness import BOOT, LiveRun
+from ui.live.pacing import (
     BASE_INTERVAL,
     MAX_INTERVAL,
     MAX_SNAPSHOTS,
@@ -18,6 +15,9 @@ from ui.pacing import (
     WINDOW,
     Governor,
 )
+from ui.setups import mnist as ms
+from ui.setups import playground as pg
+from ui.setups import regression as rs
 
 
 # --------------------------------------------------------------------------- frames
@@ -239,7 +239,7 @@ def test_after_a_rollback_the_epoch_shown_is_the_restored_weights_one():
 
 
 def test_curve_counts_match_the_curves():
-    from ui import cnn_setup as cs
+    from ui.setups import cnn as cs
 
     data = ms.bundled_split()
     tasks = [pg.PlaygroundTask({**pg.FORM.defaults, "layers": [(8, "relu")]}), ms.MnistTask(ms.FORM.defaults, data),

@@ -8,7 +8,7 @@ import numpy as np
 
 from engine import load_weights, weights_bytes
 from tests.app.conftest import command, frame, metric
-from ui import playground_setup as pg
+from ui.setups import playground as pg
 
 ROOT = Path(__file__).resolve().parents[2]
 

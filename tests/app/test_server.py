@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_configure_leaves_every_blas_library_one_thread():
     # in a fresh process, as the server starts: numpy is not loaded yet when the app configures
     code = (
-        "from ui.server import configure; configure(); "
+        "from ui.shell.server import configure; configure(); "
         "import json; from threadpoolctl import threadpool_info; "
         "print(json.dumps([i['num_threads'] for i in threadpool_info()]))"
     )

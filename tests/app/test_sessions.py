@@ -1,8 +1,8 @@
-"""Learners per server process (ui.sessions): the cap, the page that says the server is full, and
+"""Learners per server process (ui.shell.sessions): the cap, the page that says the server is full, and
 freeing what a closed tab held once its session cannot come back."""
 
-from ui import sessions
-from ui.sessions import FULL_TITLE, SWEEP_EVERY, Sessions
+from ui.shell import sessions
+from ui.shell.sessions import FULL_TITLE, SWEEP_EVERY, Sessions
 
 
 class Clock:

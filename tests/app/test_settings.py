@@ -1,12 +1,12 @@
-"""Settings declared once (ui.settings): URL parsing, clamping, round trip and reset keys, for every page."""
+"""Settings declared once (ui.settings.form): URL parsing, clamping, round trip and reset keys, for every page."""
 
 import numpy as np
 import pytest
 
-from ui import mnist_setup as ms
-from ui import playground_setup as pg
-from ui import regression_setup as rs
-from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.setups import mnist as ms
+from ui.setups import playground as pg
+from ui.setups import regression as rs
 
 FORMS = {
     "playground": pg.FORM,

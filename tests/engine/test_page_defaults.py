@@ -1,7 +1,7 @@
 """Learning gates with exactly the defaults the pages use."""
 
-from ui import mnist_setup as ms
-from ui import playground_setup as pg
+from ui.setups import mnist as ms
+from ui.setups import playground as pg
 
 
 def test_spiral_8_8_tanh_reaches_095_within_the_default_budget():

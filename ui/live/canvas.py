@@ -3,7 +3,7 @@
 The canvas (``static/live/``, served by Streamlit's static file serving) owns Play/Pause/Step/Reset
 and the timer: it asks for each tick itself, only after the last one arrived, so clicks take effect
 in the browser at once and a busy server gets fewer requests instead of a backlog.  Each command
-reruns only the live fragment, which trains a chunk (``ui.live_core.LiveRun``) and sends one binary
+reruns only the live fragment, which trains a chunk (``ui.live.harness.LiveRun``) and sends one binary
 frame to the same keyed component, which updates in place.
 
 Use::
@@ -18,9 +18,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import sessions
-from ui.errors import page_boundary
-from ui.live_core import LiveRun, LiveTask
+from ui.live.harness import LiveRun, LiveTask
+from ui.shell import sessions
+from ui.shell.errors import page_boundary
 
 # A few bytes inline; the view itself is an ES module served from static/live/ (cached by the
 # browser, not resent with every frame).  Its address is found from Streamlit's own script, so the

@@ -128,7 +128,7 @@ def _phases(phases, live_keys: dict, regularised: bool) -> list[tuple]:
 
 
 def _penalties(s: dict) -> tuple[float, float]:
-    """The playground's (reg, rate) as (l1, l2), as ``ui.playground_setup.regularisation`` does."""
+    """The playground's (reg, rate) as (l1, l2), as ``ui.setups.playground.regularisation`` does."""
     reg = _choice(s, "reg", ("none", "l1", "l2"))
     rate = _number(s, "rate", 0, 1e6)
     return (rate if reg == "l1" else 0.0, rate if reg == "l2" else 0.0)
@@ -170,7 +170,7 @@ def playground_script(settings: dict, phases: list[tuple[int, dict]]) -> str:
 
     Parameters
     ----------
-    settings : the playground's settings at the last Reset (``ui.playground_setup.FORM`` keys:
+    settings : the playground's settings at the last Reset (``ui.setups.playground.FORM`` keys:
         data, noise, n, test, dseed, fx, fy, feats, layers, readout, init, seed, and the starting
         opt, lr, batch, reg, rate).  A data set of ``engine.REGRESSION_SETS`` makes a regression:
         a split without stratification, one output, a linear readout; it prints R².
@@ -251,7 +251,7 @@ def mnist_script(settings: dict, phases: list[tuple[int, dict]], source: str = "
 
     Parameters
     ----------
-    settings : the MNIST page's settings at the last Reset (``ui.mnist_setup.FORM`` keys: layers,
+    settings : the MNIST page's settings at the last Reset (``ui.setups.mnist.FORM`` keys: layers,
         readout, seed, and the starting optimizer, lr, batch, l2)
     phases : ``[(mini-batches, live settings), ...]`` with the keys optimizer, lr, batch, l2
     source : "bundled" (the 5000 bundled digits, split 80/20 as the page does) or "full" (the four

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from engine.digits import BlankDigitError, preprocess_digit
-from ui.images import EXTENSIONS, ImageError, load_image_cached
+from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached
 
 
 def digit_input(key: str) -> tuple[np.ndarray | None, str]:

@@ -2,7 +2,7 @@
 
 A page lists its settings as a :class:`Form`; each declaration carries its URL key, default, range or
 choices, label, help and whether a change applies to the running model (``live``) or starts it afresh.
-The widgets (``ui.settings_ui``), the URL round trip, the clamping and the reset key all come from it.
+The widgets (``ui.settings.widgets``), the URL round trip, the clamping and the reset key all come from it.
 
 Pure Python (no streamlit): tests and benchmarks build pages' models from exactly these values.
 """

@@ -7,14 +7,14 @@ import time
 import numpy as np
 
 from engine import MLP, load_mnist, train_test_split
+from engine.metrics import confusion
 from engine.optimizers import OPTIMIZERS
-from ui import charts
-from ui.frames import to_u8
-from ui.live_views import NetworkTask
-from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.charts import plots
+from ui.live.digit_views import MISTAKES, WEIGHT_TILES, mistakes, weight_images
+from ui.live.network_views import NetworkTask
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
 
 EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
-WEIGHT_TILES, MISTAKES = 48, 12
 WEIGHTS_EVERY = 0.6  # s: the weight images (~37 kB, noisy, hardly compressible) change slowly
 
 FORM = Form(
@@ -75,39 +75,6 @@ def make_model(s: dict) -> MLP:
     ).initialize()
 
 
-def confusion(y_true, y_pred, k: int = 10) -> np.ndarray:
-    """Counts ``(k, k)``: rows true label, columns predicted."""
-    cm = np.zeros((k, k), dtype=int)
-    np.add.at(cm, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return cm
-
-
-def top_k(probs: np.ndarray, k: int = 3):
-    """Indices and values of the k largest probabilities of one row."""
-    idx = np.argsort(probs)[::-1][:k]
-    return idx, probs[idx]
-
-
-def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES, side: int = 28) -> np.ndarray:
-    """The weights into the first ``n`` neurons (or filters) as ``side x side`` images, each on its own
-    orange (negative) - blue (positive) scale: what each one looks for.  ``W0`` is (pixels, units)."""
-    tiles = W0.T[:n].reshape(-1, side, side)
-    top = np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
-    return to_u8(tiles / top, -1.0, 1.0)
-
-
-def mistakes(probs: np.ndarray, X_test: np.ndarray, y_test: np.ndarray, n: int = MISTAKES):
-    """The first ``n`` misclassified test digits as images, with captions ("7 read as 2" and the top 3)."""
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y_test)[:n]
-    captions = []
-    for j in wrong:
-        idx, val = top_k(probs[j])
-        top3 = ", ".join(f"{d}: {v:.2f}" for d, v in zip(idx, val))
-        captions.append(f"{y_test[j]} read as {pred[j]}\ntrue {y_test[j]}, predicted {pred[j]} · top 3: {top3}")
-    return to_u8(X_test[wrong].reshape(-1, 28, 28), 0.0, 1.0), captions
-
-
 class MnistTask(NetworkTask):
     """An MLP on the digits, trained as fast as the pace allows."""
 
@@ -138,7 +105,7 @@ class MnistTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        from ui.export import mnist_script
+        from ui.export.scripts import mnist_script
 
         return mnist_script(self.start_settings, self.run_phases(), self.source)
 
@@ -195,7 +162,7 @@ class MnistTask(NetworkTask):
             probs = self.test_predictions()
             images, captions = mistakes(probs, X_te, y_te)
             snap["panels"] = {
-                "confusion": {"counts": confusion(y_te, probs.argmax(axis=1)).astype(np.int32)},
+                "confusion": {"counts": confusion(y_te, probs.argmax(axis=1), 10).astype(np.int32)},
                 "mistakes": {"images": images, "captions": captions},
             }
             now = time.monotonic()
@@ -208,10 +175,10 @@ class MnistTask(NetworkTask):
         h = self.model.history_
         pred = self.test_predictions().argmax(axis=1)
         return [
-            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
+            ("loss", plots.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
                                    log_y=True)),
-            ("accuracy", charts.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]},
+            ("accuracy", plots.curves(h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]},
                                        title="Accuracy")),
-            ("confusion", charts.confusion_matrix(confusion(self.data[3], pred), list(range(10)),
+            ("confusion", plots.confusion_matrix(confusion(self.data[3], pred, 10), list(range(10)),
                                                   title="Test digits: true (rows) vs predicted (columns)")),
         ]

@@ -1,6 +1,6 @@
 """What the live canvas shows of a network: the plane it paints, its neurons, its curves.
 
-Pure NumPy (no streamlit): tasks in ``ui.playground_setup`` and ``ui.mnist_setup`` build their
+Pure NumPy (no streamlit): the network pages' tasks (``ui.setups.playground``, ``mnist`` and ``cnn``) build their
 frames from these, and tests check them without a browser.
 """
 
@@ -11,9 +11,9 @@ import numpy as np
 from engine.layers import Activation
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
-from ui import charts
-from ui.frames import to_u8
-from ui.live_core import LiveTask
+from ui.charts import plots
+from ui.live.frames import to_u8
+from ui.live.harness import LiveTask
 
 CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
@@ -54,7 +54,7 @@ class Plane:
         x0, x1, y0, y1 = self.extent
         dx, dy = (x1 - x0) / n / 2, (y1 - y0) / n / 2  # the extent is padded by half a cell
         xs, ys = np.linspace(x0 + dx, x1 - dx, n), np.linspace(y0 + dy, y1 - dy, n)
-        return charts.decision_boundary(xs, ys, probs.reshape(n, n, -1), P, y, P_test, y_test, names=names,
+        return plots.decision_boundary(xs, ys, probs.reshape(n, n, -1), P, y, P_test, y_test, names=names,
                                         title=title)
 
     def spec(self, probs_k: int, names, points=None, **kw) -> dict:

@@ -1,9 +1,9 @@
-"""Widgets for settings declared in a ``ui.settings.Form``, bound to the URL.
+"""Widgets for settings declared in a ``ui.settings.form.Form``, bound to the URL.
 
 On a page's first visit in a session the values come from the URL (validated and clamped); every run
 writes the values that differ from the defaults back, so the address bar always shares the page.
 
-Widget keys are ``{prefix}_{setting key}``; a :class:`~ui.settings.Layers` setting uses
+Widget keys are ``{prefix}_{setting key}``; a :class:`~ui.settings.form.Layers` setting uses
 ``{prefix}_{key}_n`` for the count and ``{prefix}_{key}_units_{i}`` / ``{prefix}_{key}_act_{i}``
 per layer.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.settings import Choice, Flag, Form, Layers, Number, Subset
+from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset
 
 
 class Bound:

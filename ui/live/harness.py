@@ -2,7 +2,7 @@
 
 A page describes what it trains and draws as a :class:`LiveTask`.  A :class:`LiveRun` holds one
 learner's task and answers the browser's commands (play, tick, pause, step, reset) with frames
-(``ui.frames``): each tick trains a chunk sized by the pace (``ui.pacing``), split into a few
+(``ui.live.frames``): each tick trains a chunk sized by the pace (``ui.live.pacing``), split into a few
 pieces with a snapshot after each, so the browser can play several pictures per tick.
 
 The canvas (``static/live/``) knows a few panel types; a task's :meth:`LiveTask.layout` lists its
@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
-from ui import frames
-from ui.pacing import BASE_INTERVAL, GOVERNOR, Governor
+from ui.live import frames
+from ui.live.pacing import BASE_INTERVAL, GOVERNOR, Governor
 
 _series_ids = itertools.count(1)
 # This server process, in every frame: a browser whose frames suddenly come from another process

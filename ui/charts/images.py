@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from .charts import tiles
+from .plots import tiles
 
 
 def normalise(img: np.ndarray) -> np.ndarray:

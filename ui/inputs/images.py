@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ui.content_cache import ContentCache
-from ui.text import plain
+from ui.inputs.content_cache import ContentCache
+from ui.shell.text import plain
 
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tiff", "tif")
 PIL_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")

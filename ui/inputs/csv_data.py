@@ -9,7 +9,7 @@ An upload is hostile until proven otherwise: the size and the number of rows and
 capped before anything large is built, and every refusal is a :class:`CsvError` (a ValueError)
 whose message names the row and column at fault and says what to do.  Messages quote the file's
 text (a cell, a column name), so show them, and anything else taken from the file (column and
-class names), with ``ui.text.plain``; in a plotly figure, escape them with ``html.escape``.
+class names), with ``ui.shell.text.plain``; in a plotly figure, escape them with ``html.escape``.
 Nothing in a cell is ever evaluated: ``=cmd|...`` is just text (a class name, or not a number).
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ui.text import plain
+from ui.shell.text import plain
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000  # the playground's own sets stop at 2000 points; training more live is slow

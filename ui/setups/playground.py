@@ -13,13 +13,22 @@ import numpy as np
 from engine import MLP, ModelFileError, StandardScaler, load_iris, make_toy, train_test_split
 from engine.features import FEATURES, feature_map
 from engine.init import SCHEMES
+from engine.metrics import confusion
 from engine.optimizers import OPTIMIZERS
 from engine.toy import REGRESSION_SETS
-from ui import charts
-from ui.class_report import confusion
-from ui.frames import to_u8
-from ui.live_views import MAX_SHOWN, SHADES, NetworkTask, Plane, layer_maps, neuron_map, points, shown_weights
-from ui.settings import (
+from ui.charts import plots
+from ui.live.frames import to_u8
+from ui.live.network_views import (
+    MAX_SHOWN,
+    SHADES,
+    NetworkTask,
+    Plane,
+    layer_maps,
+    neuron_map,
+    points,
+    shown_weights,
+)
+from ui.settings.form import (
     BATCH_LADDER,
     IRIS_FEATURES,
     LR_LADDER,
@@ -122,7 +131,7 @@ class PlaygroundData:
 def make_data(s: dict, csv=None) -> PlaygroundData:
     """Generate or load the data, split it, map features and standardise them.
 
-    ``csv``: the learner's own data (``ui.csv_data.CsvData``) for ``data == "csv"``."""
+    ``csv``: the learner's own data (``ui.inputs.csv_data.CsvData``) for ``data == "csv"``."""
     shift, scale, target = 0.0, 1.0, "target"
     if s["data"] == "csv":
         P, y, names, axes, target = csv.P, csv.y, csv.class_names, csv.axis_names, csv.target
@@ -223,7 +232,7 @@ class PlaygroundTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        from ui.export import playground_script
+        from ui.export.scripts import playground_script
 
         return playground_script(self.start_settings, self.run_phases())
 
@@ -310,7 +319,7 @@ class PlaygroundTask(NetworkTask):
             x0, x1, y0, y1 = plane.extent
             xs, ys = np.linspace(x0, x1, plane.n), np.linspace(y0, y1, plane.n)
             values = d.targets(m.predict(self.grid_inputs)).reshape(plane.n, plane.n)
-            field = charts.value_map(xs, ys, values, d.P_train, d.targets(d.y_train), d.P_test, d.targets(d.y_test),
+            field = plots.value_map(xs, ys, values, d.P_train, d.targets(d.y_train), d.P_test, d.targets(d.y_test),
                                      title=f"Predicted {d.target} (◇ = test points)", label=d.target)
         else:
             field = plane.figure(m.predict_proba(self.grid_inputs), d.P_train, d.y_train, d.class_names,
@@ -319,7 +328,7 @@ class PlaygroundTask(NetworkTask):
         h = m.history_
         return [
             ("boundary", field),
-            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]},
+            ("loss", plots.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]},
                                    title="Loss", log_y=True)),
-            ("network", charts.network_diagram(m.layer_sizes, m.weights_)),
+            ("network", plots.network_diagram(m.layer_sizes, m.weights_)),
         ]

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.errors import FragmentHandledException
 
-from ui.text import plain
+from ui.shell.text import plain
 
 log = logging.getLogger("backprop_lab")
 

@@ -1,6 +1,6 @@
 """Your own data on a page: upload a CSV (or take the bundled example), choose its columns.
 
-The file stays in this learner's session; decoding is cached by content (``ui.content_cache``).
+The file stays in this learner's session; decoding is cached by content (``ui.inputs.content_cache``).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import csv_data
-from ui.content_cache import ContentCache
-from ui.text import plain
+from ui.inputs import csv_data
+from ui.inputs.content_cache import ContentCache
+from ui.shell.text import plain
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "fruit.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "fruit.csv"
 _parse = ContentCache(csv_data.parse_csv, max_entries=8)
 
 

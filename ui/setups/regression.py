@@ -15,14 +15,24 @@ from engine import (
     load_iris,
     train_test_split,
 )
+from engine.metrics import confusion
 from engine.regression import LinearRegressionOLS, SingularMatrixError, critical_learning_rate, mse_surface
 from engine.toy import make_line
-from ui import charts
-from ui.class_report import confusion
-from ui.frames import to_u8
-from ui.live_core import LiveTask
-from ui.live_views import Plane, points
-from ui.settings import IRIS_FEATURES, LR_LADDER, Choice, Flag, Form, Number, iris_axes, ladder, two_features
+from ui.charts import plots
+from ui.live.frames import to_u8
+from ui.live.harness import LiveTask
+from ui.live.network_views import Plane, points
+from ui.settings.form import (
+    IRIS_FEATURES,
+    LR_LADDER,
+    Choice,
+    Flag,
+    Form,
+    Number,
+    iris_axes,
+    ladder,
+    two_features,
+)
 
 SPEED_HELP = "Gradient steps per second while playing; Step takes one."
 
@@ -58,7 +68,7 @@ class GDTask(LiveTask):
 
     def objective_figure(self, title: str, log_y: bool = False):
         h = self.model.history_
-        return charts.curves(h["step"], {self.objective: h["objective"]}, title=title, xlabel="step", log_y=log_y)
+        return plots.curves(h["step"], {self.objective: h["objective"]}, title=title, xlabel="step", log_y=log_y)
 
 
 # ---------------------------------------------------------------- linear regression
@@ -177,12 +187,12 @@ class LinearTask(GDTask):
         lines = {"OLS (closed form)": self.ols} if self.ols is not None else {}
         lines[f"gradient descent, step {self.steps}"] = self.line()
         h = self.model.history_
-        out = [("fit", charts.line_fit(self.x, self.y, lines, title="Data and fitted lines"))]
+        out = [("fit", plots.line_fit(self.x, self.y, lines, title="Data and fitted lines"))]
         if not self.s["collinear"]:
             cx, cy = self.ols if self.ols is not None else (0.0, 0.0)
             b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
             path = np.array(h["beta"] + [self.model.beta_])[:, :2]
-            out.append(("surface", charts.loss_surface_path(
+            out.append(("surface", plots.loss_surface_path(
                 b0s, b1s, mse_surface(self.x, self.y, b0s, b1s), path, optimum=self.ols,
                 title="Loss surface J(β₀, β₁) and the descent path",
             )))

@@ -10,17 +10,17 @@ import time
 import numpy as np
 
 from engine import MLP
-from engine.cnn import DEFAULT_SETTINGS, DIGIT_SHAPE
-from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
+from engine.cnn import DIGIT_SHAPE, default_cnn
+from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
-from engine.layers import Activation, Dense, Flatten
+from engine.layers import Activation
 from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
-from ui import charts
-from ui.frames import to_u8
-from ui.live_views import NetworkTask
-from ui.mnist_setup import MISTAKES, mistakes, weight_images
-from ui.settings import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
+from ui.charts import plots
+from ui.live.digit_views import MISTAKES, mistakes, weight_images
+from ui.live.frames import to_u8
+from ui.live.network_views import NetworkTask
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
 
 FORM = Form(
     Number("c1", 8, "first layer: filters", "How many filters the first convolution learns.", lo=1, hi=16),
@@ -43,25 +43,12 @@ FORM = Form(
     Number("digit", 0, "test digit to look inside", "Which of the 1000 test digits the feature maps show (or "
            "draw your own below).", lo=0, hi=999, widget="number", live=True),
 )
-POOLS = {"max": MaxPool2D, "avg": AvgPool2D}
-
-
-def make_layers(s: dict) -> list:
-    """conv c1@k1 -> ReLU -> pool 2 [-> conv c2@k2 -> ReLU -> pool 2] -> dense 10."""
-    pool = POOLS[s["pool"]]
-    layers = [Conv2D(s["c1"], s["k1"]), Activation("relu"), pool(2)]
-    if s["c2"]:
-        layers += [Conv2D(s["c2"], s["k2"]), Activation("relu"), pool(2)]
-    return layers + [Flatten(), Dense(10)]
 
 
 def make_model(s: dict) -> Sequential:
     """The network of the settings (defaults: the engine's default CNN), fresh weights from ``seed``."""
-    return Sequential(
-        make_layers(s), DIGIT_SHAPE,
-        **{**DEFAULT_SETTINGS, "optimizer": s["opt"], "lr": s["lr"], "batch_size": s["batch"],
-           "epochs": s["epochs"], "seed": s["seed"]},
-    ).initialize()
+    return default_cnn(s["c1"], s["k1"], s["c2"], s["k2"], s["pool"], optimizer=s["opt"], lr=s["lr"],
+                       batch_size=s["batch"], epochs=s["epochs"], seed=s["seed"]).initialize()
 
 
 def comparison_mlp(s: dict) -> MLP:
@@ -229,7 +216,7 @@ class CnnTask(NetworkTask):
     def figures(self) -> list:
         h = self.model.history_
         return [
-            ("loss", charts.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
+            ("loss", plots.curves(h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}, title="Loss",
                                    log_y=True)),
-            ("accuracy", charts.curves(*self.curves()["acc"], title="Accuracy")),
+            ("accuracy", plots.curves(*self.curves()["acc"], title="Accuracy")),
         ]

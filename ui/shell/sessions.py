@@ -1,6 +1,6 @@
 """The learners of one server process: how many may join, and freeing what closed tabs held.
 
-Past what a process can serve, the pace (``ui.pacing``) gives every learner fewer frames; past a
+Past what a process can serve, the pace (``ui.live.pacing``) gives every learner fewer frames; past a
 cap, the next learner is told that the server is full instead of slowing everyone further.  Only
 sessions whose browser is still connected count: Streamlit's runtime knows which are.
 

@@ -1,0 +1,1 @@
+"""Plotly figures for the paused and static views: pure builders, data in, figure out."""

@@ -1,0 +1,22 @@
+"""Download buttons for what a live page built: the network, the run as a script, the history."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def downloads(key: str, name: str, weights, script, history, why_no_script: str | None) -> None:
+    """Download buttons for the network (.npz), the run as a script (.py) and its history (.csv).
+
+    Each argument is a function: the file is made when it is clicked, from the network as it is then
+    (a live page trains between the page's own reruns)."""
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("⬇ This network (.npz)", weights, f"{name}_network.npz", "application/octet-stream",
+                       help="The weights and settings (no pickled code).", key=f"{key}:save")
+    if why_no_script:
+        c2.caption(why_no_script)
+    else:
+        c2.download_button("⬇ A Python script (.py)", script, f"{name}_run.py", "text/x-python",
+                           help=f"Run it from the Backprop Lab folder: python {name}_run.py", key=f"{key}:script")
+    c3.download_button("⬇ The history (.csv)", history, f"{name}_history.csv", "text/csv",
+                       help="Loss and accuracy (or R²) at every history point.", key=f"{key}:history")

@@ -1,0 +1,1 @@
+"""Settings declared once (``form``): widgets, URL round trip, clamping and reset key all come from the declaration."""

@@ -1,0 +1,1 @@
+"""The server process around the pages: start-up, sessions, the error boundary, plain text, the code views."""
