@@ -1,6 +1,6 @@
 // Named series over epochs or steps, with the values at the cursor on hover.
 import { Panel } from './panel.js';
-import { SERIES_COLORS, css } from './palette.js';
+import { css } from './palette.js';
 import { fmt } from './draw.js';
 
 export class CurvesPanel extends Panel {
@@ -52,9 +52,9 @@ export class CurvesPanel extends Panel {
     });
     this.sx = sx;
     this.range = [x0, x1];
-    series.forEach((sr, k) => {
+    series.forEach((sr) => {
       const ys = n ? c.y[sr.name] || [] : [];
-      ctx.strokeStyle = sr.color || SERIES_COLORS[k % SERIES_COLORS.length];
+      ctx.strokeStyle = sr.color;
       ctx.lineWidth = 2;
       ctx.setLineDash(sr.dash ? [5, 3] : []);
       ctx.beginPath();
@@ -83,11 +83,11 @@ export class CurvesPanel extends Panel {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     let lx = box.x;
-    series.forEach((sr, k) => {
+    series.forEach((sr) => {
       const ys = n ? c.y[sr.name] || [] : [];
       const last = n ? ys[n - 1] : null;
       const label = `${sr.name} ${this.value(last)}`;
-      ctx.strokeStyle = sr.color || SERIES_COLORS[k % SERIES_COLORS.length];
+      ctx.strokeStyle = sr.color;
       ctx.lineWidth = 2.5;
       ctx.beginPath();
       ctx.moveTo(lx, 9);

@@ -1,6 +1,6 @@
 // A plane: a painted grid (the model's output), points, straight lines and a path on top.
 import { Panel } from './panel.js';
-import { BLUE, ORANGE, css, divergingLut, mix, rgb, sequentialLut } from './palette.js';
+import { BLUE, DEEP_BLUE, NEUTRAL, ORANGE, css, divergingLut, mix, rgb, sequentialLut } from './palette.js';
 import { fmt, gridImage } from './draw.js';
 
 export class FieldPanel extends Panel {
@@ -50,7 +50,7 @@ export class FieldPanel extends Panel {
     if (this.bg.hidden) return;
     const t = this.theme;
     if (!this.luts || this.luts.bg !== t.bg) {
-      this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, [8, 81, 156]) };
+      this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, DEEP_BLUE) };
     }
     const lut = this.override ? this.luts.diverging : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
     // ('value' mode, a regression's output, paints on the diverging scale like a probability)
@@ -84,7 +84,7 @@ export class FieldPanel extends Panel {
     ctx.clip();
     if (s.points) this.drawPoints(ctx, s.points, sx, sy);
     for (const line of (this.data && this.data.lines) || []) {
-      ctx.strokeStyle = line.color || '#333';
+      ctx.strokeStyle = line.color;
       ctx.lineWidth = line.width || 2.5;
       ctx.setLineDash(line.dash ? [7, 5] : []);
       ctx.beginPath();
@@ -128,7 +128,7 @@ export class FieldPanel extends Panel {
     if (p.value) { // a regression target: its place on the orange-blue scale, full strength
       const [lo, hi] = this.spec.range || [-1, 1];
       const t = Math.min(1, Math.max(0, (p.value[i] - lo) / (hi - lo || 1)));
-      return css(t < 0.5 ? mix(ORANGE, [210, 210, 210], t * 2) : mix([210, 210, 210], BLUE, (t - 0.5) * 2));
+      return css(t < 0.5 ? mix(ORANGE, NEUTRAL, t * 2) : mix(NEUTRAL, BLUE, (t - 0.5) * 2));
     }
     return this.classStyle(p.label[i]).color;
   }
@@ -172,8 +172,8 @@ export class FieldPanel extends Panel {
     const ys = Object.values(c.y)[0];
     const n = Math.min(this.count == null ? c.x.length : this.count, c.x.length);
     if (!n) return;
-    ctx.strokeStyle = '#f59322';
-    ctx.fillStyle = '#f59322';
+    ctx.strokeStyle = css(ORANGE);
+    ctx.fillStyle = css(ORANGE);
     ctx.lineWidth = 1.8;
     ctx.beginPath();
     for (let i = 0; i < n; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, sx(c.x[i]), sy(ys[i]));
@@ -192,7 +192,7 @@ export class FieldPanel extends Panel {
   drawLegend(ctx, t, box) {
     const items = [];
     for (const line of (this.data && this.data.lines) || []) if (line.name) items.push([line.color, line.name, line.dash]);
-    if (this.spec.pathName && this.curve && this.curve.x.length) items.push(['#f59322', this.spec.pathName]);
+    if (this.spec.pathName && this.curve && this.curve.x.length) items.push([css(ORANGE), this.spec.pathName]);
     if (!items.length) return;
     ctx.font = `12px ${t.font}`;
     let y = box.y + 8;

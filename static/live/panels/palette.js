@@ -1,8 +1,10 @@
-// The live canvas's colours: the TensorFlow Playground orange and blue, the class and series colours,
-// and the colour tables that paint a 0..255 grid.
+// The live canvas's own colours and the colour tables that paint a 0..255 grid. ORANGE and BLUE are
+// ui/charts/palette.py's (tests/app/test_protocol.py holds them equal); class, series and line
+// colours come with the specs.
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
-export const SERIES_COLORS = ['#0877bd', '#2ca02c', '#f59322', '#d62728', '#9467bd', '#8c564b'];
+export const NEUTRAL = [210, 210, 210]; // the middle of the points' orange-blue scale
+export const DEEP_BLUE = [8, 81, 156]; // the far end of the white-blue scale (a loss surface's valley)
 
 export function rgb(hex) {
   const h = hex.replace('#', '');
