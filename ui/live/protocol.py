@@ -140,6 +140,8 @@ class Spec(Message):
 
 @dataclass(kw_only=True, slots=True)
 class ClassStyle(Message):
+    """How a plane shows one class: its name in tooltips, its colour on regions and points."""
+
     name: str
     color: str
 
@@ -157,6 +159,8 @@ class Points(Message):
 
 @dataclass(kw_only=True, slots=True)
 class Mark(Message):
+    """A cross on a plane (the closed-form optimum on a loss surface)."""
+
     x: float
     y: float
 
