@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tests.hostile import assert_plain_message, image_files, save, tricky_images
+from tests.hostile import assert_plain_message
+from tests.hostile.images import image_files, save, tricky_images
 from ui.inputs import images
 from ui.inputs.content_cache import ContentCache
 from ui.inputs.images import ImageError, load_image, load_image_cached

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import idx_cases, image_files, tricky_images, weight_files
+from tests.hostile.idx import idx_cases
+from tests.hostile.images import image_files, tricky_images
+from tests.hostile.weights import weight_files
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT_MB = 100

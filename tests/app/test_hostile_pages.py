@@ -4,7 +4,10 @@ issue 10 through the live pages: each gets a plain message, no traceback, and no
 import pytest
 
 from tests.app.conftest import command
-from tests.hostile import assert_plain_message, idx_cases, image_files, weight_files
+from tests.hostile import assert_plain_message
+from tests.hostile.idx import idx_cases
+from tests.hostile.images import image_files
+from tests.hostile.weights import weight_files
 from ui.inputs.images import EXTENSIONS
 
 

@@ -113,7 +113,7 @@ def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
 
 
 def _idx_set(folder=None, n_train=40, n_test=10):
-    from tests.hostile import mnist_files
+    from tests.hostile.idx import mnist_files
 
     files = mnist_files(n_train=n_train, n_test=n_test)
     if folder is not None:

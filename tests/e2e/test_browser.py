@@ -155,7 +155,8 @@ def test_cnn_filters_change_while_it_learns(page, app_url):
 
 
 def test_hostile_files_through_the_browser_get_plain_messages(page, app_url):
-    from tests.hostile import big_sixteen_bit, with_config
+    from tests.hostile.images import big_sixteen_bit
+    from tests.hostile.weights import with_config
 
     page.goto(app_url + "/mnist")
     page.locator("[data-panel] canvas").first.wait_for(timeout=60_000)

@@ -13,16 +13,9 @@ import pytest
 from engine import MLP, load_mnist, weights_bytes
 from engine.idx import IDXError, load_idx_files, load_idx_folder, parse_idx, read_idx, write_idx
 from engine.serialize import MAX_PARAMS, ModelFileError, load_weights
-from tests.hostile import (
-    GOOD_CONFIG,
-    assert_plain_message,
-    good_members,
-    idx_bytes,
-    idx_cases,
-    mnist_files,
-    weight_files,
-    zip_of,
-)
+from tests.hostile import assert_plain_message
+from tests.hostile.idx import idx_bytes, idx_cases, mnist_files
+from tests.hostile.weights import GOOD_CONFIG, good_members, weight_files, zip_of
 
 WEIGHTS = weight_files()
 IDX = idx_cases()

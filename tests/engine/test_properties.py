@@ -18,7 +18,7 @@ from engine.mlp import MLP
 from engine.pooling import global_pool, pool2d
 from engine.preprocess import MaxScaler, StandardScaler, mesh_grid, train_test_split
 from engine.serialize import load_weights
-from tests.hostile import idx_bytes, mnist_files
+from tests.hostile.idx import idx_bytes, mnist_files
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _NUMPY_FAILURE = re.compile(

@@ -13,8 +13,9 @@ from engine.recipe import make_data
 from engine.recipe import make_model as recipe_model
 from ui.charts import plots
 from ui.export.scripts import run_script
-from ui.live.digit_views import MISTAKES, WEIGHT_TILES, mistakes, weight_images
+from ui.live.digit_views import WEIGHT_TILES, mistakes, mistakes_tiles, weight_images
 from ui.live.network_views import NetworkTask
+from ui.live.protocol import Layout, Matrix, Tiles
 from ui.settings.form import BATCH_LADDER, LR_LADDER, Form, ladder
 from ui.settings.shared import BATCH, EPOCHS, L2, LAYERS, LR, OPTIMIZER, READOUT, SEED, SPEED
 
@@ -126,29 +127,26 @@ class MnistTask(NetworkTask):
     def test_predictions(self) -> np.ndarray:
         return self.model.predict_proba(self.data[2])
 
-    def layout(self) -> dict:
+    def layout(self) -> Layout:
         curves = self.curve_specs()
         for c in curves:
-            c.update(w=1, min=280)
+            c.w, c.min = 1, 280
         n_weights = min(WEIGHT_TILES, self.model.layer_sizes[1]) if len(self.model.layer_sizes) > 2 else 0
         panels = [
             *curves,
-            {"id": "confusion", "type": "matrix", "title": "Test digits: true (rows) vs predicted (columns)",
-             "labels": [str(d) for d in range(10)], "w": 2, "min": 260, "maxh": 360},
-            {"id": "mistakes", "type": "tiles", "title": f"Misclassified test digits (the first {MISTAKES})",
-             "tile": [28, 28], "cols": 6, "count": MISTAKES, "captions": True, "itemName": "digit",
-             "w": 3, "min": 300, "empty": "None: every test digit is read correctly."},
+            Matrix(id="confusion", title="Test digits: true (rows) vs predicted (columns)",
+                   labels=[str(d) for d in range(10)], w=2, min=260, maxh=360),
+            mistakes_tiles(cols=6, w=3, min=300),
         ]
-        rows = [[c["id"] for c in curves[:2]], ["confusion", "mistakes"], [c["id"] for c in curves[2:]]]
+        rows = [[c.id for c in curves[:2]], ["confusion", "mistakes"], [c.id for c in curves[2:]]]
         if n_weights:
-            panels.append({
-                "id": "weights", "type": "tiles", "diverging": True, "tile": [28, 28], "cols": 12,
-                "count": n_weights, "itemName": "hidden neuron",
-                "title": f"What the first {n_weights} hidden neurons look for (blue: positive weight, orange: negative)",
-            })
+            panels.append(Tiles(
+                id="weights", diverging=True, tile=[28, 28], cols=12, count=n_weights, itemName="hidden neuron",
+                title=f"What the first {n_weights} hidden neurons look for (blue: positive weight, orange: negative)",
+            ))
             rows.append(["weights"])
-        return {"metrics": ["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
-                "progress": True, "panels": panels, "rows": rows}
+        return Layout(metrics=["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
+                      progress=True, panels=panels, rows=rows)
 
     def snapshot(self, detail: bool = True) -> dict:
         m = self.model

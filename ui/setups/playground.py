@@ -30,6 +30,7 @@ from ui.live.network_views import (
     points,
     shown_weights,
 )
+from ui.live.protocol import Field, Layout, Matrix, Network
 from ui.settings.form import Choice, Form, Number, Subset
 from ui.settings.shared import (
     BATCH,
@@ -227,7 +228,7 @@ class PlaygroundTask(NetworkTask):
         return run_script("playground", self.recipe, self.run_phases(), "R²" if self.d.regression else "accuracy")
 
     # ------------------------------------------------------------------ views
-    def _plane_spec(self) -> dict:
+    def _plane_spec(self) -> Field:
         d = self.d
         spec = dict(id="plane", title="What the network predicts", xlabel=d.axis_names[0], ylabel=d.axis_names[1],
                     w=3, min=300)
@@ -237,42 +238,41 @@ class PlaygroundTask(NetworkTask):
             return self.plane.spec(len(d.class_names), d.class_names, pts,
                                    note="Background: the predicted class; dots: training points, ◇: test points.",
                                    **spec)
-        pts["value"] = d.targets(np.r_[d.y_train, d.y_test]).astype(np.float32)
-        return {**self.plane.spec(2, ["low", "high"], pts, **spec), "mode": "value", "range": list(self.value_range),
-                "valueLabel": d.target,
-                "note": f"Background: the predicted {d.target} (orange low, blue high); points: the data's own."}
+        pts.value = d.targets(np.r_[d.y_train, d.y_test]).astype(np.float32)
+        return self.plane.spec(2, ["low", "high"], pts, mode="value", range=list(self.value_range), valueLabel=d.target,
+                               note=f"Background: the predicted {d.target} (orange low, blue high); points: the "
+                               "data's own.", **spec)
 
-    def layout(self) -> dict:
+    def layout(self) -> Layout:
         d, m, every = self.d, self.model, self.MAP_EVERY
         input_maps = [
             neuron_map(self.plane.image(col)[every // 2 :: every, every // 2 :: every], bounded=False)
             for col in self.grid_inputs.T[:MAX_SHOWN]
         ]
-        network = {
-            "id": "net", "type": "network", "title": "The network: each neuron's output over the plane",
-            "layers": m.layer_sizes, "shown": [min(n, MAX_SHOWN) for n in m.layer_sizes],
-            "acts": [*m.activation, m.output], "inputs": [FEATURES[f][0] for f in d.feats],
-            "outputs": d.class_names or [d.target], "map": self.plane.n // every, "inputMaps": np.stack(input_maps),
-            "w": 3, "h": 380, "min": 300,
-            "note": "Each square: that neuron's output over the plane (orange negative, blue positive). Edges: "
+        network = Network(
+            id="net", title="The network: each neuron's output over the plane",
+            layers=m.layer_sizes, shown=[min(n, MAX_SHOWN) for n in m.layer_sizes],
+            acts=[*m.activation, m.output], inputs=[FEATURES[f][0] for f in d.feats],
+            outputs=d.class_names or [d.target], map=self.plane.n // every, inputMaps=np.stack(input_maps),
+            w=3, h=380, min=300,
+            note="Each square: that neuron's output over the plane (orange negative, blue positive). Edges: "
             "blue = positive weight, orange = negative, thicker = larger |w|. Hover a neuron to paint its output "
             "on the plane, an edge to read its weight.",
-        }
+        )
         curves = self.curve_specs()
         if d.regression:
-            curves[1].update(title="R² (1 = a perfect fit, 0 = no better than the mean)", percent=False)
+            curves[1].title, curves[1].percent = "R² (1 = a perfect fit, 0 = no better than the mean)", False
         for c in curves:
-            c.update(w=2, min=260)
-        ids = [c["id"] for c in curves]
+            c.w, c.min = 2, 260
+        ids = [c.id for c in curves]
         panels, rows = [self._plane_spec(), network, *curves], [["plane", ids[:2]], ["net", ids[2:]]]
         if not d.regression:
-            panels.append({"id": "confusion", "type": "matrix", "title": "Test points: true class (rows) vs "
-                           "predicted (columns)", "labels": d.class_names, "recall": True, "w": 2, "min": 260,
-                           "maxh": 260})
+            panels.append(Matrix(id="confusion", title="Test points: true class (rows) vs predicted (columns)",
+                                 labels=d.class_names, recall=True, w=2, min=260, maxh=260))
             rows[1][1] = [*ids[2:], "confusion"]
         score = "R²" if d.regression else "accuracy"
-        return {"metrics": ["epoch", "train loss", "test loss", f"train {score}", f"test {score}"],
-                "panels": panels, "rows": rows}
+        return Layout(metrics=["epoch", "train loss", "test loss", f"train {score}", f"test {score}"],
+                      panels=panels, rows=rows)
 
     def snapshot(self, detail: bool | str = "all") -> dict:
         d, m = self.d, self.model
