@@ -5,7 +5,7 @@ checks at the entry points), activations, losses, regularization, init, layers,
 conv and pooling (their forward and backward kernels), conv_layers, optimizers,
 watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
 serialize, regression, metrics, gradcheck, kernels, digits, datasets, idx, toy,
-features, preprocess.
+features, preprocess, recipe (a run as plain data).
 """
 
 from .activations import ACTIVATIONS, get_activation
