@@ -131,28 +131,9 @@ class MLP(Sequential):
     def _dead_names(self):
         return [f"hidden layer {i + 1}" for i, x in enumerate(self.layers_[1::2]) if x.fn.name == "relu"]
 
-    def gradients(self, X: np.ndarray, Y: np.ndarray, n_total: int | None = None, loss_from="logits"):
-        """Loss and gradients of one batch, split like ``weights_`` and ``biases_``.
-
-        Returns
-        -------
-        loss : float
-        grads_W, grads_b : lists matching ``weights_`` and ``biases_``
-        outputs : every layer's output, as :meth:`layer_outputs` gives them (for diagnostics)
-        """
-        loss, grads = self.loss_and_grads(X, Y, n_total, loss_from)
-        outputs = [x.cache[1] for x in self.layers_ if isinstance(x, Activation)]
-        return loss, grads[0::2], grads[1::2], outputs + [self._readout.value(self._z)]
-
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's output for ``X``: hidden activations first, the readout last."""
         return super().layer_outputs(X)[1::2]
-
-    @property
-    def params(self) -> list[np.ndarray]:
-        """All trainable arrays: weights then biases."""
-        self._check_fitted()
-        return self.weights_ + self.biases_
 
 
 def _copy_into(live: list[np.ndarray], arrays, name: str) -> None:

@@ -167,10 +167,6 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self.stats_ = {"step": [], "batch_loss": [], "grad_norms": [], "dead_fraction": []}
         return self
 
-    def is_regression(self) -> bool:
-        """True with a linear readout: values are predicted and scored by R²."""
-        return self.output == "linear"
-
     def set_params(self, **params):
         """Change parameters by name.  On a fitted model the live ones (:attr:`LIVE_PARAMS`) act at
         once and keep the weights (a new optimizer starts with fresh state); the others take effect
@@ -305,12 +301,6 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
             return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
         return float(np.mean(np.argmax(out, axis=1) == y))
 
-    def evaluate(self, X, y) -> tuple[float, float]:
-        """(loss including penalty, accuracy) on a data set; for regression (loss, R²)."""
-        self._check_fitted()
-        loss, _, acc, _ = self._measure(*self._check_Xy(X, y))
-        return loss, acc
-
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's output for ``X``, the readout last."""
         self._check_fitted()
@@ -414,18 +404,6 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         if self.status_ == "ready":
             self.status_ = "done"
         return self
-
-    def train_iter(self, X, y, chunk=50, X_test=None, y_test=None, epochs=None):
-        """Generator: train ``chunk`` mini-batches at a time and yield the latest history row.
-
-        Ends after ``epochs`` epochs (default ``self.epochs``), on divergence or a stall.
-        """
-        if not self.is_fitted():
-            self.initialize()
-        target = self.epochs if epochs is None else epochs
-        while self.epoch_ < target - 1e-12 and self.status_ not in ("diverged", "stalled"):
-            self.partial_fit(X, y, min(chunk, max(self.batches_to(target, len(X)), 1)), X_test, y_test)
-            yield {key: vals[-1] for key, vals in self.history_.items()}
 
     def batches_to(self, epoch: float, n: int) -> int:
         """Mini-batches still needed to reach ``epoch`` on ``n`` training rows (0 if already there)."""

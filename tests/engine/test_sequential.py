@@ -123,12 +123,20 @@ def test_flat_rows_feed_an_image_network_and_outputs_have_every_layer():
 
 
 def test_evaluation_in_chunks_equals_one_pass():
-    net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8)).initialize()
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(50, 2, 8, 8)), rng.integers(0, 3, 50)
-    whole = net.evaluate(X, y)
-    net._chunk = 7
-    assert np.allclose(net.evaluate(X, y), whole) and net.predict_proba(X).shape == (50, 3)
+
+    def start_point(chunk=None):
+        """The history point before training (loss with penalty, accuracy), measured ``chunk`` rows at a time."""
+        net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8), l2=0.1).initialize()
+        net._chunk = chunk or net._chunk
+        net.partial_fit(X, y, 0)
+        return net, (net.history_["train_loss"][0], net.history_["train_acc"][0])
+
+    whole, (loss, acc) = start_point()
+    chunked, in_chunks = start_point(7)
+    assert np.allclose(in_chunks, (loss, acc)) and chunked.predict_proba(X).shape == (50, 3)
+    assert np.allclose(chunked.predict_proba(X), whole.predict_proba(X)) and chunked.score(X, y) == acc
 
 
 def test_default_cnn_learns_the_digits():
