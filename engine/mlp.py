@@ -30,47 +30,26 @@ class MLP(Sequential):
         ``[n_inputs, hidden..., n_classes]`` (or ``n_outputs`` for regression); at least two entries.
     activation : str or list of str
         Hidden-layer activation, one name for all or one per hidden layer.
+    **settings
+        :class:`~engine.sequential.Sequential`'s (``output``, ``init``, ``optimizer``, ``lr``,
+        ``batch_size``, ``epochs``, ``l1``, ``l2``, ``seed``, ...); its ``layers`` and
+        ``input_shape`` are the ones ``layer_sizes`` and ``activation`` declare.
 
-    The others are :class:`~engine.sequential.Sequential`'s.  Learned: ``weights_`` and
-    ``biases_``, lists of the Dense layers' arrays (the live parameters: changing them
-    in place changes the model).
+    Learned: ``weights_`` and ``biases_``, lists of the Dense layers' arrays (the live parameters:
+    changing them in place changes the model), and Sequential's.
     """
 
-    def __init__(
-        self,
-        layer_sizes,
-        activation="sigmoid",
-        output="softmax",
-        loss=None,
-        init="xavier",
-        optimizer="sgd",
-        lr=0.1,
-        batch_size=10,
-        epochs=30,
-        l1=0.0,
-        l2=0.0,
-        seed=0,
-        dtype="float64",
-        divergence_factor=4.0,
-        monitor_every="auto",
-        eval_max_rows=None,
-    ):
+    def __init__(self, layer_sizes, activation="sigmoid", **settings):
+        super().__init__(layers=None, input_shape=None, **settings)  # declared by _declare instead
         self.layer_sizes = layer_sizes
         self.activation = activation
-        self.output = output
-        self.loss = loss
-        self.init = init
-        self.optimizer = optimizer
-        self.lr = lr
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.dtype = dtype
-        self.divergence_factor = divergence_factor
-        self.monitor_every = monitor_every
-        self.eval_max_rows = eval_max_rows
+
+    @classmethod
+    def _signature(cls):
+        """``layer_sizes``, ``activation``, then Sequential's settings: what get_params, clone and
+        save_weights read."""
+        shared = Sequential._signature()
+        return {**super()._signature(), **{k: p for k, p in shared.items() if k not in ("layers", "input_shape")}}
 
     def _declare(self):
         sizes = self.layer_sizes

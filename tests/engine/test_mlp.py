@@ -14,6 +14,8 @@ from engine import (
     train_test_split,
     weights_bytes,
 )
+from engine.layers import Dense
+from engine.sequential import Sequential
 from engine.watch import Watch
 
 
@@ -227,3 +229,13 @@ def test_weights_are_the_live_arrays_and_assigning_copies_in():
     with pytest.raises(ValueError, match="shapes"):
         model.biases_ = [np.zeros(4)]
     assert not hasattr(MLP([3, 2]), "weights_")  # learned attributes exist only after fitting
+
+
+
+def test_the_mlp_takes_sequentials_settings_by_name():
+    model = MLP([4, 5, 3], activation="tanh", optimizer="adam", lr=0.01, l2=0.1)
+    settings = [k for k in Sequential([Dense(3)], (4,)).get_params() if k not in ("layers", "input_shape")]
+    assert list(model.get_params()) == ["layer_sizes", "activation", *settings]
+    assert model.clone().get_params() == model.get_params() and "optimizer='adam'" in repr(model)
+    with pytest.raises(TypeError, match="learning_rate"):
+        MLP([4, 3], learning_rate=0.1)
