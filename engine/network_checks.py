@@ -30,10 +30,12 @@ def check_settings(net) -> tuple[int, float, float]:
     check_choice("init", net.init, SCHEMES)
     if not isinstance(net.optimizer, Optimizer):
         check_choice("optimizer", net.optimizer, tuple(OPTIMIZERS))
-    try:
-        dtype = str(np.dtype(net.dtype))
-    except TypeError:
-        dtype = net.dtype
+    dtype = net.dtype
+    if dtype not in ("float32", "float64"):  # a dtype or another spelling: "f4", np.float32
+        try:
+            dtype = str(np.dtype(dtype))
+        except TypeError:
+            pass
     check_choice("dtype", dtype, ("float32", "float64"))
     check_number("lr", net.lr, 0, low_open=True)
     check_number("epochs", net.epochs, 0, integer=True)

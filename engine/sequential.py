@@ -35,7 +35,6 @@ from .estimator import Estimator
 from .evaluation import ChunkedEvaluation, chunk_rows
 from .layers import Activation, Layer
 from .losses import READOUT_LOSS, get_loss
-from .metrics import r2_from_sums
 from .network_checks import check_declaration, check_one_hot, check_rows, check_settings, check_values
 from .optimizers import get_optimizer
 from .regularization import penalty, penalty_grad
@@ -142,8 +141,14 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self._dtype = dtype
         self._readout = get_activation(self.output)
         self._loss = get_loss(self.loss or READOUT_LOSS[self.output])
-        # one-hot rows, gathered per batch; regression targets are used as they are
-        self._eye = None if self.output == "linear" else np.eye(shape[0], dtype=dtype)
+        # row c is what the loss compares the outputs with for class c, gathered per batch: one-hot
+        # rows, or with one sigmoid unit 0 and 1 (two classes); regression targets are used as they are
+        if self.output == "linear":
+            self._class_targets = None
+        elif self.output == "sigmoid" and shape[0] == 1:
+            self._class_targets = np.array([[0.0], [1.0]], dtype=dtype)
+        else:
+            self._class_targets = np.eye(shape[0], dtype=dtype)
         self._chunk = chunk_rows(layers, in_shapes)
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
         self._order, self._pos = None, 0
@@ -153,8 +158,8 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         sizes = [len(x.params) for x in self._param_layers]
         self._weight_slots = [sum(sizes[:i]) for i in range(len(sizes))]  # where each layer's W sits in parameters()
         self.n_outputs_ = shape[0]
-        if self._eye is not None:
-            self.classes_ = np.arange(shape[0])
+        if self._class_targets is not None:
+            self.classes_ = np.arange(len(self._class_targets))
         elif hasattr(self, "classes_"):
             del self.classes_  # a classifier re-initialised as a regression
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
@@ -199,7 +204,11 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
     def parameters(self) -> list[np.ndarray]:
         """All trainable arrays, one flat list built from the layers: the optimizer, the gradient
         check and the gradient-norm statistics all loop over this list."""
-        return [p for _, p in self.named_parameters()]
+        self._check_fitted()
+        return [p for layer in self._param_layers for p in layer.params]
+
+    def is_fitted(self) -> bool:
+        return "layers_" in vars(self)  # initialize sets every learned attribute at once
 
     # ---------------------------------------------------------------- inputs
     def _check_X(self, X, name="X") -> np.ndarray:
@@ -208,13 +217,13 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
     def _check_Xy(self, X, y, names=("X", "y")):
         """Checked inputs and targets: labels ``(N,)`` for a classifier, values ``(N, K)`` for regression."""
         X = self._check_X(X, names[0])
-        if self._eye is not None:
-            return X, check_labels(y, len(X), self.n_outputs_, names[1])
+        if self._class_targets is not None:
+            return X, check_labels(y, len(X), len(self.classes_), names[1])
         return X, check_values(y, len(X), self.n_outputs_, self._dtype, names[1])
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """What the loss compares the outputs with: one-hot rows of labels, or the values themselves."""
-        return y if self._eye is None else self._eye[y]
+        return y if self._class_targets is None else self._class_targets[y]
 
     # --------------------------------------------------------- forward, backward
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
@@ -266,7 +275,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self._check_fitted()
         _, l1, l2 = check_settings(self)
         X = self._check_X(X)
-        if self._eye is None:
+        if self._class_targets is None:
             Y = check_values(Y, len(X), self.n_outputs_, self._dtype, "Y")
         else:
             Y = check_one_hot(Y, len(X), self.n_outputs_, self._dtype)
@@ -274,33 +283,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         return self._loss_and_grads(X, Y, n_total, l1, l2, loss_from, training)
 
     # ------------------------------------------------------------- prediction
-    def predict_proba(self, X) -> np.ndarray:
-        """Readout activations ``(N, K)`` (probabilities for softmax); classification only."""
-        self._check_fitted()
-        if self._eye is None:
-            raise ValueError("This network does regression (output='linear'): it predicts values, not class "
-                             "probabilities; use predict(X).")
-        return self._proba(self._check_X(X))
-
-    def predict(self, X) -> np.ndarray:
-        """Predicted labels ``(N,)``; for regression the predicted values, ``(N,)`` for one output
-        (as scikit-learn gives them) or ``(N, K)``."""
-        self._check_fitted()
-        if self._eye is None:
-            values = self._proba(self._check_X(X))
-            return values[:, 0] if self.n_outputs_ == 1 else values
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    def score(self, X, y) -> float:
-        """Accuracy in [0, 1]; for regression the R² (scikit-learn's ``r2_score``: at most 1, 0 for
-        always predicting the mean, below 0 for worse)."""
-        self._check_fitted()
-        X, y = self._check_Xy(X, y)
-        out = self._proba(X)
-        if self._eye is None:
-            return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
-        return float(np.mean(np.argmax(out, axis=1) == y))
-
+    # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's output for ``X``, the readout last."""
         self._check_fitted()

@@ -184,10 +184,11 @@ class Guard:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned
         nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
         is common and no stall (falling or not, the R² curve shows it)."""
-        if self._eye is None:
+        if self._class_targets is None:
             return None
-        prior = (np.bincount(y, minlength=self.n_outputs_) / len(y)).astype(self._dtype)
-        return self._loss.value(np.broadcast_to(prior, (len(y), len(prior))), self._eye[y])
+        targets = self._class_targets
+        prior = (np.bincount(y, minlength=len(targets)) / len(y)).astype(self._dtype) @ targets
+        return self._loss.value(np.broadcast_to(prior, (len(y), len(prior))), targets[y])
 
     @np.errstate(over="ignore", invalid="ignore")
     def _record(self, X, y, X_test, y_test) -> None:
