@@ -7,6 +7,7 @@ import streamlit as st
 from engine import ModelFileError, load_weights, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
+from engine.regularization import L1_FORMULA, L2_FORMULA
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads
@@ -147,4 +148,6 @@ st.latex(
     r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
     r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
 )
-show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)
+st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
+st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)

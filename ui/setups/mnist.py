@@ -27,7 +27,8 @@ FORM = Form(
            options=ladder(LR_LADDER, 0.0001, 1.0), widget="slider", live=True),
     Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
            widget="slider", live=True),
-    Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights.", lo=0.0, hi=100.0, step=0.1,
+    Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights: λ/(2n)·ΣW² is added to the loss (n training "
+           "digits; the biases are free).", lo=0.0, hi=100.0, step=0.1,
            widget="number", live=True),
     Number("epochs", 10, "epochs", "Training pauses after this many.", lo=1, hi=200, widget="number", live=True),
     Number("speed", 2.0, "speed (epochs per second)", "How fast training runs while playing (the bundled digits "

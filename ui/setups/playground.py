@@ -83,7 +83,8 @@ FORM = Form(
     Choice("batch", 10, "batch size", "Points per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
            widget="slider", live=True),
     Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
-    Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
+    Number("rate", 0.001, "rate λ", "Strength of the penalty added to the loss: λ/(2n)·ΣW² for L2, λ/n·Σ|W| for "
+           "L1 (n training points; the biases are free).", lo=0.0, hi=10.0, step=0.001, widget="number",
            fmt="%.4f", live=True),
     Number("seed", 0, "weight seed", "Same seed, same starting weights.", lo=0, hi=10_000, widget="number"),
     Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
