@@ -6,7 +6,7 @@ optimizers, sequential (the one training loop), watch (its guard and rollback),
 evaluation (in chunks), network_checks (a network's argument checks), lr_finder, mlp,
 cnn, serialize, regression (one Dense layer trained by that loop; OLS), metrics,
 gradcheck, conv, pooling, kernels, digits, datasets, idx, toy, features, preprocess,
-checks (argument checks at the entry points).
+recipe (a run as plain data), checks (argument checks at the entry points).
 """
 
 from .activations import ACTIVATIONS, get_activation

@@ -5,7 +5,7 @@
 // acted on. While playing, the next "tick" goes out only after the last one was answered and
 // `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.
 import { unpack } from './frame.js';
-import { makePanel } from './panels.js';
+import { makePanel } from './panels/index.js';
 
 const STYLE = new URL('./live.css', import.meta.url).href;
 const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can swallow a trigger)
@@ -65,7 +65,7 @@ class LiveView {
       <div class="bl-tip" role="tooltip" hidden></div>`;
     this.host.append(link, root);
     this.playButton = root.querySelector('.bl-play');
-    this.status = root.querySelector('.bl-status');
+    this.statusEl = root.querySelector('.bl-status');
     this.metricsBox = root.querySelector('.bl-metrics');
     this.rows = root.querySelector('.bl-rows');
     this.tip = root.querySelector('.bl-tip');
@@ -128,7 +128,8 @@ class LiveView {
       this.queue = [];
     }
     this.mergeCurves(frame.curves || {});
-    this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : frame.status || {});
+    const status = frame.status || {};
+    this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     const answered = this.pending && frame.ack >= this.pending;
     if (answered) {
       this.pending = 0;
@@ -152,7 +153,7 @@ class LiveView {
       }
     }
     if (answered && this.playing) {
-      if ((frame.status || {}).kind && frame.status.kind !== 'ok') this.setPlaying(false, false);
+      if (status.kind && status.kind !== 'ok') this.setPlaying(false, false);
       else {
         // `interval` after the last request went out: the answer, one round trip later, arrives as
         // these pictures (played from this answer's arrival) run out
@@ -176,14 +177,14 @@ class LiveView {
     this.root.dataset.restarts = String(Number(this.root.dataset.restarts || 0) + 1);
   }
 
-  mergeCurves(update) {
-    for (const [id, u] of Object.entries(update)) {
-      const c = this.curves[id] && u.start > 0 ? this.curves[id] : (this.curves[id] = { x: [], y: {} });
-      c.x.length = Math.min(c.x.length, u.start);
-      c.x.push(...u.x);
-      for (const [name, ys] of Object.entries(u.y)) {
+  mergeCurves(updates) {
+    for (const [id, update] of Object.entries(updates)) {
+      const c = this.curves[id] && update.start > 0 ? this.curves[id] : (this.curves[id] = { x: [], y: {} });
+      c.x.length = Math.min(c.x.length, update.start);
+      c.x.push(...update.x);
+      for (const [name, ys] of Object.entries(update.y)) {
         const arr = c.y[name] || (c.y[name] = []);
-        arr.length = Math.min(arr.length, u.start);
+        arr.length = Math.min(arr.length, update.start);
         arr.push(...ys);
       }
     }
@@ -193,7 +194,7 @@ class LiveView {
     const key = JSON.stringify(layout, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v.slice(0, 64)) : v));
     if (key === this.layoutKey) return;
     this.layoutKey = key;
-    for (const p of this.panels.values()) p.destroy();
+    for (const panel of this.panels.values()) panel.destroy();
     this.panels.clear();
     this.rows.textContent = '';
     const metrics = layout.metrics || [];
@@ -215,7 +216,7 @@ class LiveView {
       this.metricsBox.append(bar);
       this.progress = bar.firstChild;
     }
-    const specs = Object.fromEntries((layout.panels || []).map((p) => [p.id, p]));
+    const specs = Object.fromEntries((layout.panels || []).map((spec) => [spec.id, spec]));
     // a row holds panels side by side; an inner list is a column of panels stacked
     const place = (id, parent) => {
       if (!specs[id]) return;
@@ -223,7 +224,7 @@ class LiveView {
       parent.append(panel.el);
       this.panels.set(id, panel);
     };
-    for (const row of layout.rows || [(layout.panels || []).map((p) => p.id)]) {
+    for (const row of layout.rows || [(layout.panels || []).map((spec) => spec.id)]) {
       const rowEl = document.createElement('div');
       rowEl.className = 'bl-row';
       this.rows.append(rowEl);
@@ -234,9 +235,9 @@ class LiveView {
         }
         if (!item.length) continue;
         const col = document.createElement('div');
-        const first = specs[item[0]] || {};
+        const spec = specs[item[0]] || {}; // the first panel's width is the column's
         col.className = 'bl-col';
-        col.style.flex = `${first.w || 1} 1 ${first.min || 260}px`;
+        col.style.flex = `${spec.w || 1} 1 ${spec.min || 260}px`;
         rowEl.append(col);
         for (const id of item) place(id, col);
       }
@@ -244,8 +245,8 @@ class LiveView {
   }
 
   showStatus(status) {
-    this.status.textContent = status.text || '';
-    this.status.className = `bl-status bl-${status.kind || 'ok'}`;
+    this.statusEl.textContent = status.text || '';
+    this.statusEl.className = `bl-status bl-${status.kind || 'ok'}`;
   }
 
   loop(now) {
@@ -300,7 +301,7 @@ class LiveView {
 
   // one panel can show another's picture for a moment (hover a neuron: the plane shows its output)
   focus(grid) {
-    for (const p of this.panels.values()) if (p.showOverride) p.showOverride(grid);
+    for (const panel of this.panels.values()) if (panel.showOverride) panel.showOverride(grid);
   }
 }
 

@@ -5,20 +5,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-BLUE, ORANGE = "#1f77b4", "#ff7f0e"
-CLASS_COLORS = [
-    "#ff7f0e",
-    "#1f77b4",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-]
-BINARY_SCALE = [[0, "#f59322"], [0.5, "#e8eaeb"], [1, "#0877bd"]]  # TF-playground orange/blue
+from ui.charts.palette import BLUE, CLASS_COLORS, GREEN, ORANGE, SERIES_COLORS
+
+BINARY_SCALE = [[0, ORANGE], [0.5, "#e8eaeb"], [1, BLUE]]  # TF-playground orange/blue
 
 
 def _layout(fig: go.Figure, title: str = "", height: int = 320, **kw) -> go.Figure:
@@ -66,7 +55,7 @@ def curves(
                 y=ys_,
                 mode="lines+markers" if len(x) < 3 else "lines",
                 name=name,
-                line=dict(color=CLASS_COLORS[(i + 1) % len(CLASS_COLORS)]),
+                line=dict(color=SERIES_COLORS[i % len(SERIES_COLORS)]),
             )
         )
     fig.update_xaxes(title=xlabel)
@@ -185,7 +174,7 @@ def line_fit(x, y, lines: dict, title="", height=380) -> go.Figure:
                 mode="lines",
                 name=name,
                 line=dict(
-                    width=3, color=[BLUE, ORANGE, "#2ca02c"][i % 3], dash="solid" if i == 0 else "dash"
+                    width=3, color=[BLUE, ORANGE, GREEN][i % 3], dash="solid" if i == 0 else "dash"
                 ),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ui.live.frames import to_u8
+from ui.live.protocol import Tiles
 
 WEIGHT_TILES, MISTAKES = 48, 12
 
@@ -21,6 +22,13 @@ def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES, side: int = 28) -> np.n
     tiles = W0.T[:n].reshape(-1, side, side)
     top = np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
     return to_u8(tiles / top, -1.0, 1.0)
+
+
+def mistakes_tiles(**size) -> Tiles:
+    """The panel of :func:`mistakes` (``size``: its columns and width in the layout)."""
+    return Tiles(id="mistakes", title=f"Misclassified test digits (the first {MISTAKES})", tile=[28, 28],
+                 count=MISTAKES, captions=True, itemName="digit", empty="None: every test digit is read correctly.",
+                 **size)
 
 
 def mistakes(probs: np.ndarray, X_test: np.ndarray, y_test: np.ndarray, n: int = MISTAKES):

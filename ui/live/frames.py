@@ -19,6 +19,8 @@ import zlib
 
 import numpy as np
 
+from ui.live.protocol import Message
+
 MAGIC, PACKED = b"BLF1", b"BLZ1"
 PACK_ABOVE = 2048  # bytes: larger frames travel deflated (smooth grids shrink several times)
 # what each NumPy dtype travels as: the canvas needs no more than float32
@@ -31,8 +33,9 @@ def _wire_dtype(a: np.ndarray) -> str:
     return code or "f4"
 
 
-def encode(header: dict) -> bytes:
-    """The frame for ``header``; NumPy arrays anywhere in it travel as raw bytes."""
+def encode(header) -> bytes:
+    """The frame for ``header`` (a dict or a ``ui.live.protocol`` message); NumPy arrays anywhere in
+    it travel as raw bytes."""
     blobs: list[bytes] = []
     offset = 0
 
@@ -57,6 +60,8 @@ def encode(header: dict) -> bytes:
             return int(value)
         if isinstance(value, np.bool_):
             return bool(value)
+        if isinstance(value, Message):
+            return walk(value.wire())
         return value
 
     text = json.dumps(walk(header), separators=(",", ":"), allow_nan=False).encode()

@@ -6,7 +6,8 @@ learner's task and answers the browser's commands (play, tick, pause, step, rese
 pieces with a snapshot after each, so the browser can play several pictures per tick.
 
 The canvas (``static/live/``) knows a few panel types; a task's :meth:`LiveTask.layout` lists its
-panels once, its snapshots update them:
+panels once, its snapshots update them.  What a frame, a layout and each panel type hold is declared
+in ``ui.live.protocol``:
 
 * ``field``   - a 2-D plane painted from a uint8 grid, with points, lines or a path on top
 * ``curves``  - named series over epochs or steps (new points only; the browser says what it has)
@@ -26,6 +27,7 @@ import numpy as np
 
 from ui.live import frames
 from ui.live.pacing import BASE_INTERVAL, GOVERNOR, Governor
+from ui.live.protocol import Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
 
 _series_ids = itertools.count(1)
 # This server process, in every frame: a browser whose frames suddenly come from another process
@@ -70,12 +72,13 @@ class LiveTask:
     def resume(self) -> None:
         """The learner pressed Play after an error: clear it if training can go on."""
 
-    def layout(self) -> dict:
-        """``{"panels": [...], "metrics": [labels]}``: sent once per series (and after a page rerun)."""
+    def layout(self) -> Layout:
+        """The panels and metric labels: sent once per series (and after a page rerun)."""
         raise NotImplementedError
 
     def snapshot(self, detail: bool | str = "all") -> dict:
-        """``{"metrics": {label: text}, "panels": {id: update}}`` for the model as it is now.
+        """``{"metrics": {label: text}, "panels": {id: update}}`` (the fields of
+        :class:`ui.live.protocol.Snapshot`) for the model as it is now.
 
         ``detail``: False for all but a tick's last snapshot, where slow-moving panels (the network
         diagram, weight images) may be left out to keep frames small; True for a tick's last;
@@ -124,20 +127,19 @@ class LiveRun:
         self.task = None
 
     # ------------------------------------------------------------------ commands
-    def command(self, cmd: dict | None) -> bytes:
+    def command(self, value) -> bytes:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
-        cmd = cmd if isinstance(cmd, dict) else {}
-        what, cid = cmd.get("do"), cmd.get("id")
-        fresh = isinstance(cid, int) and cid > self.acked
-        have = cmd.get("have") if isinstance(cmd.get("have"), dict) else {}
+        cmd = Command.parse(value)
+        what, have = cmd.do, cmd.have
+        fresh = cmd.id is not None and cmd.id > self.acked
         if fresh:
-            self.acked = cid
-        if not fresh or what not in ("tick", "play", "pause", "step", "reset"):
+            self.acked = cmd.id
+        if not fresh or what is None:
             return self.frame(have, [self._snap()])
         if what == "reset":
             self._new_task()
             self.governor.stop(self.session)
-            return self.frame({}, [self._snap()])
+            return self.frame(Have(), [self._snap()])
         if what == "pause":
             self.playing = False
             self.governor.stop(self.session)
@@ -163,7 +165,7 @@ class LiveRun:
         self.governor.spent(time.thread_time() - cpu0)
         return frame
 
-    def train(self, units: int, budget: float | None, pieces: int, last_detail: bool | str = True) -> list[dict]:
+    def train(self, units: int, budget: float | None, pieces: int, last_detail: bool | str = True) -> list[Snapshot]:
         """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
         left = self.task.left()
         if left is not None:
@@ -188,37 +190,33 @@ class LiveRun:
         self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
         return snaps
 
-    def _snap(self, detail: bool | str = "all") -> dict:
-        snap = self.task.snapshot(detail)
-        snap["n"] = self.task.curve_counts()
-        return snap
+    def _snap(self, detail: bool | str = "all") -> Snapshot:
+        return Snapshot(**self.task.snapshot(detail), n=self.task.curve_counts())
 
     # -------------------------------------------------------------------- frames
-    def frame(self, have: dict, snaps: list[dict], interval: float = BASE_INTERVAL) -> bytes:
+    def frame(self, have: Have, snaps: list[Snapshot], interval: float = BASE_INTERVAL) -> bytes:
         """The frame: state, pace, the curve points the browser lacks, and the snapshots."""
-        same = have.get("series") == self.series
-        counts = have.get("curves") if same and isinstance(have.get("curves"), dict) else {}
+        same = have.series == self.series
+        counts = have.curves if same else {}
         curves = {}
         for pid, (x, ys) in self.task.curves().items():
             start = counts.get(pid, 0)
             start = start if isinstance(start, int) and 0 <= start <= len(x) else 0
-            curves[pid] = {
-                "start": start,
-                "x": np.asarray(x[start:], dtype=np.float32),
-                "y": {name: np.asarray(y[start:], dtype=np.float32) for name, y in ys.items()},
-            }
+            curves[pid] = CurveUpdate(
+                start=start,
+                x=np.asarray(x[start:], dtype=np.float32),
+                y={name: np.asarray(y[start:], dtype=np.float32) for name, y in ys.items()},
+            )
         kind, message = self.task.status()
-        header = {
-            "boot": BOOT,
-            "series": self.series,
-            "ack": self.acked,
-            "playing": self.playing,
-            "status": {"kind": kind, "text": message},
-            "interval": interval,
-            "curves": curves,
-            "snaps": snaps,
-        }
-        if not same:
-            header["layout"] = self.task.layout()
-        return frames.encode(header)
+        return frames.encode(Header(
+            boot=BOOT,
+            series=self.series,
+            ack=self.acked,
+            playing=self.playing,
+            status=Status(kind=kind, text=message),
+            interval=interval,
+            curves=curves,
+            snaps=snaps,
+            layout=None if same else self.task.layout(),
+        ))
 

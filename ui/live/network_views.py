@@ -11,11 +11,13 @@ import numpy as np
 from engine.layers import Activation
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
+from engine.recipe import set_training
 from ui.charts import plots
+from ui.charts.palette import CLASS_COLORS
 from ui.live.frames import to_u8
 from ui.live.harness import LiveTask
+from ui.live.protocol import ClassStyle, Curves, Field, Points, Series
 
-CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
 SHADES = 32  # shades per colour scale, as TensorFlow Playground: smooth once blended, half the bytes
 CONF_LEVELS = 32  # a class-region pixel is class * 32 + confidence level: up to 8 classes in a byte
@@ -57,36 +59,33 @@ class Plane:
         return plots.decision_boundary(xs, ys, probs.reshape(n, n, -1), P, y, P_test, y_test, names=names,
                                         title=title)
 
-    def spec(self, probs_k: int, names, points=None, **kw) -> dict:
-        """A ``field`` panel for class regions over this plane."""
-        spec = {
-            "type": "field",
-            "extent": self.extent,
-            "grid": self.n,
-            "mode": "binary" if probs_k <= 2 else "classes",
-            "classes": [{"name": str(n), "color": CLASS_COLORS[i % len(CLASS_COLORS)]} for i, n in enumerate(names)],
-            "confLo": 1 / max(probs_k, 1),
-            "valueLabel": f"P({names[-1]})",
-            "aspect": 1,
-            "maxh": 480,
-        }
-        if points is not None:
-            spec["points"] = points
-        spec.update(kw)
-        return spec
+    def spec(self, probs_k: int, names, points: Points | None = None, **kw) -> Field:
+        """A ``field`` panel for class regions over this plane; ``kw`` adds or overrides its fields."""
+        spec = dict(
+            extent=self.extent,
+            grid=self.n,
+            mode="binary" if probs_k <= 2 else "classes",
+            classes=[ClassStyle(name=str(n), color=CLASS_COLORS[i % len(CLASS_COLORS)]) for i, n in enumerate(names)],
+            confLo=1 / max(probs_k, 1),
+            valueLabel=f"P({names[-1]})",
+            aspect=1,
+            maxh=480,
+            points=points,
+        )
+        return Field(**{**spec, **kw})
 
 
-def points(P_train, y_train, P_test=None, y_test=None) -> dict:
+def points(P_train, y_train, P_test=None, y_test=None) -> Points:
     """Training (and test) points for a ``field`` panel."""
     P = P_train if P_test is None else np.r_[P_train, P_test]
     y = y_train if y_test is None else np.r_[y_train, y_test]
     test = np.r_[np.zeros(len(P_train)), np.ones(0 if P_test is None else len(P_test))]
-    return {
-        "x": P[:, 0].astype(np.float32),
-        "y": P[:, 1].astype(np.float32),
-        "label": np.asarray(y, dtype=np.uint8),
-        "test": test.astype(np.uint8),
-    }
+    return Points(
+        x=P[:, 0].astype(np.float32),
+        y=P[:, 1].astype(np.float32),
+        label=np.asarray(y, dtype=np.uint8),
+        test=test.astype(np.uint8),
+    )
 
 
 def neuron_map(values: np.ndarray, bounded: bool) -> np.ndarray:
@@ -154,19 +153,15 @@ class NetworkTask(LiveTask):
                 act += 1
         return [names[id(x)] for x in weighted], relu
 
-    def apply(self, *, lr, optimizer, batch_size, l1=0.0, l2=0.0, epochs=None) -> None:
-        """Settings that change without a reset: weights (and optimizer state, if it stays) are kept."""
-        m = self.model
-        if m.optimizer != optimizer:
-            m.set_optimizer(optimizer)
-        if m.lr != lr:
-            m.set_lr(lr)
-        m.batch_size, m.l1, m.l2 = batch_size, l1, l2
-        if epochs is not None:
-            self.epochs = m.epochs = epochs
+    def apply_training(self, training: dict, epochs: int) -> None:
+        """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the
+        epoch budget.  Weights (and optimizer state, if it stays) are kept."""
+        set_training(self.model, training)
+        self.epochs = self.model.epochs = epochs
+        self.record_phase(training)
 
     def record_phase(self, live: dict) -> None:
-        """Note the live settings in force from now on (a script replays the run phase by phase)."""
+        """Note the training settings in force from now on (a script replays the run phase by phase)."""
         if not self.phases or self.phases[-1][1] != live:
             if self.phases and self.phases[-1][0] == self.model.steps_:
                 self.phases.pop()  # changed again before any training: the last one is what counts
@@ -233,22 +228,21 @@ class NetworkTask(LiveTask):
                 out["dead"] = d
         return out
 
-    def curve_specs(self) -> list[dict]:
+    def curve_specs(self) -> list[Curves]:
         """The curve panels (loss and accuracy; gradient norms; dead ReLUs if any)."""
         specs = [
-            {"id": "loss", "type": "curves", "title": "Loss", "xlabel": "epoch", "log": True,
-             "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
-            {"id": "acc", "type": "curves", "title": "Accuracy", "xlabel": "epoch", "ylim": [0, 1], "percent": True,
-             "series": [{"name": "train"}, {"name": "test", "dash": True}], "h": 200},
-            {"id": "grads", "type": "curves", "title": "Gradient norm ‖∂L/∂W‖ per layer",
-             "xlabel": "step", "log": True, "series": [{"name": name} for name in self.weight_names],
-             "h": 200, "note": "Shrinking toward the input layer: vanishing gradients."},
+            Curves(id="loss", title="Loss", xlabel="epoch", log=True,
+                   series=[Series(name="train"), Series(name="test", dash=True)], h=200),
+            Curves(id="acc", title="Accuracy", xlabel="epoch", ylim=[0, 1], percent=True,
+                   series=[Series(name="train"), Series(name="test", dash=True)], h=200),
+            Curves(id="grads", title="Gradient norm ‖∂L/∂W‖ per layer", xlabel="step", log=True,
+                   series=[Series(name=name) for name in self.weight_names], h=200,
+                   note="Shrinking toward the input layer: vanishing gradients."),
         ]
         if self.relu:
             specs.append(
-                {"id": "dead", "type": "curves", "title": "Dead ReLU units (silent for a whole batch)",
-                 "xlabel": "step", "ylim": [0, 1], "percent": True,
-                 "series": [{"name": name} for _, name in self.relu], "h": 200}
+                Curves(id="dead", title="Dead ReLU units (silent for a whole batch)", xlabel="step", ylim=[0, 1],
+                       percent=True, series=[Series(name=name) for _, name in self.relu], h=200)
             )
         return specs
 

@@ -14,13 +14,15 @@ from engine.cnn import DIGIT_SHAPE, default_cnn
 from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
 from engine.layers import Activation
-from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
 from ui.charts import plots
-from ui.live.digit_views import MISTAKES, mistakes, weight_images
+from ui.charts.palette import GREY
+from ui.live.digit_views import mistakes, mistakes_tiles, weight_images
 from ui.live.frames import to_u8
 from ui.live.network_views import NetworkTask
+from ui.live.protocol import Bars, Layout, Series, Tiles
 from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
+from ui.settings.shared import BATCH, EPOCHS, LR, OPTIMIZER, SEED, SPEED
 
 FORM = Form(
     Number("c1", 8, "first layer: filters", "How many filters the first convolution learns.", lo=1, hi=16),
@@ -31,15 +33,12 @@ FORM = Form(
            options=(3, 5), labels={3: "3 x 3", 5: "5 x 5"}),
     Choice("pool", "max", "pooling", "Each 2 x 2 block of a map becomes its largest value, or its mean.",
            options=("max", "avg")),
-    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.003, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 0.3), widget="slider", live=True),
-    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
-           widget="slider", live=True),
-    Number("epochs", 5, "epochs", "Training pauses after this many.", lo=1, hi=50, widget="number", live=True),
-    Number("speed", 1.0, "speed (epochs per second)", "How fast training runs while playing; the server may "
-           "slow it down when many learners share it.", lo=0.1, hi=10.0, step=0.1, live=True),
-    Number("seed", 0, "seed", "Same seed, same starting filters and order.", lo=0, hi=10_000, widget="number"),
+    OPTIMIZER,
+    LR.with_(default=0.003, options=ladder(LR_LADDER, 0.0001, 0.3)),
+    BATCH.with_(default=32, options=ladder(BATCH_LADDER, 10, 256)),
+    EPOCHS.with_(default=5, hi=50),
+    SPEED.with_(default=1.0, lo=0.1, hi=10.0, step=0.1),
+    SEED,
     Number("digit", 0, "test digit to look inside", "Which of the 1000 test digits the feature maps show (or "
            "draw your own below).", lo=0, hi=999, widget="number", live=True),
 )
@@ -47,8 +46,8 @@ FORM = Form(
 
 def make_model(s: dict) -> Sequential:
     """The network of the settings (defaults: the engine's default CNN), fresh weights from ``seed``."""
-    return default_cnn(s["c1"], s["k1"], s["c2"], s["k2"], s["pool"], optimizer=s["opt"], lr=s["lr"],
-                       batch_size=s["batch"], epochs=s["epochs"], seed=s["seed"]).initialize()
+    return default_cnn(s["c1"], s["k1"], s["c2"], s["k2"], s["pool"], **FORM.training(s), epochs=s["epochs"],
+                       seed=s["seed"]).initialize()
 
 
 def comparison_mlp(s: dict) -> MLP:
@@ -107,7 +106,7 @@ class CnnTask(NetworkTask):
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"])
+        self.apply_training(FORM.training(s), s["epochs"])
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()
@@ -146,22 +145,21 @@ class CnnTask(NetworkTask):
                 out.append((f"{self.settings['pool']} pool {conv}", i))
         return out
 
-    def layout(self) -> dict:
+    def layout(self) -> Layout:
         m = self.model
         curves = self.curve_specs()
-        curves[1]["series"].append({"name": "MLP test", "dash": True, "color": "#7f7f7f"})
-        curves[1]["title"] = "Accuracy (grey: the 784-100-10 MLP on the same digits)"
+        curves[1].series.append(Series(name="MLP test", dash=True, color=GREY))
+        curves[1].title = "Accuracy (grey: the 784-100-10 MLP on the same digits)"
         for c in curves:
-            c.update(w=1, min=280)
+            c.w, c.min = 1, 280
         conv1 = m.layers_[0]
         k = conv1.W.shape[-1]
         panels = [
             *curves,
-            {"id": "filters", "type": "tiles", "diverging": True, "tile": [k, k], "cols": min(8, conv1.filters),
-             "count": conv1.filters, "captions": True, "itemName": "filter", "w": 2, "min": 300,
-             "title": "First-layer filters as they learn (blue +, orange −) and the hand-made filter each resembles"},
-            {"id": "scores", "type": "bars", "title": "Its reading of the digit", "labels": [str(d) for d in range(10)],
-             "w": 1, "min": 220, "h": 200},
+            Tiles(id="filters", diverging=True, tile=[k, k], cols=min(8, conv1.filters), count=conv1.filters,
+                  captions=True, itemName="filter", w=2, min=300,
+                  title="First-layer filters as they learn (blue +, orange −) and the hand-made filter each resembles"),
+            Bars(id="scores", title="Its reading of the digit", labels=[str(d) for d in range(10)], w=1, min=220, h=200),
         ]
         maps_row = []
         for title, i in [("input digit", -1), *self.stages()]:
@@ -169,18 +167,16 @@ class CnnTask(NetworkTask):
             cols = min(c, 4 if c <= 8 else 8)
             pid = f"maps{i}"
             # widths follow the grids, so every stage's maps show at a similar scale
-            panels.append({"id": pid, "type": "tiles", "tile": [h, w], "cols": cols, "count": c, "itemName": "map",
-                           "title": f"{title} ({c} x {h} x {w})", "w": cols * w / 28, "min": 60 + 6 * cols})
+            panels.append(Tiles(id=pid, tile=[h, w], cols=cols, count=c, itemName="map",
+                                title=f"{title} ({c} x {h} x {w})", w=cols * w / 28, min=60 + 6 * cols))
             maps_row.append(pid)
-        panels.append({"id": "mistakes", "type": "tiles", "title": f"Misclassified test digits (the first {MISTAKES})",
-                       "tile": [28, 28], "cols": 12, "count": MISTAKES, "captions": True, "itemName": "digit",
-                       "empty": "None: every test digit is read correctly."})
-        return {
-            "metrics": ["epoch", "examples / second", "CNN test accuracy", "MLP test accuracy", "parameters"],
-            "progress": True,
-            "panels": panels,
-            "rows": [["loss", "acc"], ["filters", "scores"], maps_row, ["mistakes"], [c["id"] for c in curves[2:]]],
-        }
+        panels.append(mistakes_tiles(cols=12))
+        return Layout(
+            metrics=["epoch", "examples / second", "CNN test accuracy", "MLP test accuracy", "parameters"],
+            progress=True,
+            panels=panels,
+            rows=[["loss", "acc"], ["filters", "scores"], maps_row, ["mistakes"], [c.id for c in curves[2:]]],
+        )
 
     def snapshot(self, detail: bool | str = "all") -> dict:
         m = self.model

@@ -19,20 +19,13 @@ from engine.metrics import confusion
 from engine.regression import LinearRegressionOLS, SingularMatrixError, critical_learning_rate, mse_surface
 from engine.toy import make_line
 from ui.charts import plots
+from ui.charts.palette import BLUE, GREY, ORANGE
 from ui.live.frames import to_u8
 from ui.live.harness import LiveTask
 from ui.live.network_views import Plane, points
-from ui.settings.form import (
-    IRIS_FEATURES,
-    LR_LADDER,
-    Choice,
-    Flag,
-    Form,
-    Number,
-    iris_axes,
-    ladder,
-    two_features,
-)
+from ui.live.protocol import ClassStyle, Curves, Field, Layout, Line, Mark, Matrix, Points, Series
+from ui.settings.form import LR_LADDER, Choice, Flag, Form, Number, ladder
+from ui.settings.shared import IRIS_FEATURES, L2, LR, iris_axes, two_features
 
 SPEED_HELP = "Gradient steps per second while playing; Step takes one."
 
@@ -87,8 +80,7 @@ LINEAR_FORM = Form(
     Number("seed", 0, "seed", "Same seed, same points.", lo=0, hi=10_000, widget="number"),
     Flag("collinear", False, "add a copy of x as a second feature (2x)",
          "Makes X'X singular: OLS has no unique answer. See what gradient descent does."),
-    Choice("lr", 0.3, "learning rate η", "Step size of gradient descent. Changing it keeps the coefficients.",
-           options=ladder(LR_LADDER, 0.001, 2.0), widget="slider", live=True),
+    LR.with_(default=0.3, options=ladder(LR_LADDER, 0.001, 2.0)),
     Number("speed", 10, "steps per second", SPEED_HELP, lo=1, hi=100, live=True),
 )
 
@@ -140,45 +132,43 @@ class LinearTask(GDTask):
             out["surface"] = (path[:, 0], {"slope": path[:, 1]})
         return out
 
-    def layout(self):
+    def layout(self) -> Layout:
         x, y = self.x, self.y
         pad_x, pad_y = 0.05 * (x.max() - x.min() or 1), 0.1 * (y.max() - y.min() or 1)
-        fit = {
-            "id": "fit", "type": "field", "title": "Data and fitted lines", "xlabel": self.names[0],
-            "ylabel": self.names[1],
-            "extent": [float(x.min() - pad_x), float(x.max() + pad_x), float(y.min() - pad_y), float(y.max() + pad_y)],
-            "points": {"x": x.astype(np.float32), "y": y.astype(np.float32), "label": np.zeros(len(x), np.uint8)},
-            "classes": [{"name": "data", "color": "#7f7f7f"}], "h": 380, "w": 1, "min": 300,
-        }
+        fit = Field(
+            id="fit", title="Data and fitted lines", xlabel=self.names[0], ylabel=self.names[1],
+            extent=[float(x.min() - pad_x), float(x.max() + pad_x), float(y.min() - pad_y), float(y.max() + pad_y)],
+            points=Points(x=x.astype(np.float32), y=y.astype(np.float32), label=np.zeros(len(x), np.uint8)),
+            classes=[ClassStyle(name="data", color=GREY)], h=380, w=1, min=300,
+        )
         panels, rows = [fit], [["fit"]]
         if not self.s["collinear"]:
             cx, cy = self.ols if self.ols is not None else (0.0, 0.0)
             b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
             J = np.log10(mse_surface(x, y, b0s, b1s))
             lo, hi = float(J.max()), float(J.min())  # reversed: the valley is the darkest
-            panels.append({
-                "id": "surface", "type": "field", "title": "Loss surface J(β₀, β₁) and the descent path",
-                "xlabel": "intercept β₀", "ylabel": "slope β₁", "mode": "scalar", "scale": "log", "range": [lo, hi],
-                "valueLabel": "J", "extent": [cx - 4 - 4 / 59, cx + 4 + 4 / 59, cy - 4 - 4 / 59, cy + 4 + 4 / 59],
-                "grid": 60, "values": to_u8(J[::-1], lo, hi), "pathName": "gradient descent",
-                "marks": [{"x": cx, "y": cy, "name": "OLS optimum"}] if self.ols is not None else [],
-                "aspect": 1, "maxh": 380, "w": 1, "min": 300,
-            })
+            panels.append(Field(
+                id="surface", title="Loss surface J(β₀, β₁) and the descent path",
+                xlabel="intercept β₀", ylabel="slope β₁", mode="scalar", scale="log", range=[lo, hi],
+                valueLabel="J", extent=[cx - 4 - 4 / 59, cx + 4 + 4 / 59, cy - 4 - 4 / 59, cy + 4 + 4 / 59],
+                grid=60, values=to_u8(J[::-1], lo, hi), pathName="gradient descent",  # the path: curves()["surface"]
+                marks=[Mark(x=cx, y=cy)] if self.ols is not None else [],  # the OLS optimum
+                aspect=1, maxh=380, w=1, min=300,
+            ))
             rows[0].append("surface")
-        panels.append({"id": "objective", "type": "curves", "title": "Loss per step", "xlabel": "step",
-                       "log": True, "series": [{"name": self.objective}], "h": 220})
+        panels.append(Curves(id="objective", title="Loss per step", xlabel="step", log=True,
+                             series=[Series(name=self.objective)], h=220))
         rows.append(["objective"])
-        return {"metrics": ["step", "intercept β₀", "slope on x", "OLS intercept", "OLS slope"],
-                "panels": panels, "rows": rows}
+        return Layout(metrics=["step", "intercept β₀", "slope on x", "OLS intercept", "OLS slope"],
+                      panels=panels, rows=rows)
 
     def snapshot(self, detail=True):
         b0, b1 = self.line()
         xx = np.array([self.x.min(), self.x.max()], dtype=np.float32)
         lines = []
         if self.ols is not None:
-            lines.append({"name": "OLS (closed form)", "x": xx, "y": self.ols[0] + self.ols[1] * xx, "color": "#0877bd"})
-        lines.append({"name": f"gradient descent, step {self.steps}", "x": xx, "y": b0 + b1 * xx,
-                      "color": "#f59322", "dash": True})
+            lines.append(Line(name="OLS (closed form)", x=xx, y=self.ols[0] + self.ols[1] * xx, color=BLUE))
+        lines.append(Line(name=f"gradient descent, step {self.steps}", x=xx, y=b0 + b1 * xx, color=ORANGE, dash=True))
         ols = self.ols or (float("nan"), float("nan"))
         return {
             "metrics": {
@@ -230,22 +220,21 @@ class ClassifierTask(GDTask):
         """Class probabilities ``(N, K)``."""
         return self.model.predict_proba(X)
 
-    def layout(self):
+    def layout(self) -> Layout:
         k = len(self.names)
-        return {
-            "metrics": self.metric_names,
-            "panels": [
+        return Layout(
+            metrics=self.metric_names,
+            panels=[
                 self.plane.spec(k, self.names, points(self.X, self.y, self.X_test, self.y_test), id="plane",
                                 title=self.region_title, xlabel=self.axes[0], ylabel=self.axes[1], w=3, min=300,
                                 note="Dots: training points, ◇: test points (30%, never trained on)."),
-                {"id": "objective", "type": "curves", "title": f"{self.objective.capitalize()} per step",
-                 "xlabel": "step", "log": self.log_objective, "series": [{"name": self.objective}], "h": 220,
-                 "w": 2, "min": 260},
-                {"id": "confusion", "type": "matrix", "title": "Test points: true (rows) vs predicted (columns)",
-                 "labels": self.names, "recall": True, "maxh": 220},
+                Curves(id="objective", title=f"{self.objective.capitalize()} per step", xlabel="step",
+                       log=self.log_objective, series=[Series(name=self.objective)], h=220, w=2, min=260),
+                Matrix(id="confusion", title="Test points: true (rows) vs predicted (columns)", labels=self.names,
+                       recall=True, maxh=220),
             ],
-            "rows": [["plane", ["objective", "confusion"]]],
-        }
+            rows=[["plane", ["objective", "confusion"]]],
+        )
 
     def snapshot(self, detail=True):
         acc = np.mean(self.probs(self.X).argmax(axis=1) == self.y)
@@ -286,9 +275,8 @@ LOGISTIC_FORM = Form(
            options=tuple(f"{a}-{b}" for a, b in PAIRS),
            labels={f"{a}-{b}": f"{SPECIES[a]} vs {SPECIES[b]}" for a, b in PAIRS}),
     *iris_axes(0, 2),
-    Choice("lr", 3.0, "learning rate η", "Step size of gradient ascent on the mean log-likelihood (features are "
-           "scaled by their maximum, so large steps are fine; 10 and above zig-zag at first).",
-           options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
+    LR.with_(default=3.0, options=ladder(LR_LADDER, 0.01, 30.0), note="Features are scaled by their maximum, so "
+             "large steps are fine; 10 and above zig-zag at first."),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
     fix=two_features,
 )
@@ -326,10 +314,8 @@ class LogisticTask(ClassifierTask):
 SOFTMAX_FORM = Form(
     CLASS_DATA,
     *iris_axes(2, 3),
-    Number("l2", 0.0, "L2 penalty λ", "Shrinks the weights, not the intercepts: adds λ/(2N)·‖W‖² to the loss "
-           "(N training points), as on the network pages.", lo=0.0, hi=100.0, step=0.5, live=True),
-    Choice("lr", 3.0, "learning rate η", "Step size of gradient descent on the cross-entropy.",
-           options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
+    L2.with_(step=0.5, widget="slider"),  # the networks' λ/(2N): up to 100 on about 100 training flowers
+    LR.with_(default=3.0, options=ladder(LR_LADDER, 0.01, 30.0)),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
     fix=two_features,
 )

@@ -1,0 +1,296 @@
+"""What the live canvas (``static/live/``) reads, declared once: the frame, the layout, the panel specs.
+
+Each frame's header is a :class:`Header`.  Its :class:`Layout`, sent once per series, lists the
+panels as specs, one class per panel type (``field``, ``curves``, ``network``, ``tiles``,
+``matrix``, ``bars``), each drawn by ``static/live/panels/<type>.js``; each :class:`Snapshot`
+updates panels by id with the keys their type lists in ``updates``.  A field's name is the name the
+canvas reads (``spec.<name>``, ``this.data.<name>``, ``frame.<name>``: hence the camelCase ones),
+and None leaves it out of the frame, so the canvas uses its default.  Pages build specs from these
+classes: a misspelt field is an error here, not a panel that quietly ignores it.
+``tests/app/test_protocol.py`` holds every declaration against what the JS reads, both ways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ui.charts.palette import SERIES_COLORS
+
+Array = np.ndarray
+
+
+@dataclass(kw_only=True, slots=True)
+class Message:
+    """A declared part of a frame; it travels as a dict of its fields that are set."""
+
+    def wire(self) -> dict:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = value
+        return out
+
+
+# ------------------------------------------------------------------ the browser's commands
+COMMANDS = ("tick", "play", "pause", "step", "reset")
+
+
+@dataclass(kw_only=True, slots=True)
+class Have:
+    """What the canvas holds: the series it shows and how many points of each curve it has, so a
+    frame carries only the points it lacks."""
+
+    series: int | None = None
+    curves: dict = field(default_factory=dict)  # curves panel id -> points
+
+
+@dataclass(kw_only=True, slots=True)
+class Command:
+    """What the canvas sends (``live.js`` command()) as the trigger "cmd"."""
+
+    do: str | None = None  # one of COMMANDS
+    id: int | None = None  # increasing: one already answered is answered again without training
+    have: Have = field(default_factory=Have)
+
+    @classmethod
+    def parse(cls, value: Any) -> Command:
+        """The command in a trigger's value; anything malformed reads as no command (a page rerun)."""
+        value = value if isinstance(value, dict) else {}
+        have = value.get("have") if isinstance(value.get("have"), dict) else {}
+        curves = have.get("curves")
+        return cls(do=value.get("do") if value.get("do") in COMMANDS else None,
+                   id=value.get("id") if isinstance(value.get("id"), int) else None,
+                   have=Have(series=have.get("series"), curves=curves if isinstance(curves, dict) else {}))
+
+
+# --------------------------------------------------------------------------- the frame
+@dataclass(kw_only=True, slots=True)
+class Status(Message):
+    kind: str  # "ok", "info" (budget reached: pause) or "error" (diverged: pause)
+    text: str
+
+
+@dataclass(kw_only=True, slots=True)
+class CurveUpdate(Message):
+    """The points of one curves panel the canvas lacks, from index ``start`` on."""
+
+    start: int
+    x: Array
+    y: dict[str, Array]  # series name -> values
+
+
+@dataclass(kw_only=True, slots=True)
+class Snapshot(Message):
+    """The model as it is now (a task's ``snapshot()`` returns these keys as a dict)."""
+
+    metrics: dict[str, str]  # label (one of the layout's) -> text
+    panels: dict[str, dict] = field(default_factory=dict)  # panel id -> its update (that type's ``updates``)
+    progress: float | None = None  # 0..1, when the layout has a progress bar
+    n: dict[str, int] | None = None  # curves panel id -> points shown (the pictures play out in order)
+
+
+@dataclass(kw_only=True, slots=True)
+class Header(Message):
+    boot: str  # the server process: frames from another one mean the run was lost
+    series: int  # a new one (reset, new settings) starts the curves afresh
+    ack: int  # the id of the last command acted on
+    playing: bool
+    status: Status
+    interval: float  # s between ticks; the snapshots play spread over it
+    curves: dict[str, CurveUpdate]
+    snaps: list[Snapshot]
+    layout: Layout | None = None  # with the first frame of a series
+
+
+@dataclass(kw_only=True, slots=True)
+class Layout(Message):
+    """A task's panels and metrics: sent once per series (and after a page rerun)."""
+
+    panels: list[Spec]
+    metrics: list[str]  # labels over the panels, in order
+    rows: list | None = None  # rows of panel ids side by side; an inner list stacks a column (default: one row)
+    progress: bool | None = None  # a progress bar under the metrics
+
+
+# ------------------------------------------------------------------------ panel specs
+@dataclass(kw_only=True, slots=True)
+class Spec(Message):
+    """What every panel reads (``panels/panel.js``): its id, title and size."""
+
+    type: ClassVar[str]
+    updates: ClassVar[tuple[str, ...]] = ()  # the keys of this panel's snapshot updates
+
+    id: str
+    title: str | None = None
+    note: str | None = None  # a line of small print under the panel
+    w: float | None = None  # share of the row's width (default 1)
+    min: float | None = None  # narrowest width in px before the row wraps (default 260)
+    h: float | None = None  # height in px (default 240) ...
+    aspect: float | None = None  # ... or height = width * aspect,
+    maxh: float | None = None  # at most this
+
+    def wire(self) -> dict:
+        # Message.wire by name: a slots dataclass is a new class, which a bare super() cannot find
+        return {"type": self.type, **Message.wire(self)}
+
+
+@dataclass(kw_only=True, slots=True)
+class ClassStyle(Message):
+    """How a plane shows one class: its name in tooltips, its colour on regions and points."""
+
+    name: str
+    color: str
+
+
+@dataclass(kw_only=True, slots=True)
+class Points(Message):
+    """Points on a plane, drawn over its grid; each has a ``label`` (its class) or a ``value``."""
+
+    x: Array
+    y: Array
+    label: Array | None = None  # uint8 class index
+    value: Array | None = None  # a regression target, coloured on the orange-blue scale over ``range``
+    test: Array | None = None  # 1: a test point (drawn as ◇, and a checkbox hides them)
+
+
+@dataclass(kw_only=True, slots=True)
+class Mark(Message):
+    """A cross on a plane (the closed-form optimum on a loss surface)."""
+
+    x: float
+    y: float
+
+
+@dataclass(kw_only=True, slots=True)
+class Line(Message):
+    """A straight or broken line over a plane (a snapshot's ``lines``), named in the legend."""
+
+    x: Array
+    y: Array
+    color: str
+    name: str | None = None
+    dash: bool | None = None
+    width: float | None = None
+
+
+FIELD_MODES = ("binary", "classes", "scalar", "value")
+
+
+@dataclass(kw_only=True, slots=True)
+class Field(Spec):
+    """A plane (``panels/field.js``): a grid painted under points, lines, marks and a path.
+
+    ``mode`` says what a grid cell (0..255) means: ``binary`` P(second class); ``classes`` class * 32
+    + confidence (from ``confLo`` to 1); ``scalar`` a value over ``range`` (``scale`` "log": of its
+    log10), on a white-blue scale; ``value`` a regression's prediction over ``range``, orange-blue."""
+
+    type = "field"
+    updates = ("grid", "lines")
+
+    extent: list[float]  # x0, x1, y0, y1
+    xlabel: str | None = None
+    ylabel: str | None = None
+    grid: int | None = None  # cells a side
+    mode: str | None = None
+    values: Array | None = None  # a fixed grid, when the snapshots send none
+    range: list[float] | None = None
+    scale: str | None = None
+    confLo: float | None = None
+    valueLabel: str | None = None
+    classes: list[ClassStyle] | None = None
+    points: Points | None = None
+    marks: list[Mark] | None = None
+    pathName: str | None = None  # the legend's name for the path (this panel id's curve)
+
+    def __post_init__(self):
+        if self.mode not in (None, *FIELD_MODES):
+            raise ValueError(f"field mode {self.mode!r}: one of {FIELD_MODES}")
+
+
+@dataclass(kw_only=True, slots=True)
+class Series(Message):
+    name: str
+    dash: bool | None = None
+    color: str | None = None  # default: the palette's series colours in turn
+
+
+@dataclass(kw_only=True, slots=True)
+class Curves(Spec):
+    """Named series over epochs or steps (``panels/curves.js``); the points come in ``Header.curves``."""
+
+    type = "curves"
+
+    series: list[Series]
+    xlabel: str | None = None
+    ylabel: str | None = None
+    log: bool | None = None
+    ylim: list[float] | None = None  # the y axis shows at least this range
+    percent: bool | None = None
+
+    def wire(self) -> dict:
+        out = Spec.wire(self)
+        out["series"] = [Series(name=s.name, dash=s.dash, color=s.color or SERIES_COLORS[k % len(SERIES_COLORS)])
+                         for k, s in enumerate(self.series)]
+        return out
+
+
+@dataclass(kw_only=True, slots=True)
+class Network(Spec):
+    """Layers of neurons, each a small map of its output over the plane (``panels/network.js``)."""
+
+    type = "network"
+    updates = ("weights", "maps")  # float32 (shown in, shown out) per layer; uint8 maps of the shown neurons
+
+    layers: list[int]  # sizes
+    shown: list[int]  # neurons drawn per layer
+    acts: list[str]  # activation per layer after the inputs
+    inputs: list[str]  # input names
+    outputs: list[str]
+    map: int  # cells a side of a neuron's map
+    inputMaps: Array  # uint8 maps of the inputs
+
+
+@dataclass(kw_only=True, slots=True)
+class Tiles(Spec):
+    """Small images in a grid (``panels/tiles.js``): weights as pictures, misclassified digits."""
+
+    type = "tiles"
+    updates = ("images", "captions")
+
+    tile: list[int]  # height, width
+    cols: int | None = None
+    count: int | None = None  # tiles to make room for
+    captions: bool | None = None  # room under each tile for its caption's first line
+    diverging: bool | None = None  # orange-blue (weights) instead of white-black (digits)
+    itemName: str | None = None  # what a tile is, in its tooltip
+    empty: str | None = None  # said when there are no tiles
+
+
+@dataclass(kw_only=True, slots=True)
+class Matrix(Spec):
+    """A confusion matrix (``panels/matrix.js``): true class on rows, predicted on columns."""
+
+    type = "matrix"
+    updates = ("counts",)
+
+    labels: list[str]
+    recall: bool | None = None  # each row's share on the diagonal beside it
+    xlabel: str | None = None
+    ylabel: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class Bars(Spec):
+    """One bar per class, the largest in blue (``panels/bars.js``)."""
+
+    type = "bars"
+    updates = ("values",)
+
+    labels: list[str]
+
+
+PANELS = {kind.type: kind for kind in (Field, Curves, Network, Tiles, Matrix, Bars)}
