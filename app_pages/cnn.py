@@ -95,4 +95,4 @@ st.markdown(
     "Max pooling passes the gradient to the one input that was the maximum of its window; average "
     "pooling spreads it evenly over the window."
 )
-show_code(conv_forward, conv_backward, Conv2D, Sequential.partial_fit)
+show_code(conv_forward, conv_backward, Conv2D, Sequential.partial_fit, Sequential._train)

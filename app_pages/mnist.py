@@ -6,6 +6,7 @@ from engine import ModelFileError, load_mnist, load_weights, weights_bytes
 from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
+from engine.regularization import L2_FORMULA
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.export.downloads import downloads
@@ -169,4 +170,5 @@ st.latex(
     r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad "
     r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
 )
-show_code(Sequential.loss_and_grads, preprocess_digit)
+st.latex(r"\text{with the L2 penalty }\lambda\text{ (n training digits): } L \mathrel{+}= " + L2_FORMULA)
+show_code(Sequential._loss_and_grads, preprocess_digit)

@@ -120,6 +120,7 @@ class CategoricalCrossEntropy(Loss):
 
 
 LOSSES = {cls.name: cls for cls in (MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}
+READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce", "linear": "mse"}  # each readout's natural loss
 
 
 def get_loss(name: str | Loss) -> Loss:

@@ -20,10 +20,9 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .init import SCHEMES
-from .losses import LOSSES
+from .losses import LOSSES, READOUT_LOSS
 from .mlp import MLP
 from .optimizers import OPTIMIZERS
-from .sequential import READOUT_LOSS
 
 # Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
 MAX_FILE_BYTES = 16_000_000

@@ -105,17 +105,17 @@ def test_three_layer_mlp_gradients(activation, output, l1, l2):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(7, 4))
     Y = one_hot(rng.integers(0, 3, 7), 3)
-    loss, gW, gb, _ = model.gradients(X, Y)
-    for p, g in zip(model.params, gW + gb):
-        num = numerical_gradient(lambda: model.gradients(X, Y)[0], p)
+    _, grads = model.loss_and_grads(X, Y)
+    for p, g in zip(model.parameters(), grads):
+        num = numerical_gradient(lambda: model.loss_and_grads(X, Y)[0], p)
         assert rel_error(num, g) < TOL
 
 
 def test_penalty_counts_in_loss():
     X = np.ones((2, 4))
     Y = one_hot(np.array([0, 1]), 3)
-    plain = _net("tanh").gradients(X, Y)[0]
-    assert _net("tanh", l2=1.0).gradients(X, Y)[0] > plain
+    plain = _net("tanh").loss_and_grads(X, Y)[0]
+    assert _net("tanh", l2=1.0).loss_and_grads(X, Y)[0] > plain
 
 
 @pytest.mark.parametrize("opt", [SGD(0.1), Momentum(0.1, 0.9), RMSprop(0.01, 0.9), Adam(0.01)])
@@ -123,14 +123,13 @@ def test_first_optimizer_step_by_hand(opt):
     model = _net("sigmoid")
     rng = np.random.default_rng(5)
     X, Y = rng.normal(size=(6, 4)), one_hot(rng.integers(0, 3, 6), 3)
-    _, gW, gb, _ = model.gradients(X, Y)
-    grads = gW + gb
+    _, grads = model.loss_and_grads(X, Y)
     # the gradients themselves are right ...
-    for p, g in zip(model.params, grads):
-        assert rel_error(numerical_gradient(lambda: model.gradients(X, Y)[0], p), g) < TOL
-    before = [p.copy() for p in model.params]
-    opt.step(model.params, grads)
-    for p0, p1, g in zip(before, model.params, grads):
+    for p, g in zip(model.parameters(), grads):
+        assert rel_error(numerical_gradient(lambda: model.loss_and_grads(X, Y)[0], p), g) < TOL
+    before = [p.copy() for p in model.parameters()]
+    opt.step(model.parameters(), grads)
+    for p0, p1, g in zip(before, model.parameters(), grads):
         # ... and the first step is the textbook formula
         if isinstance(opt, SGD):
             expected = p0 - 0.1 * g

@@ -123,12 +123,38 @@ def test_flat_rows_feed_an_image_network_and_outputs_have_every_layer():
 
 
 def test_evaluation_in_chunks_equals_one_pass():
-    net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8)).initialize()
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(50, 2, 8, 8)), rng.integers(0, 3, 50)
-    whole = net.evaluate(X, y)
-    net._chunk = 7
-    assert np.allclose(net.evaluate(X, y), whole) and net.predict_proba(X).shape == (50, 3)
+
+    def start_point(chunk=None):
+        """The history point before training (loss with penalty, accuracy), measured ``chunk`` rows at a time."""
+        net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8), l2=0.1).initialize()
+        net._chunk = chunk or net._chunk
+        net.partial_fit(X, y, 0)
+        return net, (net.history_["train_loss"][0], net.history_["train_acc"][0])
+
+    whole, (loss, acc) = start_point()
+    chunked, in_chunks = start_point(7)
+    assert np.allclose(in_chunks, (loss, acc)) and chunked.predict_proba(X).shape == (50, 3)
+    assert np.allclose(chunked.predict_proba(X), whole.predict_proba(X)) and chunked.score(X, y) == acc
+
+
+def test_one_sigmoid_unit_tells_two_classes_apart():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    net = MLP([2, 1], output="sigmoid", lr=0.5, epochs=20).fit(X, y)  # logistic regression
+    assert net.classes_.tolist() == [0, 1] and net.n_outputs_ == 1 and net.status_ == "done"
+    p = net.predict_proba(X)
+    assert p.shape == (60, 1) and np.array_equal(net.predict(X), (p[:, 0] >= 0.5).astype(int))
+    assert net.score(X, y) > 0.9 and net.history_["train_acc"][-1] == net.score(X, y)
+    with pytest.raises(ValueError, match=r"0\.\.1"):
+        net.partial_fit(X, y + 1)
+    deep = MLP([2, 3, 1], activation="tanh", output="sigmoid", l2=0.3).initialize()
+    assert all(err < TOL for _, _, err in check_model(deep, X[:6], y[:6, None].astype(float), per_array=4))
+    # chance level: always answering the share of class 1
+    share = y.mean()
+    assert net._chance_loss(y) == pytest.approx(-share * np.log(share) - (1 - share) * np.log(1 - share))
 
 
 def test_default_cnn_learns_the_digits():

@@ -136,7 +136,7 @@ def test_one_rule_for_whole_numbers():
 def test_calls_before_fit_and_bad_call_arguments():
     model = MLP([4, 3])
     for call in (lambda: model.predict(np.ones((1, 4))), lambda: model.score(np.ones((1, 4)), [0]),
-                 lambda: model.layer_outputs(np.ones((1, 4))), lambda: model.parameters(), lambda: model.params):
+                 lambda: model.layer_outputs(np.ones((1, 4))), lambda: model.parameters()):
         with pytest.raises(NotFittedError, match="initialize"):
             call()
     X, y = np.ones((4, 4)), np.array([0, 1, 2, 0])
@@ -146,7 +146,7 @@ def test_calls_before_fit_and_bad_call_arguments():
         with pytest.raises(OK_ERRORS, match=match):
             model.partial_fit(X, y, **kwargs)
     with pytest.raises(ValueError, match="Y must be one-hot"):
-        model.gradients(X, np.ones((4, 2)))
+        model.loss_and_grads(X, np.ones((4, 2)))
     with pytest.raises(ValueError, match="lr must be > 0"):
         model.set_lr(0)
 

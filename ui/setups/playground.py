@@ -80,7 +80,8 @@ FORM = Form(
     LR,
     BATCH,
     Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
-    Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
+    Number("rate", 0.001, "rate λ", "Strength of the penalty added to the loss: λ/(2n)·ΣW² for L2, λ/n·Σ|W| for "
+           "L1 (n training points; the biases are free).", lo=0.0, hi=10.0, step=0.001, widget="number",
            fmt="%.4f", live=True),
     SEED,
     EPOCHS,
