@@ -189,6 +189,7 @@ class Sequential(Estimator):
         self._chunk = max(1, EVAL_FLOATS // row)
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
         self._order, self._pos = None, 0
+        self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
         self._snapshot = None
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
@@ -515,11 +516,14 @@ class Sequential(Estimator):
         batch_size, l1, l2 = self._check_params()
         if isinstance(self.optimizer, str):
             self.optimizer_.lr = float(self.lr)  # a learning rate set as a plain attribute counts too
-        # checked at every call (one fast pass): data changed in place is seen
+        # checked at every call (one fast pass): data changed in place is seen, and rows added or removed
         X, y = self._check_Xy(X, y)
         if X_test is not None or y_test is not None:
             X_test, y_test = self._check_Xy(X_test, y_test, ("X_test", "y_test"))
-        n = self.n_train_ = len(X)
+        n = len(X)
+        if self.n_train_ and n != self.n_train_:  # rows added or removed: epochs count on from here
+            self._epoch_from, self._order = (self.epoch_, self.n_seen_), None
+        self.n_train_ = n
         per_epoch = -(-n // batch_size)
         n_batches = per_epoch if n_batches is None else check_number("n_batches", n_batches, 0, integer=True)
         if time_budget is not None:
@@ -547,7 +551,7 @@ class Sequential(Estimator):
                 self.optimizer_.step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
-                self.epoch_ = self.n_seen_ / n
+                self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
                 if time_budget is not None and time.perf_counter() - start >= time_budget:
                     break
         if (record and self.steps_ > steps_before) or self.status_ == "diverged":
@@ -590,5 +594,6 @@ class Sequential(Estimator):
 
     def batches_to(self, epoch: float, n: int) -> int:
         """Mini-batches still needed to reach ``epoch`` on ``n`` training rows (0 if already there)."""
-        return max(0, int(np.ceil((epoch * n - self.n_seen_) / int(self.batch_size) - 1e-9)))
+        start, seen = self._epoch_from
+        return max(0, int(np.ceil(((epoch - start) * n - (self.n_seen_ - seen)) / int(self.batch_size) - 1e-9)))
 
