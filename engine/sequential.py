@@ -560,6 +560,17 @@ class Sequential(Estimator):
             self.status_ = "ready"
         return self
 
+    def restart_watch(self, X, y, X_test=None, y_test=None):
+        """The parameters or the training rows were changed by hand: a history point for the run as it
+        is now, from which the guard judges it (a loss far above this start is a divergence, and a
+        rollback goes back no further)."""
+        X, y = self._check_Xy(X, y)
+        if X_test is not None or y_test is not None:
+            X_test, y_test = self._check_Xy(X_test, y_test, ("X_test", "y_test"))
+        self.watch_.start_loss = None  # _record starts it afresh from this point's loss
+        self._record(X, y, X_test, y_test)
+        return self
+
     def fit(self, X, y, X_test=None, y_test=None, epochs=None):
         """Train from fresh weights for ``epochs`` epochs (default ``self.epochs``); one history point
         per epoch.  Stops early on divergence or a stall.
