@@ -86,7 +86,7 @@ if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's firs
 run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
 task: pg.PlaygroundTask = run.task
 task.apply(s)
-canvas.view(KEY, run)
+canvas.view(KEY, run, form)  # the diagram's +/- buttons change the form's layers
 
 
 lr_hint(KEY, task.model, task.d.X_train, task.d.y_train, pg.FORM["lr"].options)
