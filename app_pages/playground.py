@@ -7,6 +7,7 @@ import streamlit as st
 from engine import ModelFileError, load_weights, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
+from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads
@@ -32,12 +33,12 @@ form = Bound(pg.FORM, KEY)
 with st.sidebar:
     st.header("Data")
     form.widget("problem")
-    regression = state.get(f"{KEY}_problem", form.stored["problem"]) == "regression"
+    regression = form.value("problem") == "regression"
     kinds = [d for d in pg.DATASETS if d == "csv" or (d in REGRESSION_SETS) == regression]
-    if state.get(f"{KEY}_data", form.stored["data"]) not in kinds:  # the problem changed: its first data set
-        state[f"{KEY}_data"] = kinds[0]
+    if form.value("data") not in kinds:  # the problem changed: its first data set
+        form.set("data", kinds[0])
     form.widget("data", options=kinds)
-    data_name = state[f"{KEY}_data"]
+    data_name = form.value("data")
     csv = csv_key = None
     if data_name == "csv":
         table, digest = csv_table(KEY)
@@ -48,7 +49,7 @@ with st.sidebar:
     elif data_name == "iris":
         form.widget("fx")
         form.widget("fy")
-        if state.get(f"{KEY}_fx") == state.get(f"{KEY}_fy"):
+        if form.value("fx") == form.value("fy"):
             st.warning("Pick two different features; the next one is used for the y-axis.")
     else:
         form.widget("noise")
@@ -59,7 +60,7 @@ with st.sidebar:
         form.widget("dseed", c1)
 
         def new_data():
-            state[f"{KEY}_dseed"] = (state.get(f"{KEY}_dseed", 0) + 1) % 10_001
+            form.set("dseed", (form.value("dseed") + 1) % 10_001)
 
         c2.button("🎲 New data", on_click=new_data, help="Draw new points (the next data seed); resets the network.")
     st.header("Inputs")
@@ -146,5 +147,11 @@ st.latex(
 st.latex(
     r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
     r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
+)
+step = OPTIMIZERS[s["opt"]]
+st.latex(step.formula)
+st.caption(
+    f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
+    "when it is taken, never the stored state, so a new rate changes the very next step."
 )
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)

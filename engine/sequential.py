@@ -31,7 +31,7 @@ import numpy as np
 from .activations import get_activation
 from .estimator import Estimator
 from .init import SCHEMES
-from .layers import Activation, Layer
+from .layers import Activation, Layer, layer_names
 from .losses import LOSSES, get_loss
 from .metrics import r2_from_sums
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
@@ -77,10 +77,6 @@ class Sequential(Estimator):
     ``epoch_``.  ``history_`` keys are the same for both kinds of problem: for regression
     ``train_acc`` and ``test_acc`` hold the R², not an accuracy.
     """
-
-    # settings that change while training without touching the weights (the rest need initialize())
-    LIVE_PARAMS = ("optimizer", "lr", "batch_size", "epochs", "l1", "l2", "divergence_factor", "monitor_every",
-                   "eval_max_rows")
 
     def __init__(
         self,
@@ -215,9 +211,9 @@ class Sequential(Estimator):
         return self.output == "linear"
 
     def set_params(self, **params):
-        """Change parameters by name.  On a fitted model the live ones (:attr:`LIVE_PARAMS`) act at
-        once and keep the weights (a new optimizer starts with fresh state); the others take effect
-        at the next :meth:`initialize` or :meth:`fit`."""
+        """Change parameters by name.  On a fitted model the training ones (optimizer, lr, batch_size,
+        epochs, l1, l2) act at once and keep the weights (a new optimizer starts with fresh state); the
+        network's (layers, init, seed, dtype) take effect at the next :meth:`initialize` or :meth:`fit`."""
         super().set_params(**params)
         if self.is_fitted():
             if "lr" in params:
@@ -454,7 +450,7 @@ class Sequential(Estimator):
         self.message_ = f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} {LOWER_LR}"
 
     def _dead_names(self) -> list[str]:
-        return [f"layer {self.layers_.index(x) + 1}" for x in self._relu_layers()]
+        return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in self._relu_layers()]
 
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers import Activation
+from engine.layers import Activation, layer_names
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
+from engine.recipe import set_training
 from ui.charts import plots
 from ui.charts.palette import CLASS_COLORS
 from ui.live.frames import to_u8
@@ -136,35 +137,22 @@ class NetworkTask(LiveTask):
         self.weight_names, self.relu = self._layer_names()
 
     def _layer_names(self) -> tuple[list[str], list[tuple[int, str]]]:
-        """Names of the layers with weights ("layer 1" ... in an MLP, "conv 1", "dense 1" otherwise)
-        and, for each ReLU, its index among the activations and the name of the layer it follows."""
-        weighted = [x for x in self.model.layers_ if x.params]
-        kinds = {type(x).__name__.removesuffix("2D").lower() for x in weighted}
-        names, counts, last, relu, act = {}, {}, "input", [], 0
-        for x in self.model.layers_:
-            if x.params:
-                kind = type(x).__name__.removesuffix("2D").lower()
-                counts[kind] = counts.get(kind, 0) + 1
-                last = names[id(x)] = f"layer {len(names) + 1}" if kinds == {"dense"} else f"{kind} {counts[kind]}"
-            elif isinstance(x, Activation):
-                if x.fn.name == "relu":
-                    relu.append((act, last))
-                act += 1
-        return [names[id(x)] for x in weighted], relu
+        """The names (:func:`engine.layers.layer_names`) of the layers with weights and, for each ReLU,
+        its index among the activations and its name."""
+        named = list(zip(layer_names(self.model.layers_), self.model.layers_))
+        activations = [(name, x) for name, x in named if isinstance(x, Activation)]
+        relu = [(i, name) for i, (name, x) in enumerate(activations) if x.fn.name == "relu"]
+        return [name for name, x in named if x.params], relu
 
-    def apply(self, *, lr, optimizer, batch_size, l1=0.0, l2=0.0, epochs=None) -> None:
-        """Settings that change without a reset: weights (and optimizer state, if it stays) are kept."""
-        m = self.model
-        if m.optimizer != optimizer:
-            m.set_optimizer(optimizer)
-        if m.lr != lr:
-            m.set_lr(lr)
-        m.batch_size, m.l1, m.l2 = batch_size, l1, l2
-        if epochs is not None:
-            self.epochs = m.epochs = epochs
+    def apply_training(self, training: dict, epochs: int) -> None:
+        """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the
+        epoch budget.  Weights (and optimizer state, if it stays) are kept."""
+        set_training(self.model, training)
+        self.epochs = self.model.epochs = epochs
+        self.record_phase(training)
 
     def record_phase(self, live: dict) -> None:
-        """Note the live settings in force from now on (a script replays the run phase by phase)."""
+        """Note the training settings in force from now on (a script replays the run phase by phase)."""
         if not self.phases or self.phases[-1][1] != live:
             if self.phases and self.phases[-1][0] == self.model.steps_:
                 self.phases.pop()  # changed again before any training: the last one is what counts
