@@ -26,7 +26,8 @@ st.title("🕸️ Network playground")
 st.caption(
     "Change the data, the inputs or the network, press **Play** (or the space bar), and watch a neural "
     "network learn. Orange and blue are the two classes (or, in a regression, low and high values); the "
-    "background is what the network predicts."
+    "background is what the network predicts. Hands on: click an edge to type its weight, pick a class over "
+    "the plane and click to add points, and − / + to change the layers."
 )
 
 form = Bound(pg.FORM, KEY)

@@ -41,6 +41,7 @@ class LiveView {
     this.playing = false;
     this.lastId = 0;
     this.pending = 0; // id of the command awaiting its answer
+    this.outbox = []; // edits waiting for it: a trigger sent before the last was taken would replace it
     this.sentAt = 0;
     this.series = null;
     this.layoutKey = '';
@@ -73,7 +74,8 @@ class LiveView {
   // of several canvases on a page (a hidden tab's, a stale one), the first one shown takes the keys
   answersKeys() {
     const shown = [...views].filter((v) => v.host.isConnected && v.root.getClientRects().length);
-    shown.sort((a, b) => (a.root.compareDocumentPosition(b.root) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const top = (v) => v.root.getBoundingClientRect().top; // page order (each canvas is in its own shadow tree)
+    shown.sort((a, b) => top(a) - top(b));
     return shown[0] === this;
   }
 
@@ -140,6 +142,7 @@ class LiveView {
   command(what, arg, again = 0) {
     if (what === 'step' || what === 'reset') this.setPlaying(false, false);
     if (!this.send || !this.host.isConnected) return;
+    if (EDITS.has(what) && this.pending && !again) return this.outbox.push([what, arg]); // (clicks come fast)
     this.restarted = false;
     this.pending = again || ++this.lastId;
     this.sentAt = performance.now();
@@ -202,6 +205,10 @@ class LiveView {
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }
     } else if (answered && !frame.playing && this.playing) this.setPlaying(false, false);
+    if (answered && this.outbox.length && !this.pending) {
+      clearTimeout(this.next); // the next tick follows the edits
+      this.command(...this.outbox.shift());
+    }
   }
 
   // Frames from another server process: this one restarted, or died and the load balancer moved
@@ -211,6 +218,7 @@ class LiveView {
     this.setPlaying(false, false);
     this.queue = [];
     this.pending = 0;
+    this.outbox = []; // edits of a model that is gone
     clearTimeout(this.retry);
     this.series = null; // the curves start afresh
     this.restarted = true;

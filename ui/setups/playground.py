@@ -300,7 +300,7 @@ class PlaygroundTask(NetworkTask):
             outputs=d.class_names or [d.target], map=self.plane.n // every, inputMaps=np.stack(input_maps),
             w=3, h=380, min=300, editable=True, resize=[FORM["layers"].max_layers, FORM["layers"].max_units],
             note="Each square: that neuron's output over the plane. Thicker edges: larger |w|. Hover or tap a "
-            "neuron to see its output on the plane, an edge to read its weight; click an edge to type a new one.",
+            "neuron to see its output over the plane, an edge to read its weight; click an edge to type a new one.",
         )
         curves = self.curve_specs()
         if d.regression:

@@ -35,11 +35,11 @@ export class FieldPanel extends Panel {
     this.showLegend();
   }
 
-  // "Add points: (orange) (blue) Clear": a class chosen, a click on the plane adds a training point of it
+  // "Add points of: (orange) (blue) [Clear]": a class chosen, a click on the plane adds a training point of it
   addTools() {
     const tools = document.createElement('div');
     tools.className = 'bl-tools';
-    tools.append('Click to add points:');
+    tools.append('Add points of:');
     this.adding = null;
     this.classButtons = this.spec.classes.map((c, k) => {
       const b = document.createElement('button');

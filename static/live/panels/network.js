@@ -201,10 +201,10 @@ export class NetworkPanel extends Panel {
     const neuron = this.neuronAt(px, py);
     if (neuron) {
       const { l, i } = neuron;
-      const where = this.setFocus(l, i);
-      if (l === 0) return `input ${s.inputs ? s.inputs[i] : i}`;
+      const where = this.setFocus(l, i) ? 'shown below' : 'painted on the plane';
+      if (l === 0) return `input ${s.inputs ? s.inputs[i] : i}\nits value over the plane is ${where}`;
       const what = l === this.pos.length - 1 ? `output ${(s.outputs || [])[i] || i}` : `layer ${l}, neuron ${i + 1}`;
-      return `${what}${s.acts && s.acts[l - 1] ? ' (' + s.acts[l - 1] + ')' : ''}\nits output over the plane is shown ${where}`;
+      return `${what}${s.acts && s.acts[l - 1] ? ' (' + s.acts[l - 1] + ')' : ''}\nits output over the plane is ${where}`;
     }
     this.setFocus(null);
     const edge = this.edgeAt(px, py);
@@ -256,10 +256,10 @@ export class NetworkPanel extends Panel {
     super.destroy();
   }
 
-  // returns where the neuron's output shows: on the plane, or below the diagram when the plane is out of sight
+  // true where the neuron's output shows below the diagram (the plane is out of sight), not on the plane
   setFocus(l, i) {
     const id = l == null ? null : `${l}:${i}`;
-    if (id === this.focusId) return this.inset.hidden ? 'on the plane' : 'below';
+    if (id === this.focusId) return !this.inset.hidden;
     this.focusId = id;
     const s = this.spec;
     let map = null;
@@ -277,7 +277,7 @@ export class NetworkPanel extends Panel {
     this.view.focus(map);
     this.showInset(map, l, i);
     this.render();
-    return this.inset.hidden ? 'on the plane' : 'below';
+    return !this.inset.hidden;
   }
 
   showInset(map, l, i) {
