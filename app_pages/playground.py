@@ -27,7 +27,8 @@ st.title("🕸️ Network playground")
 st.caption(
     "Change the data, the inputs or the network, press **Play** (or the space bar), and watch a neural "
     "network learn. Orange and blue are the two classes (or, in a regression, low and high values); the "
-    "background is what the network predicts."
+    "background is what the network predicts. Hands on: click an edge to type its weight, pick a class over "
+    "the plane and click to add points, and − / + to change the layers."
 )
 
 form = Bound(pg.FORM, KEY)
@@ -88,7 +89,7 @@ if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's firs
 run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
 task: pg.PlaygroundTask = run.task
 task.apply(s)
-canvas.view(KEY, run)
+canvas.view(KEY, run, form)  # the diagram's +/- buttons change the form's layers
 
 
 lr_hint(KEY, task.model, task.d.X_train, task.d.y_train, pg.FORM["lr"].options)

@@ -148,6 +148,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self._chunk = chunk_rows(layers, in_shapes)
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
         self._order, self._pos = None, 0
+        self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
         self._snapshot = None
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
@@ -307,13 +308,16 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         if not self.is_fitted():
             self.initialize()
         batch_size, _, _ = check_settings(self)
-        # checked at every call (one fast pass): data changed in place is seen
+        # checked at every call (one fast pass): data changed in place is seen, and rows added or removed
         X, y = self._check_Xy(X, y)
         if X_test is not None or y_test is not None:
             X_test, y_test = self._check_Xy(X_test, y_test, ("X_test", "y_test"))
-        self.n_train_ = len(X)
+        n = len(X)
+        if self.n_train_ and n != self.n_train_:  # rows added or removed: epochs count on from here
+            self._epoch_from, self._order = (self.epoch_, self.n_seen_), None
+        self.n_train_ = n
         if n_batches is None:
-            n_batches = -(-len(X) // batch_size)  # one epoch
+            n_batches = -(-n // batch_size)  # one epoch
         n_batches = check_number("n_batches", n_batches, 0, integer=True)
         if time_budget is not None:
             check_number("time_budget", time_budget, 0)
@@ -352,7 +356,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
                 self.optimizer_.step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
-                self.epoch_ = self.n_seen_ / n
+                self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
                 if time_budget is not None and time.perf_counter() - start >= time_budget:
                     break
 
@@ -386,4 +390,5 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
 
     def batches_to(self, epoch: float, n: int) -> int:
         """Mini-batches still needed to reach ``epoch`` on ``n`` training rows (0 if already there)."""
-        return max(0, int(np.ceil((epoch * n - self.n_seen_) / int(self.batch_size) - 1e-9)))
+        start, seen = self._epoch_from
+        return max(0, int(np.ceil(((epoch - start) * n - (self.n_seen_ - seen)) / int(self.batch_size) - 1e-9)))

@@ -192,6 +192,17 @@ class Guard:
         return self._loss.value(np.broadcast_to(prior, (len(y), len(prior))), targets[y])
 
     @np.errstate(over="ignore", invalid="ignore")
+    def restart_watch(self, X, y, X_test=None, y_test=None):
+        """The parameters or the training rows were changed by hand: a history point for the run as it
+        is now, from which the guard judges it (a loss far above this start is a divergence, and a
+        rollback goes back no further)."""
+        X, y = self._check_Xy(X, y)
+        if X_test is not None or y_test is not None:
+            X_test, y_test = self._check_Xy(X_test, y_test, ("X_test", "y_test"))
+        self.watch_.start_loss = None  # _record starts it afresh from this point's loss
+        self._record(X, y, X_test, y_test)
+        return self
+
     def _record(self, X, y, X_test, y_test) -> None:
         """Add a history point; the watch judges it (divergence rolls back, a stall sets the status)."""
         if self.eval_max_rows is not None:

@@ -190,3 +190,35 @@ def test_default_cnn_loss_and_every_gradient_match_torch():
     assert loss == pytest.approx(ref_loss.item(), rel=1e-12)
     for g, t in zip(grads, theirs):
         assert np.allclose(g, t.grad.numpy().T if g.shape == (400, 10) else t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_a_training_set_that_grows_or_shrinks_between_calls_trains_on_every_row_and_epochs_count_on():
+    # the playground lets a learner add points while training (and clear them again)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), rng.integers(0, 3, 30)
+    model = MLP([4, 5, 3], batch_size=10).partial_fit(X, y, 7)  # mid-epoch: 70 rows seen
+    assert model.epoch_ == pytest.approx(70 / 30)
+    X2, y2 = np.r_[X, rng.normal(size=(10, 4))], np.r_[y, [0] * 10]
+    model.partial_fit(X2, y2, 4)  # one epoch of the 40 rows: a fresh shuffle holds the new ones
+    assert model.epoch_ == pytest.approx(70 / 30 + 1) and model.batches_to(5, 40) == 7  # (5 - 10/3) epochs of 4 batches
+    model.partial_fit(X, y, 3)  # back to the first 30 rows: no index past them
+    assert model.epoch_ == pytest.approx(70 / 30 + 2) and np.isfinite(model.history_["train_loss"][-1])
+
+
+def test_weights_set_by_hand_are_judged_from_where_they_are_not_rolled_back():
+    # a learner types a large weight on the playground: the loss jumps, and training goes on from there
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    runs = []
+    for restart in (False, True):
+        model = MLP([2, 4, 2], batch_size=10, lr=0.01).partial_fit(X, y, 8)
+        signs = np.sign(np.random.default_rng(1).normal(size=(2 + 4, 4)))
+        model.weights_ = [20.0 * signs[:2], 60.0 * signs[2:, :2]]  # saturated: its loss is 4 times the start's
+        if restart:
+            points = len(model.history_["step"])
+            model.restart_watch(X, y)
+            assert len(model.history_["step"]) == points + 1 and model.history_["train_loss"][-1] > 4 * 1.2
+        model.partial_fit(X, y, 8)
+        runs.append(model)
+    assert runs[0].status_ == "diverged" and np.abs(runs[0].weights_[1]).max() < 10  # rolled back: the edit gone
+    assert runs[1].status_ == "ready" and np.abs(runs[1].weights_[1]).max() > 50

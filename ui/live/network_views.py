@@ -89,7 +89,7 @@ def points(P_train, y_train, P_test=None, y_test=None) -> Points:
 
 
 def neuron_map(values: np.ndarray, bounded: bool) -> np.ndarray:
-    """One neuron's outputs as 0..255 on the orange-white-blue scale: -1..1 for bounded units
+    """One neuron's outputs as 0..255 on the canvas's sign scale (negative, 0, positive): -1..1 for bounded units
     (tanh, and sigmoid or probabilities stretched from 0..1), its own largest |value| otherwise."""
     if bounded:
         return to_u8(values, -1.0, 1.0, SHADES)

@@ -157,7 +157,7 @@ class CnnTask(NetworkTask):
             *curves,
             Tiles(id="filters", diverging=True, tile=[k, k], cols=min(8, conv1.filters), count=conv1.filters,
                   captions=True, itemName="filter", w=2, min=300,
-                  title="First-layer filters as they learn (blue +, orange −) and the hand-made filter each resembles"),
+                  title="First-layer filters as they learn and the hand-made filter each resembles"),
             Bars(id="scores", title="Its reading of the digit", labels=[str(d) for d in range(10)], w=1, min=220, h=200),
         ]
         maps_row = []

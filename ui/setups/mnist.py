@@ -142,7 +142,7 @@ class MnistTask(NetworkTask):
         if n_weights:
             panels.append(Tiles(
                 id="weights", diverging=True, tile=[28, 28], cols=12, count=n_weights, itemName="hidden neuron",
-                title=f"What the first {n_weights} hidden neurons look for (blue: positive weight, orange: negative)",
+                title=f"What the first {n_weights} hidden neurons look for: each one's weights on the pixels",
             ))
             rows.append(["weights"])
         return Layout(metrics=["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
