@@ -167,3 +167,46 @@ def test_mnist_run_exports_as_a_script_that_reproduces_it(app, tmp_path):
     out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, check=True).stdout
     acc = task.model.score(task.data[2], task.data[3])
     assert f"{acc:.4f}" in out.splitlines()[-1]
+
+
+def test_convolutions_formulas_floor_the_output_size(app):
+    at = app("convolutions")
+    sizes = [t.value for t in at.latex if r"\rfloor" in t.value]
+    assert len(sizes) == 3  # the rule above the numbers, the numbers (rows and columns), the rule in "The math"
+    assert r"\text{rows: }" in sizes[1] and r"\text{columns: }" in sizes[1] and "= 254" in sizes[1]
+    assert not [t.value for t in at.latex if "n_\\text{out}" in t.value and r"\lfloor" not in t.value]
+
+
+def _second_layer_note(at, sample: str, filters: int, seed: int) -> list[str]:
+    next(s for s in at.sidebar.selectbox if s.label == "sample").set_value(sample)
+    next(s for s in at.select_slider if s.label == "filters").set_value(filters)
+    next(n for n in at.number_input if n.label == "filter seed").set_value(seed)
+    next(c for c in at.checkbox if c.label == "stack a second layer").check()
+    at.run()
+    assert not at.exception
+    return [c.value for c in at.caption if "blank" in c.value]
+
+
+def test_convolutions_mention_dead_maps_only_when_there_are_some(app):
+    at = app("convolutions")
+    assert _second_layer_note(at, "astronaut.jpg", 64, 0) == []  # none dead: nothing to say (was "0 of 16 maps are")
+    assert _second_layer_note(at, "chelsea.png", 64, 1)[0].startswith("1 of the 16 maps is blank")
+    assert _second_layer_note(at, "chelsea.png", 4, 9)[0].startswith("4 of the 16 maps are blank")
+
+
+def _output_image(at) -> str:
+    """The address of the single filter's output picture (a new picture, a new address)."""
+    return next(i.proto.imgs[0].url for i in at.get("image") if "output" in i.proto.imgs[0].caption)
+
+
+def test_convolutions_rgb_colour_filter(app):
+    at = app("convolutions")
+    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    assert any("averaged, so it sees brightness" in c.value for c in at.caption)
+    grey = _output_image(at)
+    at.radio(key="colour_filter").set_value("colour: a weight per channel").run()
+    assert "filter 3 x 3 x 3" in _shape_line(at)
+    assert any("1 (red), -1 (green) and 0 (blue)" in c.value for c in at.caption)
+    assert _output_image(at) != grey  # another filter, another picture
+    assert not at.exception
+
