@@ -165,8 +165,6 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         st.rerun()
 
 st.header("The math")
-st.latex(
-    r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad "
-    r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
-)
+st.latex(ms.formula(s))
+st.caption("x: a digit's 784 pixels; N: digits in a batch" + ("; n: training digits" if s["l2"] else "") + ".")
 show_code(Sequential.loss_and_grads, preprocess_digit)

@@ -210,3 +210,16 @@ def test_convolutions_rgb_colour_filter(app):
     assert _output_image(at) != grey  # another filter, another picture
     assert not at.exception
 
+
+def test_mnist_formula_follows_the_network(app):
+    from ui.setups import mnist as ms
+
+    default = ms.formula(dict(ms.FORM.defaults))
+    assert r"\mathrm{relu}" in default and r"\mathbb{R}^{100}" in default and "softmax" in default
+    s = {**ms.FORM.defaults, "layers": [(64, "tanh"), (32, "sigmoid")], "readout": "sigmoid", "l2": 0.5}
+    tex = ms.formula(s)
+    assert r"a_1 &= \tanh\big(x W_1" in tex and r"a_2 &= \sigma\big(a_1 W_2" in tex and "W_3" in tex
+    assert "relu" not in tex and "softmax" not in tex and r"\ln(1 - p_{nk})" in tex and r"\lambda" in tex
+    at = app("mnist", {"layers": "64,32", "acts": "tanh,sigmoid"})
+    shown = next(t.value for t in at.latex if "delta_" in t.value)
+    assert r"\tanh\big(x W_1" in shown and r"\mathbb{R}^{32}" in shown and "relu" not in shown

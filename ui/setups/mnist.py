@@ -76,6 +76,30 @@ def make_model(s: dict) -> MLP:
     ).initialize()
 
 
+_ACT_TEX = {"relu": r"\mathrm{relu}", "tanh": r"\tanh", "sigmoid": r"\sigma", "leaky_relu": r"\mathrm{leaky\,relu}"}
+
+
+def formula(s: dict) -> str:
+    """The network of the settings as KaTeX: a line per layer, the loss and the output's delta, aligned
+    (one line is wider than a phone).  The penalty appears when there is one."""
+    lines, prev = [], "x"
+    for i, (units, act) in enumerate(s["layers"], 1):
+        lines.append(rf"a_{i} &= {_ACT_TEX[act]}\big({prev} W_{i} + b_{i}\big) \in \mathbb{{R}}^{{{units}}}")
+        prev = f"a_{i}"
+    last = len(s["layers"]) + 1
+    if s["readout"] == "softmax":
+        lines.append(rf"p &= \mathrm{{softmax}}\big({prev} W_{last} + b_{last}\big)")
+        lines.append(r"L &= -\frac1N\sum_n \ln p_{n, y_n}")
+    else:  # one sigmoid per digit, each its own yes/no question
+        lines.append(rf"p &= \sigma\big({prev} W_{last} + b_{last}\big)")
+        lines.append(r"L &= -\frac1N\sum_{n,k} \Big[y_{nk} \ln p_{nk}")
+        lines.append(r"&\qquad + (1 - y_{nk}) \ln(1 - p_{nk})\Big]")
+    if s["l2"]:
+        lines.append(r"&\qquad + \frac{\lambda}{2n} \textstyle\sum_l \lVert W_l \rVert^2")
+    lines.append(r"\delta_\text{out} &= \frac{p - y}{N}")
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
 class MnistTask(NetworkTask):
     """An MLP on the digits, trained as fast as the pace allows."""
 
