@@ -139,12 +139,14 @@ with st.expander("✅ Check the gradients of this network"):
         )
 
 st.subheader("The math")
+# one line a step, aligned: a row of these is wider than a phone
+st.latex(r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big)")
 st.latex(
-    r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big),\qquad"
-    r"\delta^{(L)} = \frac{p - y}{N},\qquad \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)})"
-)
-st.latex(
-    r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
-    r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
+    r"\begin{aligned}"
+    r"\delta^{(L)} &= \frac{p - y}{N} \\"
+    r"\delta^{(l)} &= \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)}) \\"
+    r"\frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)} \\"
+    r"\frac{\partial L}{\partial b^{(l)}} &= \textstyle\sum_n \delta^{(l)}_n"
+    r"\end{aligned}"
 )
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)
