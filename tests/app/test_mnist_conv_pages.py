@@ -223,3 +223,9 @@ def test_mnist_formula_follows_the_network(app):
     at = app("mnist", {"layers": "64,32", "acts": "tanh,sigmoid"})
     shown = next(t.value for t in at.latex if "delta_" in t.value)
     assert r"\tanh\big(x W_1" in shown and r"\mathbb{R}^{32}" in shown and "relu" not in shown
+
+
+def test_the_drawing_caption_says_where_the_bin_icon_is(app):
+    at = app("cnn")
+    caption = next(c.value for c in at.caption if c.value.startswith("Draw one digit"))
+    assert "toolbar above the box" in caption and "below" not in caption  # the toolbar floats above the box
