@@ -50,7 +50,7 @@ with st.sidebar:
     for key in ("layers", "readout"):
         form.widget(key)
     st.header("Training")
-    for key in ("optimizer", "lr", "batch", "l2", "epochs", "speed", "seed"):
+    for key in ("opt", "lr", "batch", "l2", "epochs", "speed", "seed"):
         form.widget(key)
     st.header("Data")
     folder = operator_mnist_dir()

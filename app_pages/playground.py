@@ -32,12 +32,12 @@ form = Bound(pg.FORM, KEY)
 with st.sidebar:
     st.header("Data")
     form.widget("problem")
-    regression = state.get(f"{KEY}_problem", form.stored["problem"]) == "regression"
+    regression = form.value("problem") == "regression"
     kinds = [d for d in pg.DATASETS if d == "csv" or (d in REGRESSION_SETS) == regression]
-    if state.get(f"{KEY}_data", form.stored["data"]) not in kinds:  # the problem changed: its first data set
-        state[f"{KEY}_data"] = kinds[0]
+    if form.value("data") not in kinds:  # the problem changed: its first data set
+        form.set("data", kinds[0])
     form.widget("data", options=kinds)
-    data_name = state[f"{KEY}_data"]
+    data_name = form.value("data")
     csv = csv_key = None
     if data_name == "csv":
         table, digest = csv_table(KEY)
@@ -48,7 +48,7 @@ with st.sidebar:
     elif data_name == "iris":
         form.widget("fx")
         form.widget("fy")
-        if state.get(f"{KEY}_fx") == state.get(f"{KEY}_fy"):
+        if form.value("fx") == form.value("fy"):
             st.warning("Pick two different features; the next one is used for the y-axis.")
     else:
         form.widget("noise")
@@ -59,7 +59,7 @@ with st.sidebar:
         form.widget("dseed", c1)
 
         def new_data():
-            state[f"{KEY}_dseed"] = (state.get(f"{KEY}_dseed", 0) + 1) % 10_001
+            form.set("dseed", (form.value("dseed") + 1) % 10_001)
 
         c2.button("🎲 New data", on_click=new_data, help="Draw new points (the next data seed); resets the network.")
     st.header("Inputs")

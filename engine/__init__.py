@@ -4,7 +4,7 @@ Modules, one concept each: estimator (the sklearn contract), validation,
 activations, losses, regularization, init, layers, conv_layers, optimizers,
 watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
 serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
-idx, toy, features, preprocess, checks (argument checks at the entry points).
+idx, toy, features, preprocess, recipe (a run as plain data), checks (argument checks at the entry points).
 """
 
 from .activations import ACTIVATIONS, get_activation

@@ -78,10 +78,6 @@ class Sequential(Estimator):
     ``train_acc`` and ``test_acc`` hold the R², not an accuracy.
     """
 
-    # settings that change while training without touching the weights (the rest need initialize())
-    LIVE_PARAMS = ("optimizer", "lr", "batch_size", "epochs", "l1", "l2", "divergence_factor", "monitor_every",
-                   "eval_max_rows")
-
     def __init__(
         self,
         layers,
@@ -214,9 +210,9 @@ class Sequential(Estimator):
         return self.output == "linear"
 
     def set_params(self, **params):
-        """Change parameters by name.  On a fitted model the live ones (:attr:`LIVE_PARAMS`) act at
-        once and keep the weights (a new optimizer starts with fresh state); the others take effect
-        at the next :meth:`initialize` or :meth:`fit`."""
+        """Change parameters by name.  On a fitted model the training ones (optimizer, lr, batch_size,
+        epochs, l1, l2) act at once and keep the weights (a new optimizer starts with fresh state); the
+        network's (layers, init, seed, dtype) take effect at the next :meth:`initialize` or :meth:`fit`."""
         super().set_params(**params)
         if self.is_fitted():
             if "lr" in params:

@@ -4,7 +4,8 @@ Each page reads like a recipe: its setup's settings -> the engine -> the live vi
 
     setups/    each page's settings, data and live task (the playground, MNIST, the CNN, the regressions);
                setups never import each other
-    settings/  settings declared once (form) and their widgets bound to the URL (widgets); the learning-rate hint
+    settings/  a page's settings as a form (form), the ones several pages offer declared once (shared), their
+               widgets bound to the URL (widgets); the learning-rate hint
     live/      the live canvas on a page (canvas), the harness that trains and snapshots (harness), binary frames,
                the pace shared by a server's learners, what the canvas shows of a network or of digits
     inputs/    what a learner brings: CSV data, images, drawn digits, MNIST files; decoded once per content

@@ -1,5 +1,6 @@
 """Export (ui.export.scripts): the history as CSV, and scripts that rebuild a page's run exactly."""
 
+import ast
 import contextlib
 import csv
 import io
@@ -14,7 +15,7 @@ import pytest
 
 from engine import MLP, StandardScaler, make_toy, train_test_split
 from engine.features import feature_map
-from ui.export.scripts import history_csv, mnist_script, playground_script
+from ui.export.scripts import history_csv, run_script
 from ui.setups import mnist as ms
 from ui.setups import playground as ps
 
@@ -78,12 +79,13 @@ def test_playground_script_rebuilds_the_page_run_bit_for_bit(name):
     for change, batches in pieces:
         live = ps.FORM.clean({**s, **change})
         _page_run(task, [(live, batches)])
-        phases.append((task.model.steps_ - steps, live))
+        phases.append((task.model.steps_ - steps, ps.training(live)))
         steps = task.model.steps_
-    names, out = _run_in_process(playground_script(s, phases))
+    assert [p for p in task.run_phases() if p[0]] == [p for p in phases if p[0]]  # what the page recorded
+    names, out = _run_in_process(task.script())
     for key in ("X_train", "X_test", "y_train", "y_test"):
         assert np.array_equal(names[key], getattr(task.d, key)), key
-    assert np.array_equal(names["P_train"], task.d.P_train)
+    assert np.array_equal(names["data"].P_train, task.d.P_train)
     model = names["model"]
     budget = {"epochs": task.model.epochs}  # the page's epoch budget: it pauses there, the phases stop there
     assert {**model.get_params(), **budget} == task.model.get_params()
@@ -96,12 +98,9 @@ def test_playground_script_runs_alone_and_prints_the_page_accuracy(name, tmp_pat
     base, pieces = PLAYGROUND_RUNS[name]
     s = ps.FORM.clean({**ps.FORM.defaults, **base})
     task = ps.PlaygroundTask(s)
-    phases = []
     for change, batches in pieces:
-        live = ps.FORM.clean({**s, **change})
-        _page_run(task, [(live, batches)])
-        phases.append((sum(batches), live))
-    out = _run_subprocess(playground_script(s, phases), tmp_path)
+        _page_run(task, [(ps.FORM.clean({**s, **change}), batches)])
+    out = _run_subprocess(task.script(), tmp_path)
     assert _printed(out, "test accuracy") == f"{task.model.score(task.d.X_test, task.d.y_test):.4f}"
     assert _printed(out, "train accuracy") == f"{task.model.score(task.d.X_train, task.d.y_train):.4f}"
 
@@ -109,7 +108,7 @@ def test_playground_script_runs_alone_and_prints_the_page_accuracy(name, tmp_pat
 def test_playground_regression_script():
     s = {**ps.FORM.defaults, "data": "multi_gaussian", "layers": [(16, "relu"), (16, "relu")], "init": "he",
          "lr": 0.01}
-    script = playground_script(s, [(2000, s)])
+    script = run_script("playground", ps.recipe(s), [(2000, ps.training(s))], "R²")
     names, out = _run_in_process(script)
     P, y = make_toy("multi_gaussian", 400, 0.1, 0)
     P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=0.5, seed=0, stratify=False)
@@ -126,9 +125,10 @@ def test_mnist_script_rebuilds_the_page_run(tmp_path):
     s = ms.FORM.defaults
     data = ms.bundled_split()
     task = ms.MnistTask(s, data)
-    s2 = {**s, "lr": 0.003, "optimizer": "rmsprop", "batch": 64}
+    s2 = {**s, "lr": 0.003, "opt": "rmsprop", "batch": 64}
     _page_run(task, [(s, [60, 65]), (s2, [40])])
-    script = mnist_script(s, [(125, s), (40, s2)])
+    assert task.run_phases() == [(125, ms.FORM.training(s)), (40, ms.FORM.training(s2))]
+    script = task.script()
     names, _ = _run_in_process(script)
     assert _same_weights(names["model"], task.model) and names["model"].dtype == "float32"
     out = _run_subprocess(script, tmp_path)
@@ -137,15 +137,18 @@ def test_mnist_script_rebuilds_the_page_run(tmp_path):
 
 
 def test_mnist_full_set_script_names_its_folder():
-    script = mnist_script(ms.FORM.defaults, [(10, ms.FORM.defaults)], source="full")
+    s = ms.FORM.defaults
+    script = run_script("mnist", ms.recipe(s, "full"), [(10, ms.FORM.training(s))])
     compile(script, "full.py", "exec")
-    assert 'MNIST_DIR = "mnist"' in script and "load_mnist(MNIST_DIR)" in script
-    with pytest.raises(ValueError, match="source"):
-        mnist_script(ms.FORM.defaults, [], source="url")
+    assert _literals(script)["RECIPE"]["data"] == {"set": "mnist", "folder": "mnist"}
+    assert "four MNIST files in the folder RECIPE names" in script
+    with pytest.raises(KeyError):
+        ms.recipe(s, "url")
 
 
 def test_scripts_import_only_the_engine():
-    for script in (playground_script(ps.FORM.defaults, []), mnist_script(ms.FORM.defaults, [])):
+    for script in (run_script("playground", ps.recipe(ps.FORM.defaults), []),
+                   run_script("mnist", ms.recipe(ms.FORM.defaults), [])):
         imports = re.findall(r"^(?:from|import) (\S+)", script, re.M)
         assert imports and all(m.split(".")[0] in ("engine", "sys") for m in imports)  # sys: finds engine/
         assert "PHASES = []" in script
@@ -153,29 +156,54 @@ def test_scripts_import_only_the_engine():
 
 def test_phases_with_equal_settings_merge_and_empty_ones_drop():
     s = ps.FORM.defaults
-    script = playground_script(s, [(10, s), (0, dict(s, lr=1.0)), (5, s), (7, dict(s, lr=0.1))])
-    assert '(15, "adam", 0.03, 10, 0.0, 0.0),' in script and '(7, "adam", 0.1, 10, 0.0, 0.0),' in script
+    t = ps.training(s)
+    script = run_script("playground", ps.recipe(s), [(10, t), (0, {**t, "lr": 1.0}), (5, t), (7, {**t, "lr": 0.1})])
+    assert _literals(script)["PHASES"] == [(15, t), (7, {**t, "lr": 0.1})]
+
+
+def _literals(script: str) -> dict:
+    """The names a script assigns literals to, and their values (read without running anything)."""
+    tree = ast.parse(script)
+    return {n.targets[0].id: ast.literal_eval(n.value) for n in tree.body
+            if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and n.targets[0].id.isupper()}
+
+
+# settings are checked by the form and the engine; what becomes code is a literal of plain data
+HOSTILE = ['circle", n=1); import os; os.system("echo hi', "x'); import os; os.system('echo hi'); ('",
+           '"""; import os #', "__import__('os').system('echo hi')", "\\'; import os\n#"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_recipe_text_becomes_a_literal_never_code(text):
+    recipe = ps.recipe(ps.FORM.defaults)
+    recipe["data"]["set"] = text
+    recipe["features"] = ["x1", text]
+    phases = [(10, {**ps.training(ps.FORM.defaults), "optimizer": text})]
+    script = run_script("playground", recipe, phases)
+    assert _literals(script) == {"RECIPE": recipe, "PHASES": phases}
+    harmless = run_script("playground", ps.recipe(ps.FORM.defaults), [])
+    assert len(ast.parse(script).body) == len(ast.parse(harmless).body)  # no statement added
+    with pytest.raises(ValueError, match="Unknown data set"):  # and the engine refuses the name
+        _run_in_process(script)
 
 
 @pytest.mark.parametrize("change,pattern", [
-    ({"data": 'circle", n=1); import os; os.system("echo hi'}, "'data' must be one of"),
-    ({"feats": ["x1", "__import__('os')"]}, "'feats' must be a list"),
-    ({"layers": [(8, "tanh); import os; (")]}, "'activation' must be one of"),
-    ({"layers": [(1e9, "tanh")]}, "'units' must be a whole number"),
-    ({"lr": float("nan")}, "'lr' must be a number"),
-    ({"lr": "0.1"}, "'lr' must be a number"),
-    ({"seed": 1.5}, "'seed' must be a whole number"),
-    ({"opt": "lbfgs"}, "'opt' must be one of"),
-    ({"reg": "l3"}, "'reg' must be one of"),
-    ({"n": None}, "'n' must be a whole number"),
+    ({"training": {"lr": float("nan")}}, "finite"),
+    ({"training": {"lr": float("inf")}}, "finite"),
+    ({"network": {"sizes": [2, object(), 2]}}, "plain data"),
+    ({"features": {1: "x1"}}, "plain data"),
 ])
-def test_settings_are_checked_before_they_become_code(change, pattern):
+def test_values_that_are_not_plain_data_are_refused(change, pattern):
     with pytest.raises(ValueError, match=pattern):
-        playground_script({**ps.FORM.defaults, **change}, [])
+        run_script("playground", {**ps.recipe(ps.FORM.defaults), **change}, [])
+    for phases in ([(10, "adam")], [(10,)], [(True, ps.training(ps.FORM.defaults))], "adam"):
+        with pytest.raises(ValueError, match="phases"):
+            run_script("playground", ps.recipe(ps.FORM.defaults), phases)
+    numpy_values = {"seed": np.int64(3), "x": np.float64(0.5), "y": np.str_("z")}  # written as plain literals
+    script = run_script("playground", {**ps.recipe(ps.FORM.defaults), **numpy_values}, [])
+    assert {k: _literals(script)["RECIPE"][k] for k in numpy_values} == {"seed": 3, "x": 0.5, "y": "z"}
     with pytest.raises(ValueError, match="phases"):
-        playground_script(ps.FORM.defaults, [(10,)])
-    with pytest.raises(ValueError, match="'lr'"):
-        mnist_script(ms.FORM.defaults, [(10, {**ms.FORM.defaults, "lr": -1})])
+        run_script("mnist", ms.recipe(ms.FORM.defaults), [(-1, ms.FORM.training(ms.FORM.defaults))])
 
 
 def test_history_csv_round_trip():
@@ -209,6 +237,7 @@ def test_history_csv_regression_and_missing_values():
 def test_feature_map_of_the_script_is_the_pages():
     # the script recomputes features with engine.features, as make_data does: same columns, same order
     s = {**ps.FORM.defaults, "feats": ["x2sq", "x1", "sinx2"]}
-    names, _ = _run_in_process(playground_script(s, []))
+    names, _ = _run_in_process(run_script("playground", ps.recipe(s), []))
     assert np.array_equal(names["X_train"], ps.make_data(s).X_train)
-    assert np.array_equal(feature_map(names["P_train"], s["feats"])[:, 1], names["P_train"][:, 0])
+    P_train = names["data"].P_train
+    assert np.array_equal(feature_map(P_train, s["feats"])[:, 1], P_train[:, 0])

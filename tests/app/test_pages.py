@@ -128,6 +128,12 @@ def test_every_live_page_restores_settings_from_the_url(app, page, query, key):
         assert task.model.lr == float(query["lr"])
 
 
+def test_mnist_links_from_before_the_shared_optimizer_key_still_work(app):
+    at = app("mnist", {"optimizer": "rmsprop"})  # the page's key was "optimizer"; all pages now say "opt"
+    assert at.session_state["mn:run"].task.model.optimizer == "rmsprop"
+    assert at.query_params["opt"] in ("rmsprop", ["rmsprop"]) and "optimizer" not in at.query_params
+
+
 def test_playground_gradient_check_button(app):
     at = app("playground")
     btn = next(b for b in at.button if b.label == "Run gradient check")

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.settings import shared
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Flag, Form, Layers, Number, Subset, ladder
+from ui.setups import cnn as cs
 from ui.setups import mnist as ms
 from ui.setups import playground as pg
 from ui.setups import regression as rs
@@ -14,6 +16,7 @@ FORMS = {
     "linear": rs.LINEAR_FORM,
     "logistic": rs.LOGISTIC_FORM,
     "softmax": rs.SOFTMAX_FORM,
+    "cnn": cs.FORM,
 }
 JUNK = ["", "nan", "inf", "-inf", "-1", "1e308", "-1e308", "x" * 500, "8,8,8,8,8,8,8,8", ",,,", "relu",
         "0.5", "🧠", "1,abc", "3.7", "true", "0", "|", "10|relu"]
@@ -93,3 +96,60 @@ def test_every_setting_has_a_label_and_help():
     for form in FORMS.values():
         for s in form:
             assert s.label and s.help, s.key
+
+
+def test_links_with_a_former_key_still_work():
+    # MNIST's optimizer was "optimizer" in the URL until the pages shared one declaration ("opt")
+    assert ms.FORM.from_query({"optimizer": "sgd"})["opt"] == "sgd"
+    assert cs.FORM.from_query({"optimizer": "rmsprop"})["opt"] == "rmsprop"
+    assert pg.FORM.from_query({"opt": "momentum", "optimizer": "sgd"})["opt"] == "momentum"  # the key comes first
+    assert ms.FORM.from_query({"optimizer": "lbfgs"})["opt"] == "adam"  # junk under the old key: the default
+    assert ms.FORM.to_query({**ms.FORM.defaults, "opt": "sgd"}) == {"opt": "sgd"}  # written back under the key
+
+
+SHARED = [v for v in vars(shared).values() if isinstance(v, (Choice, Number, Layers))]
+
+
+def test_shared_settings_keep_their_key_label_and_help_on_every_page():
+    by_key = {s.key: s for s in SHARED}
+    seen = set()
+    for name, form in FORMS.items():
+        for s in form:
+            # a regression's "seed" draws its points and its "speed" counts steps: other settings
+            if s.key in by_key and (name in ("playground", "mnist", "cnn") or s.key in ("lr", "l2")):
+                one = by_key[s.key]
+                assert (s.label, s.live, s.param, s.aliases) == (one.label, one.live, one.param, one.aliases), s.key
+                assert s.help.startswith(one.help), s.key  # a page may add a note
+                seen.add(s.key)
+    assert {"opt", "lr", "batch", "l2", "layers", "readout", "init", "seed", "epochs", "speed"} <= seen
+    with pytest.raises(TypeError, match="label"):
+        shared.LR.with_(label="step size")
+    assert shared.LR.with_(default=0.3).default == 0.3 and shared.LR.default == 0.03
+
+
+def _other_value(s, value):
+    """A valid value of setting ``s`` other than ``value``."""
+    if isinstance(s, Layers):
+        return [(3, s.activations[-1])]
+    if isinstance(s, Flag):
+        return not value
+    if isinstance(s, Subset):
+        return [o for o in s.options if o not in value][:1]
+    if isinstance(s, Choice):
+        return next(o for o in s.options if o not in (value, "csv"))
+    return s.hi if value != s.hi else s.lo
+
+
+@pytest.mark.parametrize("setup,base", [(pg, {"reg": "l2"}), (ms, {})])
+def test_live_settings_are_the_training_part_of_the_recipe(setup, base):
+    """A change of a live setting reaches the running model through the recipe's training part only;
+    any other change makes a different network or data (the page resets)."""
+    base = setup.FORM.clean({**setup.FORM.defaults, **base})
+    before = setup.recipe(base)
+    for s in setup.FORM:
+        after = setup.recipe(setup.FORM.clean({**base, s.key: _other_value(s, base[s.key])}))
+        if s.live:
+            assert {**after, "training": None} == {**before, "training": None}, s.key
+            assert after["training"] != before["training"] or s.key in ("epochs", "speed"), s.key
+        else:
+            assert after["training"] == before["training"], s.key

@@ -81,10 +81,10 @@ def classes_source(form, key: str, classes: int | None = None, iris_keys=("fx", 
     measurements, or a CSV file and its columns.  ``classes``: how many the page's model tells apart
     (None: any).  Returns ``(csv data or None, reset key)``; without a usable file iris stands in."""
     form.widget("data")
-    if st.session_state.get(f"{key}_data", form.stored["data"]) != "csv":
+    if form.value("data") != "csv":
         for k in iris_keys:
             form.widget(k)
-        if st.session_state.get(f"{key}_fx") == st.session_state.get(f"{key}_fy"):
+        if form.value("fx") == form.value("fy"):
             st.sidebar.warning("Pick two different features; the next one is used for the y-axis.")
         return None, None
     table, digest = csv_table(key)
@@ -104,7 +104,7 @@ def xy_source(form, key: str, synthetic_keys):
     """The data widgets of the linear-regression page: its synthetic line, or two number columns of a
     CSV.  Returns ``((x, y, x name, y name) or None, reset key)``."""
     form.widget("data")
-    if st.session_state.get(f"{key}_data", form.stored["data"]) != "csv":
+    if form.value("data") != "csv":
         for k in synthetic_keys:
             form.widget(k)
         return None, None

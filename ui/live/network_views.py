@@ -11,6 +11,7 @@ import numpy as np
 from engine.layers import Activation
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
+from engine.recipe import set_training
 from ui.charts import plots
 from ui.charts.palette import CLASS_COLORS
 from ui.live.frames import to_u8
@@ -152,19 +153,15 @@ class NetworkTask(LiveTask):
                 act += 1
         return [names[id(x)] for x in weighted], relu
 
-    def apply(self, *, lr, optimizer, batch_size, l1=0.0, l2=0.0, epochs=None) -> None:
-        """Settings that change without a reset: weights (and optimizer state, if it stays) are kept."""
-        m = self.model
-        if m.optimizer != optimizer:
-            m.set_optimizer(optimizer)
-        if m.lr != lr:
-            m.set_lr(lr)
-        m.batch_size, m.l1, m.l2 = batch_size, l1, l2
-        if epochs is not None:
-            self.epochs = m.epochs = epochs
+    def apply_training(self, training: dict, epochs: int) -> None:
+        """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the
+        epoch budget.  Weights (and optimizer state, if it stays) are kept."""
+        set_training(self.model, training)
+        self.epochs = self.model.epochs = epochs
+        self.record_phase(training)
 
     def record_phase(self, live: dict) -> None:
-        """Note the live settings in force from now on (a script replays the run phase by phase)."""
+        """Note the training settings in force from now on (a script replays the run phase by phase)."""
         if not self.phases or self.phases[-1][1] != live:
             if self.phases and self.phases[-1][0] == self.model.steps_:
                 self.phases.pop()  # changed again before any training: the last one is what counts

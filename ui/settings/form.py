@@ -3,6 +3,8 @@
 A page lists its settings as a :class:`Form`; each declaration carries its URL key, default, range or
 choices, label, help and whether a change applies to the running model (``live``) or starts it afresh.
 The widgets (``ui.settings.widgets``), the URL round trip, the clamping and the reset key all come from it.
+Settings that several pages offer are declared once in ``ui.settings.shared``; a page takes its own
+default or range with :meth:`Setting.with_`.
 
 Pure Python (no streamlit): tests and benchmarks build pages' models from exactly these values.
 """
@@ -10,7 +12,7 @@ Pure Python (no streamlit): tests and benchmarks build pages' models from exactl
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 # One ladder each: pages take the stretch they need with :func:`ladder`.
@@ -40,6 +42,18 @@ class Setting:
     label: str
     help: str = ""
     live: bool = False  # True: applied to the running model; False: a change starts a fresh one
+    param: str | None = None  # the engine's name for a live setting it hands to the model (Form.training)
+    aliases: tuple = ()  # former URL keys, still read from shared links (never written)
+
+    def with_(self, note: str = "", **changes) -> Setting:
+        """This setting with a page's own default, range or options, and ``note`` added to its help;
+        key, label and help stay the ones declared once."""
+        fixed = sorted({"key", "label", "help"} & set(changes))
+        if fixed:
+            raise TypeError(f"setting {self.key!r}: {', '.join(fixed)} come from its one declaration")
+        if note:
+            changes["help"] = f"{self.help} {note}"
+        return replace(self, **changes)
 
     def parse(self, text: str):
         """The value a URL text stands for, brought into range; None if it stands for nothing valid."""
@@ -187,7 +201,7 @@ class Form:
                 sizes_key, acts_key = s.url_keys
                 text = None if sizes_key not in q else f"{q[sizes_key]}|{q.get(acts_key, '')}"
             else:
-                text = q.get(key)
+                text = next((q[k] for k in (key, *s.aliases) if k in q), None)
             parsed = None if text is None else s.parse(str(text))
             values[key] = s.default if parsed is None else parsed
         return self.fix(values)
@@ -205,28 +219,12 @@ class Form:
             out.update(s.split(values[key]) if isinstance(s, Layers) else {key: s.encode(values[key])})
         return out
 
+    def training(self, values: dict) -> dict:
+        """The live settings the model takes, by their engine names (``{"optimizer": ..., "lr": ...}``)."""
+        return {s.param: values[k] for k, s in self.settings.items() if s.live and s.param}
+
     def reset_key(self, values: dict) -> tuple:
         """The values whose change needs a fresh model (every setting not declared ``live``)."""
         return tuple(
             (k, s.encode(values[k])) for k, s in self.settings.items() if not s.live
         )
-
-
-# ---------------------------------------------------------------- shared declarations
-IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
-
-
-def iris_axes(fx: int, fy: int) -> tuple[Choice, Choice]:
-    """The two iris measurements a page draws across (``fx``) and up (``fy``), with these defaults."""
-    common = dict(options=(0, 1, 2, 3), labels=dict(enumerate(IRIS_FEATURES)))
-    return (
-        Choice("fx", fx, "x-axis feature", "The iris measurement drawn across.", **common),
-        Choice("fy", fy, "y-axis feature", "The iris measurement drawn up.", **common),
-    )
-
-
-def two_features(values: dict) -> dict:
-    """A Form rule: one feature against itself draws a line, not a plane; take the next one for y."""
-    if values["fx"] == values["fy"]:
-        values["fy"] = (values["fx"] + 1) % 4
-    return values

@@ -43,6 +43,16 @@ class Bound:
         st.session_state.setdefault(wkey, value)
         return wkey
 
+    def value(self, key: str):
+        """Setting ``key`` as its widget holds it now (before the widget is drawn: the stored value), made
+        valid: for the widgets that depend on it."""
+        s = self.form[key]
+        return s.clean(self._widget_value(s))
+
+    def set(self, key: str, value) -> None:
+        """Put ``value`` in the widget of setting ``key``: before the widget is drawn, or in a callback."""
+        st.session_state[f"{self.prefix}_{key}"] = value
+
     def widget(self, key: str, where=None, label: str | None = None, options=None):
         """Draw the widget of setting ``key`` (in the sidebar unless ``where`` is given); a Choice may
         offer only some ``options`` (those that fit the other settings)."""

@@ -14,7 +14,6 @@ from engine.cnn import DIGIT_SHAPE, default_cnn
 from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
 from engine.layers import Activation
-from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.charts.palette import GREY
@@ -23,6 +22,7 @@ from ui.live.frames import to_u8
 from ui.live.network_views import NetworkTask
 from ui.live.protocol import Bars, Layout, Series, Tiles
 from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
+from ui.settings.shared import BATCH, EPOCHS, LR, OPTIMIZER, SEED, SPEED
 
 FORM = Form(
     Number("c1", 8, "first layer: filters", "How many filters the first convolution learns.", lo=1, hi=16),
@@ -33,15 +33,12 @@ FORM = Form(
            options=(3, 5), labels={3: "3 x 3", 5: "5 x 5"}),
     Choice("pool", "max", "pooling", "Each 2 x 2 block of a map becomes its largest value, or its mean.",
            options=("max", "avg")),
-    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.003, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 0.3), widget="slider", live=True),
-    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
-           widget="slider", live=True),
-    Number("epochs", 5, "epochs", "Training pauses after this many.", lo=1, hi=50, widget="number", live=True),
-    Number("speed", 1.0, "speed (epochs per second)", "How fast training runs while playing; the server may "
-           "slow it down when many learners share it.", lo=0.1, hi=10.0, step=0.1, live=True),
-    Number("seed", 0, "seed", "Same seed, same starting filters and order.", lo=0, hi=10_000, widget="number"),
+    OPTIMIZER,
+    LR.with_(default=0.003, options=ladder(LR_LADDER, 0.0001, 0.3)),
+    BATCH.with_(default=32, options=ladder(BATCH_LADDER, 10, 256)),
+    EPOCHS.with_(default=5, hi=50),
+    SPEED.with_(default=1.0, lo=0.1, hi=10.0, step=0.1),
+    SEED,
     Number("digit", 0, "test digit to look inside", "Which of the 1000 test digits the feature maps show (or "
            "draw your own below).", lo=0, hi=999, widget="number", live=True),
 )
@@ -49,8 +46,8 @@ FORM = Form(
 
 def make_model(s: dict) -> Sequential:
     """The network of the settings (defaults: the engine's default CNN), fresh weights from ``seed``."""
-    return default_cnn(s["c1"], s["k1"], s["c2"], s["k2"], s["pool"], optimizer=s["opt"], lr=s["lr"],
-                       batch_size=s["batch"], epochs=s["epochs"], seed=s["seed"]).initialize()
+    return default_cnn(s["c1"], s["k1"], s["c2"], s["k2"], s["pool"], **FORM.training(s), epochs=s["epochs"],
+                       seed=s["seed"]).initialize()
 
 
 def comparison_mlp(s: dict) -> MLP:
@@ -109,7 +106,7 @@ class CnnTask(NetworkTask):
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"])
+        self.apply_training(FORM.training(s), s["epochs"])
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()

@@ -6,74 +6,83 @@ import time
 
 import numpy as np
 
-from engine import MLP, load_mnist, train_test_split
+from engine import MLP
+from engine.datasets import Dataset
 from engine.metrics import confusion
-from engine.optimizers import OPTIMIZERS
+from engine.recipe import make_data
+from engine.recipe import make_model as recipe_model
 from ui.charts import plots
+from ui.export.scripts import run_script
 from ui.live.digit_views import WEIGHT_TILES, mistakes, mistakes_tiles, weight_images
 from ui.live.network_views import NetworkTask
 from ui.live.protocol import Layout, Matrix, Tiles
-from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Layers, Number, ladder
+from ui.settings.form import BATCH_LADDER, LR_LADDER, Form, ladder
+from ui.settings.shared import BATCH, EPOCHS, L2, LAYERS, LR, OPTIMIZER, READOUT, SEED, SPEED
 
 EVAL_ROWS = 2000  # history points measure at most this many training and test rows: a live tick stays short
 WEIGHTS_EVERY = 0.6  # s: the weight images (~37 kB, noisy, hardly compressible) change slowly
 
 FORM = Form(
-    Layers("layers", [(100, "relu")], "hidden layers", "A 784-100-10 network reads the bundled digits well.",
-           activations=("relu", "tanh", "sigmoid", "leaky_relu"), max_layers=4, max_units=512),
-    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per digit + binary "
-           "cross-entropy.", options=("softmax", "sigmoid")),
-    Choice("optimizer", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.001, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 1.0), widget="slider", live=True),
-    Choice("batch", 32, "batch size", "Digits per gradient step.", options=ladder(BATCH_LADDER, 10, 256),
-           widget="slider", live=True),
-    Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights.", lo=0.0, hi=100.0, step=0.1,
-           widget="number", live=True),
-    Number("epochs", 10, "epochs", "Training pauses after this many.", lo=1, hi=200, widget="number", live=True),
-    Number("speed", 2.0, "speed (epochs per second)", "How fast training runs while playing (the bundled digits "
-           "train at 50 epochs a second on one core; slower is easier to watch). The server may slow it down "
-           "when many learners share it.", lo=0.2, hi=50.0, step=0.2, live=True),
-    Number("seed", 0, "seed", "Same seed, same starting weights and order.", lo=0, hi=10_000, widget="number"),
+    LAYERS.with_(default=[(100, "relu")], activations=("relu", "tanh", "sigmoid", "leaky_relu"), max_layers=4,
+                 max_units=512, note="A 784-100-10 network reads the bundled digits well."),
+    READOUT,
+    OPTIMIZER,
+    LR.with_(default=0.001, options=ladder(LR_LADDER, 0.0001, 1.0)),
+    BATCH.with_(default=32, options=ladder(BATCH_LADDER, 10, 256)),
+    L2,
+    EPOCHS.with_(default=10, hi=200),
+    SPEED.with_(default=2.0, lo=0.2, hi=50.0, step=0.2, note="The bundled digits train at 50 epochs a second on "
+                "one core; slower is easier to watch."),
+    SEED,
 )
+# the digits of a recipe: the bundled 5000 split 80/20 (stratified, seed 0), or the four MNIST files
+# (in the folder "mnist" beside an exported script) with their own training and test sets
+DIGITS = {
+    "bundled": {"data": {"set": "mnist"}, "split": {"test_size": 0.2, "seed": 0, "stratify": True}},
+    "full": {"data": {"set": "mnist", "folder": "mnist"}, "split": None},
+}
 
 
-def bundled_split(seed: int = 0):
+def _read_only(d) -> tuple:
+    """X_train, X_test, y_train, y_test, read-only: one copy is shared by every session."""
+    arrays = d.X_train, d.X_test, d.y_train, d.y_test
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
+
+
+def bundled_split():
     """The bundled 5000 digits split 80/20 (stratified): X_train, X_test, y_train, y_test (read-only)."""
-    d = load_mnist()
-    arrays = train_test_split(d.X, d.y, test_size=0.2, seed=seed)
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    return _read_only(make_data(DIGITS["bundled"]))
 
 
-def split(d):
+def split(d: Dataset):
     """A loaded MNIST ``Dataset`` as X_train, X_test, y_train, y_test: the files' own training and
-    test sets (an unknown boundary: the last 20%), read-only (shared by every session)."""
-    n = d.n_train if d.n_train is not None else int(len(d.X) * 0.8)
-    arrays = d.X[:n], d.X[n:], d.y[:n], d.y[n:]
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    test sets (an unknown boundary: the last 20%), read-only."""
+    return _read_only(make_data(DIGITS["full"], d))
+
+
+def recipe(s: dict, source: str = "bundled") -> dict:
+    """The run the settings describe on the ``source`` digits ("bundled" or "full"), for ``engine.recipe``:
+    float32 (fast); He initialisation under ReLU-like units, else Xavier."""
+    acts = [a for _, a in s["layers"]]
+    return {
+        **DIGITS[source],
+        "network": {
+            "sizes": [784, *(n for n, _ in s["layers"]), 10],
+            "activation": acts,
+            "output": s["readout"],
+            "init": "he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
+            "seed": s["seed"],
+            "dtype": "float32",
+        },
+        "training": FORM.training(s),
+    }
 
 
 def make_model(s: dict) -> MLP:
-    """The network of the page's settings (float32: fast; fresh weights from ``seed``)."""
-    acts = [a for _, a in s["layers"]]
-    return MLP(
-        [784, *(n for n, _ in s["layers"]), 10],
-        activation=acts,
-        output=s["readout"],
-        init="he" if acts and acts[0] in ("relu", "leaky_relu") else "xavier",
-        optimizer=s["optimizer"],
-        lr=s["lr"],
-        batch_size=s["batch"],
-        l2=s["l2"],
-        epochs=s["epochs"],
-        seed=s["seed"],
-        dtype="float32",
-        eval_max_rows=EVAL_ROWS,
-    ).initialize()
+    """The network of the page's settings, fresh weights from ``seed``."""
+    return recipe_model(recipe(s), epochs=s["epochs"], eval_max_rows=EVAL_ROWS)
 
 
 _ACT_TEX = {"relu": r"\mathrm{relu}", "tanh": r"\tanh", "sigmoid": r"\sigma", "leaky_relu": r"\mathrm{leaky\,relu}"}
@@ -111,15 +120,14 @@ class MnistTask(NetworkTask):
         "bundled" digits or a "full" MNIST (for the exported script)."""
         X_tr, X_te, y_tr, y_te = data
         super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
-        self.start_settings, self.source, self.loaded = s, source, model is not None
+        self.recipe, self.loaded = recipe(s, source), model is not None
         self.train_seconds = 0.0
         self.weights_sent = -WEIGHTS_EVERY
         self.apply(s)
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["optimizer"], batch_size=s["batch"], l2=s["l2"], epochs=s["epochs"])
-        self.record_phase({k: s[k] for k in ("optimizer", "lr", "batch", "l2")})
+        self.apply_training(FORM.training(s), s["epochs"])
 
     def export_problem(self) -> str | None:
         """Why this run cannot be written as a script, or None if it can."""
@@ -130,9 +138,7 @@ class MnistTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        from ui.export.scripts import mnist_script
-
-        return mnist_script(self.start_settings, self.run_phases(), self.source)
+        return run_script("mnist", self.recipe, self.run_phases())
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()

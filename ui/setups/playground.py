@@ -5,18 +5,20 @@ Pure Python + NumPy (no streamlit), so tests and the benchmark use exactly what 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 import numpy as np
 
-from engine import MLP, ModelFileError, StandardScaler, load_iris, make_toy, train_test_split
+from engine import MLP, ModelFileError
+from engine.datasets import Dataset
 from engine.features import FEATURES, feature_map
-from engine.init import SCHEMES
 from engine.metrics import confusion
-from engine.optimizers import OPTIMIZERS
+from engine.recipe import Data, make_model
+from engine.recipe import make_data as recipe_data
 from engine.toy import REGRESSION_SETS
 from ui.charts import plots
+from ui.export.scripts import run_script
 from ui.live.frames import to_u8
 from ui.live.network_views import (
     MAX_SHOWN,
@@ -29,25 +31,25 @@ from ui.live.network_views import (
     shown_weights,
 )
 from ui.live.protocol import Field, Layout, Matrix, Network
-from ui.settings.form import (
-    BATCH_LADDER,
+from ui.settings.form import Choice, Form, Number, Subset
+from ui.settings.shared import (
+    BATCH,
+    EPOCHS,
+    INIT,
     IRIS_FEATURES,
-    LR_LADDER,
-    Choice,
-    Form,
-    Layers,
-    Number,
-    Subset,
+    LAYERS,
+    LR,
+    OPTIMIZER,
+    READOUT,
+    SEED,
+    SPEED,
     iris_axes,
-    ladder,
     two_features,
 )
 
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
 DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "csv")
 DATA_LABELS = {"multi_gaussian": "multi gaussian", "csv": "your CSV file", "iris": "iris flowers"}
-HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
-PLAYGROUND_LIVE = ("opt", "lr", "batch", "reg", "rate")  # the settings a run's phases record
 
 
 def _rules(values: dict) -> dict:
@@ -71,47 +73,33 @@ FORM = Form(
     *iris_axes(2, 3),
     Subset("feats", ["x1", "x2"], "inputs", "What the network is fed: the coordinates, or features made from them.",
            options=tuple(FEATURES), labels={k: v[0] for k, v in FEATURES.items()}),
-    Layers("layers", [(8, "tanh"), (8, "tanh")], "hidden layers", "0 hidden layers is softmax regression.",
-           activations=HIDDEN_ACTIVATIONS, max_layers=6, max_units=256),
-    Choice("readout", "softmax", "readout", "Softmax + cross-entropy, or one sigmoid per class + binary "
-           "cross-entropy (a regression always reads out one linear unit with the squared error).",
-           options=("softmax", "sigmoid")),
-    Choice("init", "xavier", "initialisation",
-           "gaussian = N(0,1) (large), gaussian_scaled = N(0,1/n), xavier, he (for ReLU).", options=SCHEMES),
-    Choice("opt", "adam", "optimizer", "Changing it keeps the weights.", options=tuple(OPTIMIZERS), live=True),
-    Choice("lr", 0.03, "learning rate", "Step size. Changing it keeps the weights.",
-           options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True),
-    Choice("batch", 10, "batch size", "Points per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
-           widget="slider", live=True),
+    LAYERS,
+    READOUT,
+    INIT,
+    OPTIMIZER,
+    LR,
+    BATCH,
     Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
     Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
            fmt="%.4f", live=True),
-    Number("seed", 0, "weight seed", "Same seed, same starting weights.", lo=0, hi=10_000, widget="number"),
-    Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
-           widget="number", live=True),
-    Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
-           "slow it down when many learners share it.", lo=1, hi=200, live=True),
+    SEED,
+    EPOCHS,
+    SPEED,
     fix=_rules,
 )
 
 
 @dataclass
-class PlaygroundData:
-    """Points in drawing coordinates (``P_*``), model inputs (``X_*``) and targets.
+class PlaygroundData(Data):
+    """The recipe's data (points in drawing coordinates ``P_*``, model inputs ``X_*``, targets) and
+    what the page shows of it.
 
     A regression's targets train as ``(y - shift) / scale``; ``shift`` and ``scale`` turn predictions
     back into the target's own units (0 and 1 for the toy sets, whose targets lie in about -1..1)."""
 
-    P_train: np.ndarray
-    P_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
-    X_train: np.ndarray
-    X_test: np.ndarray
-    scaler: StandardScaler
-    feats: list
-    class_names: list | None  # None: a regression
-    axis_names: tuple
+    feats: list = field(default_factory=list)
+    class_names: list | None = None  # None: a regression
+    axis_names: tuple = ("x₁", "x₂")
     target: str = "target"
     shift: float = 0.0
     scale: float = 1.0
@@ -129,53 +117,63 @@ class PlaygroundData:
         return np.asarray(values, dtype=np.float64) * self.scale + self.shift
 
 
-def make_data(s: dict, csv=None) -> PlaygroundData:
-    """Generate or load the data, split it, map features and standardise them.
-
-    ``csv``: the learner's own data (``ui.inputs.csv_data.CsvData``) for ``data == "csv"``."""
-    shift, scale, target = 0.0, 1.0, "target"
-    if s["data"] == "csv":
-        P, y, names, axes, target = csv.P, csv.y, csv.class_names, csv.axis_names, csv.target
-        if names is None:  # a target in its own units: train on it standardised
-            shift, scale = float(np.mean(y)), float(np.std(y)) or 1.0
-            y = (y - shift) / scale
-    elif s["data"] == "iris":
-        iris = load_iris()
-        P, y = iris.X[:, [s["fx"], s["fy"]]], iris.y
-        names, axes = iris.target_names, (IRIS_FEATURES[s["fx"]] + " (cm)", IRIS_FEATURES[s["fy"]] + " (cm)")
-    else:
-        P, y = make_toy(s["data"], s["n"], s["noise"], s["dseed"])
-        names = None if s["data"] in REGRESSION_SETS else ["orange", "blue"]
-        axes = ("x₁", "x₂")
-    regression = names is None
-    P_tr, P_te, y_tr, y_te = train_test_split(P, y, test_size=s["test"], seed=s["dseed"], stratify=not regression)
-    F_tr = feature_map(P_tr, s["feats"])
-    scaler = StandardScaler().fit(F_tr)
-    return PlaygroundData(
-        P_tr, P_te, y_tr, y_te, scaler.transform(F_tr), scaler.transform(feature_map(P_te, s["feats"])),
-        scaler, list(s["feats"]), None if regression else list(names), axes, target, shift, scale,
-    )
-
-
 def regularisation(s: dict) -> dict:
     return {"l1": s["rate"] if s["reg"] == "l1" else 0.0, "l2": s["rate"] if s["reg"] == "l2" else 0.0}
 
 
-def make_model(s: dict, n_inputs: int, n_outputs: int, regression: bool = False) -> MLP:
-    """The network the settings describe (fresh weights from ``seed``); a regression reads out one
-    linear unit."""
-    return MLP(
-        [n_inputs, *(n for n, _ in s["layers"]), n_outputs],
-        activation=[a for _, a in s["layers"]],
-        output="linear" if regression else s["readout"],
-        init=s["init"],
-        optimizer=s["opt"],
-        lr=s["lr"],
-        batch_size=s["batch"],
-        seed=s["seed"],
-        epochs=s["epochs"],
-        **regularisation(s),
-    ).initialize()
+def training(s: dict) -> dict:
+    """The recipe's training part: what the live settings set on the running network."""
+    return {**FORM.training(s), **regularisation(s)}
+
+
+def recipe(s: dict, csv=None) -> dict:
+    """The run the settings describe, for ``engine.recipe`` (page and exported script alike).
+
+    ``csv``: the learner's own data (``ui.inputs.csv_data.CsvData``) for ``data == "csv"``; a recipe
+    cannot name it, so :func:`make_data` hands it over as it is."""
+    if s["data"] == "csv":
+        data, classes = {"set": "csv"}, csv.class_names
+    elif s["data"] == "iris":
+        data, classes = {"set": "iris", "columns": [s["fx"], s["fy"]]}, range(3)
+    else:
+        data = {"set": s["data"], "n": s["n"], "noise": s["noise"], "seed": s["dseed"]}
+        classes = None if s["data"] in REGRESSION_SETS else range(2)
+    regression = classes is None
+    return {
+        "data": data,
+        "split": {"test_size": s["test"], "seed": s["dseed"], "stratify": not regression},
+        "features": list(s["feats"]),
+        "scale": "standard",
+        "network": {
+            "sizes": [len(s["feats"]), *(n for n, _ in s["layers"]), 1 if regression else len(classes)],
+            "activation": [a for _, a in s["layers"]],
+            "output": "linear" if regression else s["readout"],
+            "init": s["init"],
+            "seed": s["seed"],
+        },
+        "training": training(s),
+    }
+
+
+def make_data(s: dict, csv=None) -> PlaygroundData:
+    """The data of :func:`recipe` (generated or loaded, split, mapped to features, standardised) and
+    the names the page gives it."""
+    feats = list(s["feats"])
+    if s["data"] == "csv":
+        y, shift, scale = csv.y, 0.0, 1.0
+        if csv.class_names is None:  # a target in its own units: train on it standardised
+            shift, scale = float(np.mean(y)), float(np.std(y)) or 1.0
+            y = (y - shift) / scale
+        d = recipe_data(recipe(s, csv), Dataset(csv.P, y))
+        names = None if csv.class_names is None else list(csv.class_names)
+        return PlaygroundData(**vars(d), feats=feats, class_names=names, axis_names=csv.axis_names,
+                              target=csv.target, shift=shift, scale=scale)
+    d = recipe_data(recipe(s))
+    if s["data"] == "iris":
+        names, axes = d.target_names, (f"{IRIS_FEATURES[s['fx']]} (cm)", f"{IRIS_FEATURES[s['fy']]} (cm)")
+    else:
+        names, axes = (None if s["data"] in REGRESSION_SETS else ["orange", "blue"]), ("x₁", "x₂")
+    return PlaygroundData(**vars(d), feats=feats, class_names=names, axis_names=axes)
 
 
 def restore(model: MLP) -> dict:
@@ -187,11 +185,8 @@ def restore(model: MLP) -> dict:
     values = FORM.from_query(dict(parse_qsl(model.page_)))
     if values["data"] == "csv":
         raise ModelFileError("This network was trained on a CSV file: upload that file and train it again.")
-    regression = values["data"] in REGRESSION_SETS
-    n_out = 1 if regression else 3 if values["data"] == "iris" else 2
-    sizes = [len(values["feats"]), *(u for u, _ in values["layers"]), n_out]
-    output = "linear" if regression else values["readout"]
-    if model.layer_sizes != sizes or model.activation != [a for _, a in values["layers"]] or model.output != output:
+    net = recipe(values)["network"]
+    if model.layer_sizes != net["sizes"] or model.activation != net["activation"] or model.output != net["output"]:
         raise ModelFileError("The network in this file does not fit the page settings saved with it.")
     return values
 
@@ -205,11 +200,9 @@ class PlaygroundTask(NetworkTask):
     def __init__(self, s: dict, csv=None, model: MLP | None = None):
         """``csv``: the learner's data for ``data == "csv"``; ``model``: a loaded network (see :func:`restore`)."""
         self.d = d = make_data(s, csv)
-        self.csv = csv
-        n_out = 1 if d.regression else len(d.class_names)
-        model = model or make_model(s, d.X_train.shape[1], n_out, d.regression)
+        self.csv, self.recipe = csv, recipe(s, csv)
+        model = model or make_model(self.recipe, epochs=s["epochs"])
         super().__init__(model, d.X_train, d.y_train, d.X_test, d.y_test, s["epochs"])
-        self.start_settings = s
         self.plane = Plane(np.r_[d.P_train, d.P_test], n=80)
         self.grid_inputs = d.inputs(self.plane.points)
         y_all = d.targets(np.r_[d.y_train, d.y_test]) if d.regression else None
@@ -218,8 +211,7 @@ class PlaygroundTask(NetworkTask):
 
     def apply(self, s: dict) -> None:
         self.settings = s
-        super().apply(lr=s["lr"], optimizer=s["opt"], batch_size=s["batch"], epochs=s["epochs"], **regularisation(s))
-        self.record_phase({k: s[k] for k in PLAYGROUND_LIVE})
+        self.apply_training(training(s), s["epochs"])
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()
@@ -233,9 +225,7 @@ class PlaygroundTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        from ui.export.scripts import playground_script
-
-        return playground_script(self.start_settings, self.run_phases())
+        return run_script("playground", self.recipe, self.run_phases(), "R²" if self.d.regression else "accuracy")
 
     # ------------------------------------------------------------------ views
     def _plane_spec(self) -> Field:

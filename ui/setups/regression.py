@@ -24,17 +24,8 @@ from ui.live.frames import to_u8
 from ui.live.harness import LiveTask
 from ui.live.network_views import Plane, points
 from ui.live.protocol import ClassStyle, Curves, Field, Layout, Line, Mark, Matrix, Points, Series
-from ui.settings.form import (
-    IRIS_FEATURES,
-    LR_LADDER,
-    Choice,
-    Flag,
-    Form,
-    Number,
-    iris_axes,
-    ladder,
-    two_features,
-)
+from ui.settings.form import LR_LADDER, Choice, Flag, Form, Number, ladder
+from ui.settings.shared import IRIS_FEATURES, L2, LR, iris_axes, two_features
 
 SPEED_HELP = "Gradient steps per second while playing; Step takes one."
 
@@ -84,8 +75,7 @@ LINEAR_FORM = Form(
     Number("seed", 0, "seed", "Same seed, same points.", lo=0, hi=10_000, widget="number"),
     Flag("collinear", False, "add a copy of x as a second feature (2x)",
          "Makes X'X singular: OLS has no unique answer. See what gradient descent does."),
-    Choice("lr", 0.3, "learning rate η", "Step size of gradient descent. Changing it keeps the coefficients.",
-           options=ladder(LR_LADDER, 0.001, 2.0), widget="slider", live=True),
+    LR.with_(default=0.3, options=ladder(LR_LADDER, 0.001, 2.0)),
     Number("speed", 10, "steps per second", SPEED_HELP, lo=1, hi=100, live=True),
 )
 
@@ -280,9 +270,8 @@ LOGISTIC_FORM = Form(
            options=tuple(f"{a}-{b}" for a, b in PAIRS),
            labels={f"{a}-{b}": f"{SPECIES[a]} vs {SPECIES[b]}" for a, b in PAIRS}),
     *iris_axes(0, 2),
-    Choice("lr", 3.0, "learning rate η", "Step size of gradient ascent on the mean log-likelihood (features are "
-           "scaled by their maximum, so large steps are fine; 10 and above zig-zag at first).",
-           options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
+    LR.with_(default=3.0, options=ladder(LR_LADDER, 0.01, 30.0), note="Features are scaled by their maximum, so "
+             "large steps are fine; 10 and above zig-zag at first."),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
     fix=two_features,
 )
@@ -320,10 +309,8 @@ class LogisticTask(ClassifierTask):
 SOFTMAX_FORM = Form(
     CLASS_DATA,
     *iris_axes(2, 3),
-    Number("l2", 0.0, "L2 penalty λ", "Shrinks the weights (not the intercepts).", lo=0.0, hi=1.0, step=0.01,
-           live=True),
-    Choice("lr", 3.0, "learning rate η", "Step size of gradient descent on the cross-entropy.",
-           options=ladder(LR_LADDER, 0.01, 30.0), widget="slider", live=True),
+    L2.with_(hi=1.0, step=0.01, widget="slider"),
+    LR.with_(default=3.0, options=ladder(LR_LADDER, 0.01, 30.0)),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
     fix=two_features,
 )
