@@ -141,6 +141,43 @@ def test_mnist_play_and_draw(page, app_url):
 
 
 
+# Runs in the page: from now on, at every animation frame, the status line and the epoch on screen
+# each time the status line changes (the view may be mounted afresh: it is looked up every time)
+WATCH_STATUS = """
+() => {
+  const find = (root, sel) => {
+    const hit = root.querySelector(sel);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot && find(el.shadowRoot, sel)) return find(el.shadowRoot, sel);
+    return null;
+  };
+  window.statusSeen = [];
+  let last = null;
+  const look = () => {
+    const view = find(document, '.bl-live');
+    if (view) {
+      const text = view.querySelector('.bl-status').textContent;
+      const epoch = [...view.querySelectorAll('.bl-metric')].find((m) => m.firstChild.textContent === 'epoch');
+      if (text !== last) window.statusSeen.push([text, epoch.lastChild.textContent]);
+      last = text;
+    }
+    requestAnimationFrame(look);
+  };
+  look();
+}
+"""
+
+
+def test_a_run_that_stops_says_so_beside_the_epoch_it_reached(page, app_url):
+    _open(page, app_url + "/mnist?epochs=1")
+    page.evaluate(WATCH_STATUS)
+    page.locator(".bl-play").click()
+    page.locator(".bl-status", has_text="budget").wait_for(timeout=30_000)
+    seen = page.evaluate("window.statusSeen")
+    said = [epoch for text, epoch in seen if "budget" in text]
+    assert said and all(epoch == "1.00" for epoch in said), seen  # not 0.81 while the last pictures play
+    assert _metric(page, "epoch") == "1.00"
+
 # Runs in the page: where the drawing canvas's toolbar (in the component's shadow root) and the text of
 # the caption above the box are
 TOOLBAR_AND_CAPTION = """
