@@ -9,7 +9,7 @@ from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
-from ui.export.downloads import downloads
+from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs.csv_input import csv_columns, csv_table
 from ui.live import canvas
@@ -112,12 +112,15 @@ with st.expander("💾 Save, export and load"):
             loaded = load_weights(up.getvalue(), max_hidden=6, max_units=256)
             values = pg.restore(loaded)
         except ModelFileError as exc:
+            state.pop(f"{KEY}:load_note", None)
             st.error(f"{exc} Your current network is unchanged.")
         else:
+            state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
             form.load(values)
             canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
-            st.toast(f"Loaded a {loaded.layer_sizes} network and its page.")
             st.rerun()
+    if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
+        st.caption(state[f"{KEY}:load_note"])
 
 with st.expander("✅ Check the gradients of this network"):
     st.caption(

@@ -45,6 +45,22 @@ def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
     at.run()  # the sidebar now shows the loaded network: the next run keeps it
     assert at.session_state["mn:run"].task is task
     assert not at.exception
+    assert any("no training history" in c.value and "start afresh" in c.value for c in at.caption)
+
+
+def test_mnist_weights_bring_their_epoch_and_curves(app):
+    at = app("mnist", {"layers": "16"})
+    command(at, "mn", "step")
+    trained = at.session_state["mn:run"].task.model
+    other = app("mnist")
+    other.file_uploader(key="weights_upload").set_value(("m.npz", weights_bytes(trained), "application/npz")).run()
+    model = other.session_state["mn:run"].task.model
+    assert model.layer_sizes == [784, 16, 10] and model.epoch_ == trained.epoch_ == 1
+    assert model.history_["step"][: len(trained.history_["step"])] == trained.history_["step"]
+    f = frame(other, "mn")
+    assert metric(f, "epoch") == "1.00" and f["curves"]["loss"]["x"][0] == 0  # the curves from the start
+    assert any("trained for 1.00 epochs" in c.value for c in other.caption)
+    assert not other.exception
 
 
 def test_mnist_digit_upload_predicts(app):

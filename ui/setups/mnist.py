@@ -121,7 +121,7 @@ class MnistTask(NetworkTask):
         X_tr, X_te, y_tr, y_te = data
         super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
         self.recipe, self.loaded = recipe(s, source), model is not None
-        self.train_seconds = 0.0
+        self.train_seconds, self.seen_before = 0.0, self.model.n_seen_  # (a loaded network has seen some)
         self.weights_sent = -WEIGHTS_EVERY
         self.apply(s)
 
@@ -178,7 +178,8 @@ class MnistTask(NetworkTask):
             "metrics": {
                 "epoch": self.epoch_text(2),
                 "examples seen": f"{m.n_seen_:,}",
-                "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
+                "examples / second": (f"{(m.n_seen_ - self.seen_before) / self.train_seconds:,.0f}"
+                                      if self.train_seconds else "–"),
                 "train accuracy": f"{self.last('train_acc'):.3f}",
                 "test accuracy": f"{self.last('test_acc'):.3f}",
             },
