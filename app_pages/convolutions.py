@@ -175,11 +175,11 @@ with c2:
                 "responses are averaged, so it sees brightness, not colour."
             )
         elif C == 3:
-            r, g, b = (f"{w:g}" for w in mix)
+            r, g, b = (f"{w:g}".replace("-", "−") for w in mix)
             st.caption(
                 f"In RGB the filter has depth 3: its slices are this 2-D filter times {r} (red), {g} (green) "
-                f"and {b} (blue), and the three responses are added, so it answers to colour: with red 1 and "
-                "green −1 it lights up where red outshines green."
+                f"and {b} (blue), and the three responses are added, so it answers to colour: with red 1, "
+                "green −1 and the identity filter it lights up where red outshines green."
             )
         st.caption(f"output shape {tuple(out.shape)}", help="Channels x height x width")
         a, b = st.columns(2)

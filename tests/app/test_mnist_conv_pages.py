@@ -222,7 +222,7 @@ def test_convolutions_rgb_colour_filter(app):
     grey = _output_image(at)
     at.radio(key="colour_filter").set_value("colour: a weight per channel").run()
     assert "filter 3 x 3 x 3" in _shape_line(at)
-    assert any("1 (red), -1 (green) and 0 (blue)" in c.value for c in at.caption)
+    assert any("1 (red), −1 (green) and 0 (blue)" in c.value for c in at.caption)
     assert _output_image(at) != grey  # another filter, another picture
     assert not at.exception
 
