@@ -140,17 +140,19 @@ def test_mnist_play_and_draw(page, app_url):
     assert not broken, broken  # the live mistakes gallery and the drawing leave no missing files
 
 
-
-# Runs in the page: from now on, at every animation frame, the status line and the epoch on screen
-# each time the status line changes (the view may be mounted afresh: it is looked up every time)
-WATCH_STATUS = """
-() => {
+# In the page: the first element matching a selector, in the document or any shadow root within it
+FIND_DEEP = """
   const find = (root, sel) => {
     const hit = root.querySelector(sel);
     if (hit) return hit;
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot && find(el.shadowRoot, sel)) return find(el.shadowRoot, sel);
     return null;
   };
+"""
+
+# Runs in the page: from now on, at every animation frame, the status line and the epoch on screen
+# each time the status line changes (the view may be mounted afresh: it is looked up every time)
+WATCH_STATUS = "() => {" + FIND_DEEP + """
   window.statusSeen = [];
   let last = null;
   const look = () => {
@@ -178,16 +180,10 @@ def test_a_run_that_stops_says_so_beside_the_epoch_it_reached(page, app_url):
     assert said and all(epoch == "1.00" for epoch in said), seen  # not 0.81 while the last pictures play
     assert _metric(page, "epoch") == "1.00"
 
+
 # Runs in the page: where the drawing canvas's toolbar (in the component's shadow root) and the text of
 # the caption above the box are
-TOOLBAR_AND_CAPTION = """
-() => {
-  const find = (root, sel) => {
-    const hit = root.querySelector(sel);
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot && find(el.shadowRoot, sel)) return find(el.shadowRoot, sel);
-    return null;
-  };
+TOOLBAR_AND_CAPTION = "() => {" + FIND_DEEP + """
   const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
     .find((c) => c.innerText.includes('Draw one digit'));
   const text = document.createRange();
