@@ -7,6 +7,7 @@ import streamlit as st
 from engine import ModelFileError, load_weights, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
+from engine.optimizers import OPTIMIZERS
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads, loaded_note
@@ -151,5 +152,11 @@ st.latex(
     r"\frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)} \\"
     r"\frac{\partial L}{\partial b^{(l)}} &= \textstyle\sum_n \delta^{(l)}_n"
     r"\end{aligned}"
+)
+step = OPTIMIZERS[s["opt"]]
+st.latex(step.formula)
+st.caption(
+    f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
+    "when it is taken, never the stored state, so a new rate changes the very next step."
 )
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)

@@ -1,10 +1,11 @@
 """Backprop Lab's learning engine: NumPy only, written to be read.
 
-Modules, one concept each: estimator (the sklearn contract), validation,
-activations, losses, regularization, init, layers, conv_layers, optimizers,
+Modules, one concept each: estimator (the sklearn contract), validation (argument
+checks at the entry points), activations, losses, regularization, init, layers,
+conv and pooling (their forward and backward kernels), conv_layers, optimizers,
 watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
-serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
-idx, toy, features, preprocess, recipe (a run as plain data), checks (argument checks at the entry points).
+serialize, regression, metrics, gradcheck, kernels, digits, datasets, idx, toy,
+features, preprocess, recipe (a run as plain data).
 """
 
 from .activations import ACTIVATIONS, get_activation

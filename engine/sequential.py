@@ -31,7 +31,7 @@ import numpy as np
 from .activations import get_activation
 from .estimator import Estimator
 from .init import SCHEMES
-from .layers import Activation, Layer
+from .layers import Activation, Layer, layer_names
 from .losses import LOSSES, get_loss
 from .metrics import r2_from_sums
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
@@ -449,7 +449,7 @@ class Sequential(Estimator):
         self.message_ = f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} {LOWER_LR}"
 
     def _dead_names(self) -> list[str]:
-        return [f"layer {self.layers_.index(x) + 1}" for x in self._relu_layers()]
+        return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in self._relu_layers()]
 
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned

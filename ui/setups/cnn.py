@@ -13,7 +13,7 @@ from engine import MLP
 from engine.cnn import DIGIT_SHAPE, default_cnn
 from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
-from engine.layers import Activation
+from engine.layers import Activation, layer_names
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.charts.palette import GREY
@@ -145,13 +145,12 @@ class CnnTask(NetworkTask):
 
     def stages(self) -> list[tuple[str, int]]:
         """(title, index into layer_outputs) of each feature-map stage shown."""
-        out, conv = [], 0
-        for i, layer in enumerate(self.model.layers_):
+        out = []
+        for i, (name, layer) in enumerate(zip(layer_names(self.model.layers_), self.model.layers_)):
             if isinstance(layer, Activation):
-                conv += 1
-                out.append((f"conv {conv} + ReLU", i))
+                out.append((f"{name} + ReLU", i))
             elif isinstance(layer, (MaxPool2D, AvgPool2D)):
-                out.append((f"{self.settings['pool']} pool {conv}", i))
+                out.append((f"{name}, {self.settings['pool']} pool", i))
         return out
 
     def layout(self) -> Layout:
@@ -180,7 +179,7 @@ class CnnTask(NetworkTask):
             # its map has (at one scale for all, the second layer's maps were tiles of ~25 px)
             panels.append(Tiles(id=pid, tile=[h, w], cols=cols, count=c, itemName="map",
                                 title=f"{title} ({c} x {h} x {w})", w=cols, min=20 + 36 * cols))
-            if title.startswith("conv") and len(maps_rows[-1]) > 1:
+            if i >= 0 and isinstance(m.layers_[i], Activation) and len(maps_rows[-1]) > 1:  # a further conv
                 maps_rows.append([])
             maps_rows[-1].append(pid)
         panels.append(mistakes_tiles(cols=12))
