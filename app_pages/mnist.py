@@ -6,10 +6,9 @@ from engine import ModelFileError, load_mnist, load_weights, weights_bytes
 from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
-from engine.regularization import L2_FORMULA
 from engine.sequential import Sequential
 from ui.charts import plots
-from ui.export.downloads import downloads
+from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs.content_cache import ContentCache
 from ui.inputs.digit_input import digit_input
@@ -157,18 +156,16 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         st.error(f"{exc} Your current model is unchanged.")
     else:
         loaded.eval_max_rows = ms.EVAL_ROWS
-        state[f"{KEY}:loaded"] = up.file_id
+        state[f"{KEY}:loaded"], state[f"{KEY}:load_note"] = up.file_id, loaded_note(loaded)
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
         canvas.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source),
                      (ms.FORM.reset_key(settings), data_key))
-        st.toast(f"Loaded a {loaded.layer_sizes} network.")
         st.rerun()
+if up is not None and state.get(f"{KEY}:loaded") == up.file_id:
+    st.caption(state[f"{KEY}:load_note"])
 
 st.header("The math")
-st.latex(
-    r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad "
-    r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
-)
-st.latex(r"\text{with the L2 penalty }\lambda\text{ (n training digits): } L \mathrel{+}= " + L2_FORMULA)
-show_code(Sequential._loss_and_grads, preprocess_digit)
+st.latex(ms.formula(s))
+st.caption("x: a digit's 784 pixels; N: digits in a batch" + ("; n: training digits" if s["l2"] else "") + ".")
+show_code(Sequential.loss_and_grads, preprocess_digit)

@@ -11,7 +11,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.regularization import L1_FORMULA, L2_FORMULA
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
-from ui.export.downloads import downloads
+from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs.csv_input import csv_columns, csv_table
 from ui.live import canvas
@@ -115,12 +115,15 @@ with st.expander("💾 Save, export and load"):
             loaded = load_weights(up.getvalue(), max_hidden=6, max_units=256)
             values = pg.restore(loaded)
         except ModelFileError as exc:
+            state.pop(f"{KEY}:load_note", None)
             st.error(f"{exc} Your current network is unchanged.")
         else:
+            state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
             form.load(values)
             canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
-            st.toast(f"Loaded a {loaded.layer_sizes} network and its page.")
             st.rerun()
+    if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
+        st.caption(state[f"{KEY}:load_note"])
 
 with st.expander("✅ Check the gradients of this network"):
     st.caption(
@@ -142,13 +145,15 @@ with st.expander("✅ Check the gradients of this network"):
         )
 
 st.subheader("The math")
+# one line a step, aligned: a row of these is wider than a phone
+st.latex(r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big)")
 st.latex(
-    r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big),\qquad"
-    r"\delta^{(L)} = \frac{p - y}{N},\qquad \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)})"
-)
-st.latex(
-    r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
-    r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
+    r"\begin{aligned}"
+    r"\delta^{(L)} &= \frac{p - y}{N} \\"
+    r"\delta^{(l)} &= \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)}) \\"
+    r"\frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)} \\"
+    r"\frac{\partial L}{\partial b^{(l)}} &= \textstyle\sum_n \delta^{(l)}_n"
+    r"\end{aligned}"
 )
 step = OPTIMIZERS[s["opt"]]
 st.latex(step.formula)

@@ -31,11 +31,16 @@ def preset(name: str) -> np.ndarray:
     return np.array(PRESETS[name], dtype=np.float64)
 
 
-def as_bank(kernel2d: np.ndarray, depth: int = 1) -> np.ndarray:
-    """One 2-D kernel as a bank ``(1, depth, kh, kw)``; a depth-3 copy averages the RGB responses."""
+def as_bank(kernel2d: np.ndarray, depth: int = 1, mix=None) -> np.ndarray:
+    """One 2-D kernel as a bank ``(1, depth, kh, kw)``: one slice per input channel, the kernel times
+    that channel's weight in ``mix`` (default ``1/depth`` each: a depth-3 copy averages the RGB
+    responses, so it sees brightness; other weights make a colour filter)."""
     k = check_array("kernel2d", kernel2d, 2, "(kh, kw)").astype(np.float64)
     depth = check_number("depth", depth, 1, integer=True)
-    return np.repeat(k[None, None] / depth, depth, axis=1)
+    mix = np.full(depth, 1 / depth) if mix is None else check_array("mix", mix, 1, "(depth,)").astype(np.float64)
+    if len(mix) != depth:
+        raise ValueError(f"mix needs one weight per channel ({depth}), not {len(mix)}.")
+    return k[None, None] * mix[None, :, None, None]
 
 
 def random_bank(n: int = 64, size: int = 3, depth: int = 1, seed: int = 0) -> np.ndarray:

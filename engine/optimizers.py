@@ -57,7 +57,7 @@ class Momentum(Optimizer):
     a change the old rate lives on in ``v`` for about ``1 / (1 - mu)`` steps.)"""
 
     name = "momentum"
-    formula = r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v"
+    formula = r"\begin{aligned}v &\leftarrow \mu v + g \\ \theta &\leftarrow \theta - \eta\, v\end{aligned}"
 
     def __init__(self, lr: float = 0.1, mu: float = 0.9):
         super().__init__(lr)
@@ -73,7 +73,10 @@ class Momentum(Optimizer):
 
 class RMSprop(Optimizer):
     name = "rmsprop"
-    formula = r"s \leftarrow \rho s + (1-\rho) g^2,\quad \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)"
+    formula = (  # a line a step, aligned: side by side they are wider than a phone
+        r"\begin{aligned}s &\leftarrow \rho s + (1-\rho) g^2 \\"
+        r"\theta &\leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)\end{aligned}"
+    )
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
         super().__init__(lr)
@@ -89,9 +92,9 @@ class RMSprop(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    formula = (
-        r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
-        r"\theta \leftarrow \theta - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)"
+    formula = (  # a line a step, aligned: side by side they are wider than a phone
+        r"\begin{aligned}m &\leftarrow \beta_1 m + (1-\beta_1) g \\ v &\leftarrow \beta_2 v + (1-\beta_2) g^2 \\"
+        r"\theta &\leftarrow \theta - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)\end{aligned}"
     )
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):

@@ -191,8 +191,9 @@ class LinearRegressionGD(_OneLayerGD):
     It converges for learning rates below :func:`critical_learning_rate` of the data.
     """
 
-    formula = (
-        r"J(\beta) = \frac{1}{2N}\lVert A\beta - y\rVert^2,\quad \nabla J = \frac{1}{N}A^\top(A\beta - y)"
+    formula = (  # one line each, aligned: side by side they are wider than a phone
+        r"\begin{aligned}J(\beta) &= \frac{1}{2N}\lVert A\beta - y\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(A\beta - y)\end{aligned}"
     )
 
     def predict(self, X):
@@ -213,9 +214,10 @@ class LogisticRegressionGD(_OneLayerGD):
     # large steps zig-zag far above the start and still converge (the gradient is bounded):
     # only a sustained rise, or an absurd loss, is divergence
     watch_factor = 1e3
-    formula = (
-        r"\ell(\beta) = \sum_n y_n \ln \sigma(a_n^\top\beta) + (1-y_n)\ln(1-\sigma(a_n^\top\beta)),"
-        r"\quad \nabla \ell = A^\top(y - \sigma(A\beta))"
+    formula = (  # the sum over two lines (it alone is wider than a phone), aligned
+        r"\begin{aligned}\ell(\beta) &= \sum_n \Big[y_n \ln \sigma(a_n^\top\beta) \\"
+        r"&\qquad + (1-y_n)\ln(1-\sigma(a_n^\top\beta))\Big] \\"
+        r"\nabla \ell &= A^\top(y - \sigma(A\beta))\end{aligned}"
     )
 
     def _check_y(self, X, y):
@@ -245,10 +247,10 @@ class SoftmaxRegressionGD(_OneLayerGD):
 
     readout = "softmax"
     watch_factor = 1e3  # as for logistic regression
-    formula = (
-        r"P(y=k\mid x) = \mathrm{softmax}(a^\top B)_k,\quad "
-        r"J = -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) + \frac{\lambda}{2N}\lVert W\rVert^2,\quad "
-        r"\nabla J = \frac{1}{N}A^\top(P - Y) + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}"
+    formula = (  # one line each, aligned: side by side they are wider than a phone
+        r"\begin{aligned}P(y=k\mid x) &= \mathrm{softmax}(a^\top B)_k \\"
+        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(P - Y) + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
     )
 
     def _check_y(self, X, y):

@@ -321,8 +321,10 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         n_batches = check_number("n_batches", n_batches, 0, integer=True)
         if time_budget is not None:
             check_number("time_budget", time_budget, 0)
-        if not self.history_["step"]:
-            self._record(X, y, X_test, y_test)  # the point before any training
+        if not self.history_["step"] or self.watch_.start_loss is None:
+            # the point before any training (a network loaded with its history: where it resumes here,
+            # which also starts the guard from its loss on this data)
+            self._record(X, y, X_test, y_test)
             if self.status_ == "diverged":
                 return self
         self.status_, self.message_, self.reason_ = "training", "", ""  # they describe the latest call

@@ -5,6 +5,9 @@ cost before it allocates: the zip directory is checked (member count, declared
 unpacked sizes), the settings are validated field by field and the layer sizes
 capped, and each array's ``.npy`` header (shape, dtype) is checked before its
 data is read.  Only then is a model built, through ``MLP``'s constructor.
+
+A file may also carry the training so far (counters and history; older files do not): the model
+loaded from it has them, or starts at step 0 with an empty history.
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ MAX_CONFIG_CHARS = 4096
 _NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
+# The training so far a file may carry, so a loaded network goes on where it was saved: its counters
+# (config keys named as the model's attributes) and its history, one float array a column, thinned
+# evenly (last point kept) to at most MAX_HISTORY points.
+PROGRESS_KEYS = ("steps_", "n_seen_", "epoch_")
+HISTORY_KEYS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+MAX_HISTORY = 20_000
 _CONFIG_KEYS = (
     "layer_sizes",
     "activation",
@@ -70,6 +79,12 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
         config["page"] = page
     arrays = {f"W{i}": W for i, W in enumerate(model.weights_)}
     arrays.update({f"b{i}": b for i, b in enumerate(model.biases_)})
+    history = getattr(model, "history_", None) or {}
+    points = len(history.get("step", ()))
+    if points:
+        config.update({k: getattr(model, k) for k in PROGRESS_KEYS})
+        keep = np.unique(np.linspace(0, points - 1, min(points, MAX_HISTORY)).round().astype(int))
+        arrays.update({f"history_{k}": np.asarray(history[k], np.float64)[keep] for k in HISTORY_KEYS})
     np.savez(file, config=np.array(json.dumps(config)), **arrays)
 
 
@@ -113,8 +128,9 @@ def load_weights(
             shapes = {}
             for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
                 shapes[f"W{i}.npy"], shapes[f"b{i}.npy"] = (n_in, n_out), (n_out,)
+            history = _history_shapes(members)
             missing = sorted(name[:-4] for name in shapes.keys() - members.keys())
-            extra = sorted(name for name in members.keys() - shapes.keys())
+            extra = sorted(name for name in members.keys() - shapes.keys() - history.keys())
             if missing:
                 raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
             if extra:
@@ -123,12 +139,13 @@ def load_weights(
                 name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
                 for name, shape in shapes.items()
             }
+            history = {name[8:-4]: _read_npy(zf, members[name], ok) for name, ok in history.items()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
-    return _build(config, arrays)
+    return _build(config, arrays, history)
 
 
 def _read_capped(file, max_bytes: int) -> bytes:
@@ -146,7 +163,7 @@ def _read_capped(file, max_bytes: int) -> bytes:
 
 def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
     """Check the end-of-directory record before zipfile reads the directory it points to."""
-    max_members = 2 * (max_hidden + 1) + 1  # config, then a weight and a bias array a layer
+    max_members = 2 * (max_hidden + 1) + 1 + len(HISTORY_KEYS)  # config, weights and biases, history
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
     if end < 0 or len(data) < end + 22 or data[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
         raise ModelFileError(_NOT_NPZ)  # no end record, a cut one, or zip64 (never needed here)
@@ -254,7 +271,7 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     missing = [k for k in _CONFIG_KEYS if k not in config]
     if missing:
         raise ModelFileError(f"The weights file lacks its settings ({', '.join(missing)}).")
-    if set(config) - {*_CONFIG_KEYS, "page"}:
+    if set(config) - {*_CONFIG_KEYS, *PROGRESS_KEYS, "page"}:
         raise ModelFileError("The weights file has settings this app does not know.")
     page = config.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > MAX_PAGE_CHARS):
@@ -266,7 +283,8 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         or not all(_is_int(n) and 1 <= n <= max_units for n in sizes)
     ):
         raise ModelFileError(
-            f"The weights file's layer sizes must be 2 to {max_hidden + 2} whole numbers from 1 to {max_units}."
+            f"The weights file's layer sizes must be 2 to {max_hidden + 2} whole numbers from 1 to {max_units} "
+            f"(at most {max_hidden} hidden layers)."
         )
     n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     if n_params > max_params:
@@ -291,6 +309,9 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         "l1": _in_range(config["l1"], 0, 1e6),
         "l2": _in_range(config["l2"], 0, 1e6),
         "seed": _in_range(config["seed"], 0, 2**32 - 1, whole=True),
+        "steps_": _in_range(config.get("steps_", 0), 0, 2**53, whole=True),
+        "n_seen_": _in_range(config.get("n_seen_", 0), 0, 2**53, whole=True),
+        "epoch_": _in_range(config.get("epoch_", 0), 0, 2**53),
     }
     expected = {
         "activation": f"one of {', '.join(ACTIVATIONS)} (or a list of them)",
@@ -300,6 +321,9 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         "l1": "a number from 0 to 1000000",
         "l2": "a number from 0 to 1000000",
         "seed": "a whole number from 0 to 4294967295",
+        "steps_": "a whole number from 0 to 2**53",
+        "n_seen_": "a whole number from 0 to 2**53",
+        "epoch_": "a number from 0 to 2**53",
         **{key: "one of " + ", ".join(map(str, allowed)) for key, allowed in choices.items()},
     }
     bad = [key for key, ok in checks.items() if not ok]
@@ -309,8 +333,43 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     return sizes
 
 
-def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
-    """The model of ``config`` holding ``arrays``; a file that fails half-way leaves nothing behind."""
+def _history_shapes(members: dict) -> dict:
+    """The history members of a file (all of them or none) and, for each, the check of its header:
+    one float column of at most MAX_HISTORY points, as long as the others."""
+    names = {f"history_{k}.npy" for k in HISTORY_KEYS}
+    present = names & members.keys()
+    if not present:
+        return {}
+    if present != names:
+        raise ModelFileError(f"The weights file's history lacks {len(names - present)} of its columns.")
+    lengths = set()
+
+    def ok(shape, dtype):
+        if len(shape) != 1 or not 1 <= shape[0] <= MAX_HISTORY or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise ModelFileError(f"The weights file's history must be columns of 1 to {MAX_HISTORY} numbers.")
+        lengths.add(shape[0])
+        if len(lengths) > 1:
+            raise ModelFileError("The weights file's history columns differ in length.")
+
+    return {name: ok for name in sorted(names)}
+
+
+def _history(columns: dict[str, np.ndarray]) -> dict[str, list]:
+    """The history columns as a model keeps them; steps and epochs must be counts that never fall (the
+    losses and accuracies are only drawn: NaN marks a missing test set)."""
+    for key in ("step", "epoch"):
+        values = columns[key]
+        if not np.all(np.isfinite(values)) or values[0] < 0 or np.any(np.diff(values) < 0):
+            raise ModelFileError(f"The weights file's history of '{key}' must be numbers from 0 that never fall.")
+    history = {k: columns[k].astype(float).tolist() for k in HISTORY_KEYS}
+    history["step"] = [int(v) for v in history["step"]]
+    return history
+
+
+def _build(config: dict, arrays: dict[str, np.ndarray], history: dict[str, np.ndarray]) -> MLP:
+    """The model of ``config`` holding ``arrays`` (and the training so far, if the file has it); a file
+    that fails half-way leaves nothing behind."""
+    history = _history(history) if history else None
     for name, arr in arrays.items():
         if not np.all(np.isfinite(arr)):
             raise ModelFileError(f"Array {name} contains NaN or infinite values.")
@@ -322,4 +381,8 @@ def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
     model.page_ = config.get("page")  # the page's settings as a query string, or None
+    if history:
+        model.history_ = history
+        model.steps_, model.n_seen_ = config.get("steps_", 0), config.get("n_seen_", 0)
+        model.epoch_ = float(config.get("epoch_", 0))
     return model

@@ -172,7 +172,6 @@ class LiveView {
     }
     this.mergeCurves(frame.curves || {});
     const status = frame.status || {};
-    this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     const answered = this.pending && frame.ack >= this.pending;
     if (answered) {
       this.pending = 0;
@@ -195,6 +194,11 @@ class LiveView {
         due += spacing;
       }
     }
+    // A stop (budget reached, divergence) is said with the last picture, the one it speaks of: said at
+    // once, it stood beside the pictures still playing out (epoch 9.81 and "reached the budget (10)").
+    const stops = this.playing && status.kind && status.kind !== 'ok' && this.queue.length && !this.restarted;
+    if (stops) this.queue[this.queue.length - 1].status = status;
+    else this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     if (answered && this.playing) {
       if (status.kind && status.kind !== 'ok') this.setPlaying(false, false);
       else {
@@ -300,9 +304,10 @@ class LiveView {
 
   loop(now) {
     if (!this.host.isConnected) return this.dispose(); // the page went away: stop painting and listening
-    let snap = null;
-    while (this.queue.length && this.queue[0].due <= now) snap = this.queue.shift().snap;
-    if (snap) this.paint(snap);
+    let shown = null;
+    while (this.queue.length && this.queue[0].due <= now) shown = this.queue.shift();
+    if (shown) this.paint(shown.snap);
+    if (shown && shown.status) this.showStatus(shown.status);
     requestAnimationFrame(this.loop);
   }
 

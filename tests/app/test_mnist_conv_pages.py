@@ -45,6 +45,22 @@ def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
     at.run()  # the sidebar now shows the loaded network: the next run keeps it
     assert at.session_state["mn:run"].task is task
     assert not at.exception
+    assert any("no training history" in c.value and "start afresh" in c.value for c in at.caption)
+
+
+def test_mnist_weights_bring_their_epoch_and_curves(app):
+    at = app("mnist", {"layers": "16"})
+    command(at, "mn", "step")
+    trained = at.session_state["mn:run"].task.model
+    other = app("mnist")
+    other.file_uploader(key="weights_upload").set_value(("m.npz", weights_bytes(trained), "application/npz")).run()
+    model = other.session_state["mn:run"].task.model
+    assert model.layer_sizes == [784, 16, 10] and model.epoch_ == trained.epoch_ == 1
+    assert model.history_["step"][: len(trained.history_["step"])] == trained.history_["step"]
+    f = frame(other, "mn")
+    assert metric(f, "epoch") == "1.00" and f["curves"]["loss"]["x"][0] == 0  # the curves from the start
+    assert any("trained for 1.00 epochs" in c.value for c in other.caption)
+    assert not other.exception
 
 
 def test_mnist_digit_upload_predicts(app):
@@ -167,3 +183,65 @@ def test_mnist_run_exports_as_a_script_that_reproduces_it(app, tmp_path):
     out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, check=True).stdout
     acc = task.model.score(task.data[2], task.data[3])
     assert f"{acc:.4f}" in out.splitlines()[-1]
+
+
+def test_convolutions_formulas_floor_the_output_size(app):
+    at = app("convolutions")
+    sizes = [t.value for t in at.latex if r"\rfloor" in t.value]
+    assert len(sizes) == 3  # the rule above the numbers, the numbers (rows and columns), the rule in "The math"
+    assert r"\text{rows: }" in sizes[1] and r"\text{columns: }" in sizes[1] and "= 254" in sizes[1]
+    assert not [t.value for t in at.latex if "n_\\text{out}" in t.value and r"\lfloor" not in t.value]
+
+
+def _second_layer_note(at, sample: str, filters: int, seed: int) -> list[str]:
+    next(s for s in at.sidebar.selectbox if s.label == "sample").set_value(sample)
+    next(s for s in at.select_slider if s.label == "filters").set_value(filters)
+    next(n for n in at.number_input if n.label == "filter seed").set_value(seed)
+    next(c for c in at.checkbox if c.label == "stack a second layer").check()
+    at.run()
+    assert not at.exception
+    return [c.value for c in at.caption if "blank" in c.value]
+
+
+def test_convolutions_mention_dead_maps_only_when_there_are_some(app):
+    at = app("convolutions")
+    assert _second_layer_note(at, "astronaut.jpg", 64, 0) == []  # none dead: nothing to say (was "0 of 16 maps are")
+    assert _second_layer_note(at, "chelsea.png", 64, 1)[0].startswith("1 of the 16 maps is blank")
+    assert _second_layer_note(at, "chelsea.png", 4, 9)[0].startswith("4 of the 16 maps are blank")
+
+
+def _output_image(at) -> str:
+    """The address of the single filter's output picture (a new picture, a new address)."""
+    return next(i.proto.imgs[0].url for i in at.get("image") if "output" in i.proto.imgs[0].caption)
+
+
+def test_convolutions_rgb_colour_filter(app):
+    at = app("convolutions")
+    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    assert any("averaged, so it sees brightness" in c.value for c in at.caption)
+    grey = _output_image(at)
+    at.radio(key="colour_filter").set_value("colour: a weight per channel").run()
+    assert "filter 3 x 3 x 3" in _shape_line(at)
+    assert any("1 (red), −1 (green) and 0 (blue)" in c.value for c in at.caption)
+    assert _output_image(at) != grey  # another filter, another picture
+    assert not at.exception
+
+
+def test_mnist_formula_follows_the_network(app):
+    from ui.setups import mnist as ms
+
+    default = ms.formula(dict(ms.FORM.defaults))
+    assert r"\mathrm{relu}" in default and r"\mathbb{R}^{100}" in default and "softmax" in default
+    s = {**ms.FORM.defaults, "layers": [(64, "tanh"), (32, "sigmoid")], "readout": "sigmoid", "l2": 0.5}
+    tex = ms.formula(s)
+    assert r"a_1 &= \tanh\big(x W_1" in tex and r"a_2 &= \sigma\big(a_1 W_2" in tex and "W_3" in tex
+    assert "relu" not in tex and "softmax" not in tex and r"\ln(1 - p_{nk})" in tex and r"\lambda" in tex
+    at = app("mnist", {"layers": "64,32", "acts": "tanh,sigmoid"})
+    shown = next(t.value for t in at.latex if "delta_" in t.value)
+    assert r"\tanh\big(x W_1" in shown and r"\mathbb{R}^{32}" in shown and "relu" not in shown
+
+
+def test_the_drawing_caption_says_where_the_bin_icon_is(app):
+    at = app("cnn")
+    caption = next(c.value for c in at.caption if c.value.startswith("Draw one digit"))
+    assert "toolbar above the box" in caption and "below" not in caption  # the toolbar floats above the box

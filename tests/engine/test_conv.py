@@ -110,6 +110,18 @@ def test_random_bank_is_seeded_and_ternary():
     assert as_bank(preset("sharpen"), 3).sum() == pytest.approx(preset("sharpen").sum())
 
 
+
+def test_a_colour_filter_weighs_each_channel():
+    k = preset("identity")
+    x = np.stack([np.full((4, 4), 0.9), np.full((4, 4), 0.2), np.full((4, 4), 0.5)])  # a reddish patch
+    red_minus_green = as_bank(k, 3, mix=[1, -1, 0])
+    assert red_minus_green.shape == (1, 3, 3, 3)
+    assert np.array_equal(red_minus_green[0, 1], -k) and not red_minus_green[0, 2].any()
+    assert conv2d(x, red_minus_green, padding="same")[0, 1, 1] == pytest.approx(0.9 - 0.2)
+    assert np.allclose(as_bank(k, 3), as_bank(k, 3, mix=[1 / 3] * 3))  # the default averages
+    with pytest.raises(ValueError, match="one weight per channel"):
+        as_bank(k, 3, mix=[1, 0])
+
 def test_integer_input_is_convolved_in_floating_point():
     x = np.arange(16, dtype=np.uint8).reshape(1, 4, 4) * 20
     w = as_bank(preset("sharpen"))

@@ -144,6 +144,25 @@ def test_save_load_roundtrip(tmp_path):
     assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
 
 
+
+def test_a_saved_network_goes_on_where_it_stopped(monkeypatch):
+    import engine.serialize
+
+    Xtr, Xte, ytr, yte = _iris_split(0)
+    model = MLP([4, 6, 3], activation="tanh", batch_size=10).initialize()
+    for _ in range(4):
+        model.partial_fit(Xtr, ytr, 7, Xte, yte)
+    again = load_weights(weights_bytes(model))
+    assert again.history_ == model.history_ and again.history_["step"] == [0, 7, 14, 21, 28]
+    assert (again.steps_, again.n_seen_, again.epoch_) == (model.steps_, model.n_seen_, model.epoch_)
+    again.partial_fit(Xtr, ytr, 7, Xte, yte)  # training goes on: where it resumes, then one new point
+    assert again.history_["step"][-3:] == [28, 28, 35] and again.epoch_ > model.epoch_
+    assert again.history_["train_loss"][-2] == pytest.approx(model.history_["train_loss"][-1])  # same data
+    fresh = load_weights(weights_bytes(MLP([4, 6, 3]).initialize()))  # nothing trained, nothing carried
+    assert fresh.history_["step"] == [] and fresh.steps_ == 0
+    monkeypatch.setattr(engine.serialize, "MAX_HISTORY", 3)  # a long history is thinned evenly, the last kept
+    assert load_weights(weights_bytes(model)).history_["step"] == [0, 14, 28]
+
 def _npz(**arrays):
     buf = io.BytesIO()
     np.savez(buf, **arrays)
