@@ -86,9 +86,8 @@ s = form.values
 if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's first set stands in
     s = {**s, "data": kinds[0]}
 
-run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
+run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), form, csv_key)
 task: pg.PlaygroundTask = run.task
-task.apply(s)
 canvas.view(KEY, run, form)  # the diagram's +/- buttons change the form's layers
 
 
@@ -120,7 +119,7 @@ with st.expander("💾 Save, export and load"):
         else:
             state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
             form.load(values)
-            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
+            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), pg.FORM, values)
             st.rerun()
     if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
         st.caption(state[f"{KEY}:load_note"])
