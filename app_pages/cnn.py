@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from engine.conv_layers import Conv2D, conv_backward, conv_forward
+from engine.conv import conv_backward, conv_forward
+from engine.conv_layers import Conv2D
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.inputs.digit_input import digit_input

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resolve_padding
+from engine.conv import ConvShapeError, conv2d, conv2d_naive, conv_forward, output_size, resolve_padding
 from engine.kernels import PRESETS, as_bank, preset, random_bank
-from engine.pooling import REDUCERS, global_pool, pool2d
+from engine.pooling import REDUCERS, global_pool, pool2d, pool_forward
 from ui.charts.images import feature_grid, for_display
 from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
 from ui.shell.show_code import show_code
@@ -115,7 +115,9 @@ with c1:
     pad_choice = st.selectbox(
         "padding",
         ["valid (none)", "zero", "same (zero)", "replicate border"],
-        help="Padding adds a border so the filter can sit on the edge pixels.",
+        help="Padding adds a border so the filter can sit on the edge pixels. 'same' pads f - 1 pixels per "
+        "axis, half on each side (an even filter puts the odd one after), so that at stride 1 the output "
+        "keeps the input's size; the CNN page's layers use the same rule.",
     )
     f = kernel.shape[0]
     p = st.slider("padding p (pixels)", 0, 5, 1, disabled=pad_choice != "zero")
@@ -202,4 +204,4 @@ st.latex(
     r"x_\text{pad}[c,\; i s + u,\; j s + v] \;+\; b_k"
 )
 st.latex(r"n_\text{out} = \frac{n - f + 2p}{s} + 1")
-show_code(conv2d, conv2d_naive, pool2d)
+show_code(conv_forward, conv2d, conv2d_naive, pool_forward, pool2d)

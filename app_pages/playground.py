@@ -7,6 +7,7 @@ import streamlit as st
 from engine import ModelFileError, load_weights, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
+from engine.optimizers import OPTIMIZERS
 from engine.regularization import L1_FORMULA, L2_FORMULA
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
@@ -150,4 +151,10 @@ st.latex(
 )
 st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
 st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+step = OPTIMIZERS[s["opt"]]
+st.latex(step.formula)
+st.caption(
+    f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
+    "when it is taken, never the stored state, so a new rate changes the very next step."
+)
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)

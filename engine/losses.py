@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, Linear, Sigmoid, Softmax
+from .activations import ActivationFunction, Linear, Sigmoid, Softmax
 from .validation import check_labels, check_number
 
 
@@ -44,11 +44,11 @@ class Loss:
         """dL/da, shape ``(N, K)``."""
         raise NotImplementedError
 
-    def delta(self, z, a, y, activation: Activation) -> np.ndarray:
+    def delta(self, z, a, y, activation: ActivationFunction) -> np.ndarray:
         """dL/dz of the output layer, shape ``(N, K)``."""
         return activation.backward(self.grad(a, y), z, a)
 
-    def value_from_logits(self, z, a, y, activation: Activation) -> float:
+    def value_from_logits(self, z, a, y, activation: ActivationFunction) -> float:
         """Loss computed stably from the output pre-activations where possible."""
         return self.value(a, y)
 

@@ -2,7 +2,9 @@
 
 ``params`` and ``grads`` are equal-length lists of arrays; state (velocity,
 squared-gradient averages) is kept per position.  ``lr`` may be changed
-between steps without losing that state.
+between steps without losing that state, and every rule multiplies by ``lr``
+when it steps (none keeps it inside its state), so a new rate sets the size of
+the very next step.
 """
 
 from __future__ import annotations
@@ -50,8 +52,12 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
+    """Heavy ball, as PyTorch's SGD with momentum: the velocity sums past gradients, the rate scales it
+    at each step.  (Writing ``v = mu v - lr g`` instead gives the same steps at a fixed rate, but after
+    a change the old rate lives on in ``v`` for about ``1 / (1 - mu)`` steps.)"""
+
     name = "momentum"
-    formula = r"v \leftarrow \mu v - \eta g,\quad \theta \leftarrow \theta + v"
+    formula = r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v"
 
     def __init__(self, lr: float = 0.1, mu: float = 0.9):
         super().__init__(lr)
@@ -61,8 +67,8 @@ class Momentum(Optimizer):
     def _update(self, i, p, g):
         v = self._slot(self.v, i, p)
         v *= self.mu
-        v -= self.lr * g
-        p += v
+        v += g
+        p -= self.lr * v
 
 
 class RMSprop(Optimizer):

@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from .layers import Activation
+from .layers import Activation, layer_names
 from .optimizers import get_optimizer
 
 LOWER_LR = "Try a smaller learning rate."
@@ -178,7 +178,7 @@ class Guard:
         self.message_ = f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} {LOWER_LR}"
 
     def _dead_names(self) -> list[str]:
-        return [f"layer {self.layers_.index(x) + 1}" for x in self._relu_layers()]
+        return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in self._relu_layers()]
 
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned

@@ -40,6 +40,9 @@ def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     assert "CNN 5,386" in metric(f, "parameters")
     acc = f["curves"]["acc"]["y"]
     assert set(acc) == {"train", "test", "MLP test"}
+    # the charts and the guard name the layers alike (the guard used to say "layer 2" and "layer 5")
+    assert task.weight_names == ["conv 1", "conv 2", "dense 1"] and [n for _, n in task.relu] == ["conv 1", "conv 2"]
+    assert task.model._dead_names() == ["conv 1", "conv 2"]
 
 
 def test_cnn_page_architecture_change_and_a_drawn_digit(app):

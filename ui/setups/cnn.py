@@ -13,7 +13,7 @@ from engine import MLP
 from engine.cnn import DIGIT_SHAPE, default_cnn
 from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
-from engine.layers import Activation
+from engine.layers import Activation, layer_names
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.charts.palette import GREY
@@ -136,13 +136,12 @@ class CnnTask(NetworkTask):
 
     def stages(self) -> list[tuple[str, int]]:
         """(title, index into layer_outputs) of each feature-map stage shown."""
-        out, conv = [], 0
-        for i, layer in enumerate(self.model.layers_):
+        out = []
+        for i, (name, layer) in enumerate(zip(layer_names(self.model.layers_), self.model.layers_)):
             if isinstance(layer, Activation):
-                conv += 1
-                out.append((f"conv {conv} + ReLU", i))
+                out.append((f"{name} + ReLU", i))
             elif isinstance(layer, (MaxPool2D, AvgPool2D)):
-                out.append((f"{self.settings['pool']} pool {conv}", i))
+                out.append((f"{name}, {self.settings['pool']} pool", i))
         return out
 
     def layout(self) -> Layout:
