@@ -10,7 +10,7 @@ from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resol
 from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d
 from ui.charts.images import feature_grid, for_display
-from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
+from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached, mark_patch, to_planes
 from ui.shell.show_code import show_code
 from ui.shell.text import plain
 
@@ -32,7 +32,7 @@ with st.sidebar:
         up = st.file_uploader(
             "your image",
             type=list(EXTENSIONS),
-            help="PNG, JPEG, GIF, BMP, WebP or TIFF, up to 10 MB. Large images are shrunk.",
+            help=f"{FORMATS_HELP}. Large images are shrunk.",
         )
         raw, name = (up.getvalue(), up.name) if up is not None else (None, None)
     else:
