@@ -4,13 +4,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from engine import ModelFileError, load_weights, one_hot, weights_bytes
+from engine import ModelFileError, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads
 from ui.export.scripts import history_csv
+from ui.inputs import weights
 from ui.inputs.csv_input import csv_columns, csv_table
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
@@ -105,11 +106,11 @@ with st.expander("💾 Save, export and load"):
         lambda: history_csv(run.task.model.history_, run.task.d.regression),
         task.export_problem(),
     )
-    up = st.file_uploader("Load a saved network (.npz)", type=["npz"], key=f"{KEY}:load")
+    up = st.file_uploader("Load a saved network (.npz)", type=["npz"], key=f"{KEY}:load", help=weights.FORMAT_HELP)
     if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"] = up.file_id
         try:
-            loaded = load_weights(up.getvalue(), max_hidden=6, max_units=256)
+            loaded = weights.load_upload(up.getvalue(), max_hidden=6, max_units=256)
             values = pg.restore(loaded)
         except ModelFileError as exc:
             st.error(f"{exc} Your current network is unchanged.")

@@ -103,6 +103,20 @@ def load_weights(
     ModelFileError
         With a plain sentence for anything wrong; nothing large is allocated first.
     """
+    caps = dict(max_hidden=max_hidden, max_units=max_units, max_params=max_params)
+    return weights_model(*read_weights(file, max_bytes=max_bytes, **caps), **caps)
+
+
+def read_weights(
+    file,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_hidden: int = MAX_HIDDEN,
+    max_units: int = MAX_UNITS,
+    max_params: int = MAX_PARAMS,
+) -> tuple[dict, dict[str, np.ndarray]]:
+    """The checked settings and arrays of a weights file, not yet a model: the part of
+    :func:`load_weights` that parses the file (a server runs it in a child process)."""
     data = _read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
@@ -110,18 +124,15 @@ def load_weights(
             if "config.npy" not in members:
                 raise ModelFileError("The weights file lacks its settings (no config array).")
             config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
-            sizes = _check_config(config, max_hidden, max_units, max_params)
-            shapes = {}
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-                shapes[f"W{i}.npy"], shapes[f"b{i}.npy"] = (n_in, n_out), (n_out,)
-            missing = sorted(name[:-4] for name in shapes.keys() - members.keys())
-            extra = sorted(name for name in members.keys() - shapes.keys())
+            shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
+            missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
+            extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes})
             if missing:
                 raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
             if extra:
                 raise ModelFileError(f"The weights file has {len(extra)} unexpected arrays.")
             arrays = {
-                name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
+                name: _read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
                 for name, shape in shapes.items()
             }
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
@@ -129,7 +140,38 @@ def load_weights(
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
+    return config, arrays
+
+
+def weights_model(
+    config: dict,
+    arrays: dict[str, np.ndarray],
+    *,
+    max_hidden: int = MAX_HIDDEN,
+    max_units: int = MAX_UNITS,
+    max_params: int = MAX_PARAMS,
+) -> MLP:
+    """The model of :func:`read_weights`' settings and arrays, checked again (they may come from
+    another process): each array's name, shape and dtype, then the settings as the file's."""
+    if not isinstance(config, dict) or not isinstance(arrays, dict):
+        raise ModelFileError("The weights file's settings and arrays are missing.")
+    shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
+    if set(arrays) != set(shapes):
+        raise ModelFileError("The weights file's arrays do not fit its layer sizes.")
+    for name, shape in shapes.items():
+        arr = arrays[name]
+        if not isinstance(arr, np.ndarray):
+            raise ModelFileError(f"Array {name} is not an array.")
+        _weights_header_ok(name, shape)(arr.shape, arr.dtype)
     return _build(config, arrays)
+
+
+def _shapes(sizes: list[int]) -> dict[str, tuple]:
+    """Each array's name and shape for layer sizes ``sizes``: W0, b0, W1, ..."""
+    shapes = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes[f"W{i}"], shapes[f"b{i}"] = (n_in, n_out), (n_out,)
+    return shapes
 
 
 def _read_capped(file, max_bytes: int) -> bytes:
