@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine import ModelFileError, load_mnist, load_weights, weights_bytes
+from engine import ModelFileError, load_mnist, weights_bytes
 from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
@@ -10,14 +10,16 @@ from engine.sequential import Sequential
 from ui.charts import plots
 from ui.export.downloads import downloads
 from ui.export.scripts import history_csv
-from ui.inputs.content_cache import ContentCache
+from ui.inputs import weights
 from ui.inputs.digit_input import digit_input
-from ui.inputs.mnist_source import operator_mnist_dir
+from ui.inputs.mnist_source import FORMAT_HELP, operator_mnist_dir, uploaded_digits
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
 from ui.settings.widgets import Bound
 from ui.setups import mnist as ms
+from ui.shell import sessions
 from ui.shell.show_code import show_code
+from ui.shell.text import plain
 
 KEY = "mn"
 state = st.session_state
@@ -30,8 +32,6 @@ def server_digits(folder: str | None):
     return ms.bundled_split() if folder is None else ms.split(load_mnist(folder))
 
 
-# uploads: one decoded copy per content, shared by every session that uploads the same files
-uploaded_digits = ContentCache(lambda files: ms.split(load_mnist(files=files)), max_entries=2)
 SOURCES = {
     "bundled": "bundled subset (4000 training + 1000 test digits)",
     "server": "full MNIST on this server (60 000 + 10 000)",
@@ -74,23 +74,27 @@ with st.sidebar:
             "train-images, train-labels, t10k-images, t10k-labels (.gz)",
             accept_multiple_files=True,
             key=f"{KEY}_idx",
-            help="The four files from the MNIST site, e.g. train-images-idx3-ubyte.gz.",
+            help=FORMAT_HELP,
         )
         if len(ups) < 4:
             st.info(f"{len(ups)} of 4 files; until all four are here the bundled subset is used.")
+            state.pop(f"{KEY}:upload", None)  # no set in use: this session lets go of the last one
         else:
             ids = tuple(sorted(u.file_id for u in ups))
             if state.get(f"{KEY}:upload", (None,))[0] != ids:  # decode (and hash) a new upload once
-                try:
-                    state[f"{KEY}:upload"] = (ids, uploaded_digits({u.name: u.getvalue() for u in ups}))
+                try:  # kept by this session (and shared with any other that uploads the same files)
+                    digits = uploaded_digits({u.name: u.getvalue() for u in ups})
+                    state[f"{KEY}:upload"] = (ids, sessions.keep(digits))
                 except IDXError as exc:
-                    state[f"{KEY}:upload"] = (ids, exc)
+                    state[f"{KEY}:upload"] = (None, exc) if getattr(exc, "transient", False) else (ids, exc)
             result = state[f"{KEY}:upload"][1]
             if isinstance(result, IDXError):
-                st.error(f"{result} Using the bundled subset.")
-            else:
-                data, data_key = result, ids
+                st.error(f"{plain(str(result), 400)} Using the bundled subset.")
+            elif result.value is not None:
+                data, data_key = result.value, ids
                 st.caption(f"{len(data[0]):,} training and {len(data[1]):,} test digits from your files.")
+    if source != "upload":
+        state.pop(f"{KEY}:upload", None)
 s = form.values
 
 source = "bundled" if data_key == "bundled" else "full"
@@ -133,10 +137,10 @@ downloads(
     lambda: history_csv(run.task.model.history_),
     task.export_problem(),
 )
-up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload")
+up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload", help=weights.FORMAT_HELP)
 if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
     try:
-        loaded = load_weights(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
+        loaded = weights.load_upload(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
         if loaded.layer_sizes[0] != 784 or loaded.layer_sizes[-1] != 10:
             raise ModelFileError(
                 f"These weights are for a {loaded.layer_sizes} network, not 784 inputs and 10 digits."

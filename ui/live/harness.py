@@ -122,9 +122,10 @@ class LiveRun:
         self.playing = False
 
     def release(self) -> None:
-        """The learner's session has expired and cannot come back: drop the task and its memory."""
+        """The learner's session has expired and cannot come back: drop the task and its memory (and the
+        maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
-        self.task = None
+        self.task = self.make = None
 
     # ------------------------------------------------------------------ commands
     def command(self, value) -> bytes:
