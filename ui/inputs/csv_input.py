@@ -21,7 +21,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "fruit.csv"
 MESSAGE_CHARS = 400
 # 2 MB of text as up to 500,000 cells: the csv module's lists and the JSON back stay well inside these
 _PARSE = Job("ui.inputs.csv_data:parse_plain", csv_data.CsvError, "CSV file", memory_mb=256, cpu_s=3, result_mb=16)
-_parse = ContentCache(lambda data: csv_data.Table(*_PARSE(data)), max_entries=8, weak=True)
+# an upload's table, parsed in a child and shared by content while some session keeps it
+parse_table = ContentCache(lambda data: csv_data.Table(*_PARSE(data)), max_entries=8, weak=True)
 
 
 def _refuse(where, exc, prefix: str = "") -> None:
@@ -51,7 +52,7 @@ def csv_table(key: str, where=None):
     else:
         data, name = up.getvalue(), up.name
     try:
-        table = _parse(data)
+        table = parse_table(data)
     except csv_data.CsvError as exc:
         _refuse(where, exc, f"{plain(name)}: ")
         return None, None

@@ -201,13 +201,15 @@ class Zygote:
         self._slots = threading.BoundedSemaphore(MAX_CHILDREN)
         self._proc: subprocess.Popen | None = None
         self._control: socket.socket | None = None
+        self._owner = os.getpid()
 
     def start(self) -> None:
         with self._lock:
             self._ensure()
 
     def _ensure(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
+        # (a process forked from the one that started it shares its zygote, and cannot poll it)
+        if self._proc is not None and (self._owner != os.getpid() or self._proc.poll() is None):
             return
         if self._control is not None:
             self._control.close()
@@ -219,7 +221,7 @@ class Zygote:
             pass_fds=[theirs.fileno()], env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        self._control = ours
+        self._control, self._owner = ours, os.getpid()
 
     def run(self, job: Job, args: tuple, kwargs: dict) -> tuple[str, object]:
         """``(kind, value)``: ("ok", result), ("refused", message) or a limit or failure with no value."""
