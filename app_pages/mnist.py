@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine import ModelFileError, load_mnist, weights_bytes
+from engine import ModelFileError, weights_bytes
 from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
@@ -10,26 +10,21 @@ from engine.sequential import Sequential
 from ui.charts import plots
 from ui.export.downloads import downloads
 from ui.export.scripts import history_csv
-from ui.inputs import weights
+from ui.inputs import mnist_upload, weights
 from ui.inputs.digit_input import digit_input
-from ui.inputs.mnist_source import FORMAT_HELP, operator_mnist_dir, uploaded_digits
+from ui.inputs.mnist_source import operator_mnist_dir
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
 from ui.settings.widgets import Bound
 from ui.setups import mnist as ms
-from ui.shell import sessions
 from ui.shell.show_code import show_code
-from ui.shell.text import plain
 
 KEY = "mn"
 state = st.session_state
 
 
-@st.cache_resource(show_spinner="Loading digits…")
-def server_digits(folder: str | None):
-    """Read-only digits shared by all visitors (never a user's model): the bundled subset, or the
-    full MNIST from the operator's folder."""
-    return ms.bundled_split() if folder is None else ms.split(load_mnist(folder))
+# (a function defined in this script would keep one of its runs, and a learner's data, for good)
+server_digits = st.cache_resource(show_spinner="Loading digits…")(ms.server_digits)
 
 
 SOURCES = {
@@ -63,42 +58,28 @@ with st.sidebar:
         "BACKPROP_LAB_MNIST_DIR, or from the four standard files you upload (gzipped: each fits the "
         "10 MB upload limit).",
     )
-    data, data_key = server_digits(None), "bundled"
+    shared, data_key, upload = server_digits(None), "bundled", None
     if source == "server":
         try:
-            data, data_key = server_digits(str(folder)), "server"
+            shared, data_key = server_digits(str(folder)), "server"
         except IDXError as exc:
             st.error(f"{exc} Using the bundled subset.")
     elif source == "upload":
-        ups = st.file_uploader(
-            "train-images, train-labels, t10k-images, t10k-labels (.gz)",
-            accept_multiple_files=True,
-            key=f"{KEY}_idx",
-            help=FORMAT_HELP,
-        )
-        if len(ups) < 4:
-            st.info(f"{len(ups)} of 4 files; until all four are here the bundled subset is used.")
-            state.pop(f"{KEY}:upload", None)  # no set in use: this session lets go of the last one
-        else:
-            ids = tuple(sorted(u.file_id for u in ups))
-            if state.get(f"{KEY}:upload", (None,))[0] != ids:  # decode (and hash) a new upload once
-                try:  # kept by this session (and shared with any other that uploads the same files)
-                    digits = uploaded_digits({u.name: u.getvalue() for u in ups})
-                    state[f"{KEY}:upload"] = (ids, sessions.keep(digits))
-                except IDXError as exc:
-                    state[f"{KEY}:upload"] = (None, exc) if getattr(exc, "transient", False) else (ids, exc)
-            result = state[f"{KEY}:upload"][1]
-            if isinstance(result, IDXError):
-                st.error(f"{plain(str(result), 400)} Using the bundled subset.")
-            elif result.value is not None:
-                data, data_key = result.value, ids
-                st.caption(f"{len(data[0]):,} training and {len(data[1]):,} test digits from your files.")
+        upload, ids = mnist_upload.uploaded_set(KEY)
+        data_key = ids or data_key
     if source != "upload":
-        state.pop(f"{KEY}:upload", None)
+        mnist_upload.forget(KEY)
+
+
+def digits():
+    """This session's digits: its upload (through the Kept, which a gone session lets go of) or a shared set."""
+    return upload.value if upload is not None and upload.value is not None else shared
+
+
 s = form.values
 
 source = "bundled" if data_key == "bundled" else "full"
-run = canvas.run(KEY, lambda: ms.MnistTask(s, data, source=source), (ms.FORM.reset_key(s), data_key))
+run = canvas.run(KEY, lambda: ms.MnistTask(s, digits(), source=source), (ms.FORM.reset_key(s), data_key))
 task: ms.MnistTask = run.task
 task.apply(s)
 canvas.view(KEY, run)
@@ -163,7 +144,7 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"] = up.file_id
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
-        canvas.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source),
+        canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source),
                      (ms.FORM.reset_key(settings), data_key))
         st.toast(f"Loaded a {loaded.layer_sizes} network.")
         st.rerun()

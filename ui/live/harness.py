@@ -125,7 +125,9 @@ class LiveRun:
         """The learner's session has expired and cannot come back: drop the task and its memory (and the
         maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
-        self.task = self.make = None
+        task, self.task, self.make = self.task, None, None
+        if task is not None:  # the page's last run may still name it: let go of its model and data as well
+            vars(task).clear()
 
     # ------------------------------------------------------------------ commands
     def command(self, value) -> bytes:
