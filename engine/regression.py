@@ -90,9 +90,12 @@ class LinearRegressionOLS(Estimator):
 def mse_surface(x, y, b0s, b1s):
     """Half mean squared error of the line ``b0 + b1 x`` on a grid: ``J[i, j]`` for ``b1s[i], b0s[j]``."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    B0, B1 = np.meshgrid(b0s, b1s)
-    r = B0[..., None] + B1[..., None] * x - y  # (len(b1s), len(b0s), N)
-    return 0.5 * np.mean(r * r, axis=-1)
+    b0s = np.asarray(b0s, float)
+    J = np.empty((len(b1s), len(b0s)))
+    for i, b1 in enumerate(b1s):  # a row of the grid at a time: (len(b0s), N), not (len(b1s), len(b0s), N)
+        r = b0s[:, None] + b1 * x - y
+        J[i] = 0.5 * np.mean(r * r, axis=-1)
+    return J
 
 
 class _GDRegressor(Estimator):

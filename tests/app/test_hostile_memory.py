@@ -135,3 +135,110 @@ def test_peak_memory_and_cpu_per_hostile_file(tmp_path):
         grown, cpu, outcome, _ = results[case]
         assert re.search(pattern, outcome), (case, outcome)
         assert grown < 40 and cpu < 1, (case, results[case])
+
+
+# ------------------------------------------------------------------ the pages' own controls and shared uploads
+PAGE_CHILD = r"""
+import gc, json, os, resource, sys, time
+root, action, folder = sys.argv[1:4]
+sys.path.insert(0, root)
+os.chdir(root)
+from streamlit.testing.v1 import AppTest
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+def page(name, query=None):
+    at = AppTest.from_file(os.path.join(root, "app.py"), default_timeout=300)
+    at.query_params.update(query or {})
+    at.run()
+    at.switch_page(f"app_pages/{name}.py").run()
+    return at
+
+def measure(act):
+    gc.collect()
+    base, cpu = max(peak(), rss()), time.process_time()
+    act()
+    return peak() - base, time.process_time() - cpu
+
+out = {}
+if action == "conv":  # the costliest ordinary controls: RGB, 512 px, 100 filters, then a second layer
+    at = page("convolutions")
+    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    next(s for s in at.select_slider if s.label.startswith("working size")).set_value(512).run()
+    next(s for s in at.select_slider if s.label == "filters").set_value(100).run()
+    box = next(c for c in at.checkbox if "second" in c.label)
+    out["grown"], out["cpu"] = measure(lambda: box.check().run())
+    out["said"] = [c.value for c in at.caption if "dead" in c.value] + [e.value for e in at.error]
+elif action == "linear":  # a 4,900-row CSV under the loss surface, and a later run of the page
+    at = page("linear_regression", {"data": "csv"})
+    data = open(os.path.join(folder, "regression.csv"), "rb").read()
+    up = at.sidebar.file_uploader(key="lin_csv")
+    out["grown"], out["cpu"] = measure(lambda: (up.set_value(("r.csv", data, "text/csv")).run(), at.run()))
+    out["said"] = [e.value for e in at.error]
+else:  # two learners upload the same full-size MNIST, then both leave
+    files = json.load(open(os.path.join(folder, "mnist.json")))
+    files = [(name, open(path, "rb").read(), "application/gzip") for name, path in files]
+    learners = [page("mnist"), page("mnist")]
+    gc.collect()
+    base = rss()
+    grown = []
+    for at in learners:
+        at.sidebar.radio(key="mn_source").set_value("upload").run()
+        before = rss()
+        at.sidebar.file_uploader(key="mn_idx").set_value(files).run()
+        grown.append(rss() - before)
+    a, b = (at.session_state["mn:run"].task.data[0] for at in learners)
+    out["shared"] = a.base is b.base
+    del a, b
+    from ui.inputs.mnist_source import uploaded_digits
+    for at in learners:  # what sessions.sweep does once each session is gone for good
+        at.session_state["mn:run"].release()
+        at.session_state["mn:upload"][1].release()
+    gc.collect()
+    out["grown"], out["held"] = grown, rss() - base
+    out["alive"] = [ref() is not None for ok, ref in uploaded_digits._entries.values() if ok]
+print(json.dumps(out))
+"""
+
+
+def _page_action(tmp_path, action: str) -> dict:
+    from tests.hostile.idx import zero_sets
+    from tests.hostile.tables import regression_rows
+
+    (tmp_path / "regression.csv").write_bytes(regression_rows())
+    paths = []
+    for i, (name, data) in enumerate(zero_sets(60_000, 10_000).items() if action == "mnist" else ()):
+        (tmp_path / f"idx{i}").write_bytes(data)
+        paths.append((name, str(tmp_path / f"idx{i}")))
+    (tmp_path / "mnist.json").write_text(json.dumps(paths))
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", PAGE_CHILD, str(ROOT), action, str(tmp_path)],
+                         capture_output=True, text=True, env=env, timeout=600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("action", ["conv", "linear"])
+def test_the_costliest_ordinary_controls_stay_within_the_budget(tmp_path, action):
+    """Issue 22: a second layer over 100 filters at 512 px took 2.26 GB a rerun, a 4,900-row CSV under the
+    linear regression's loss surface 288 MB; both are now worked out in bands of at most 64 MB."""
+    result = _page_action(tmp_path, action)
+    assert result["grown"] < LIMIT_MB, result
+    if action == "conv":
+        assert result["said"] and "of 16 maps are blank" in result["said"][0], result
+    else:
+        assert not result["said"], result
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox forks")
+def test_an_uploaded_mnist_is_held_once_and_freed_when_its_learners_leave(tmp_path):
+    """Issue 22: two decoded sets stayed in the upload cache after every tab closed (1.24 GB)."""
+    result = _page_action(tmp_path, "mnist")
+    first, second = result["grown"]
+    assert 200 < first < 300 and second < 30, result  # 220 MB of float32 once; the second learner shares it
+    assert result["shared"], result
+    assert result["alive"] == [False] and result["held"] < 40, result  # given back once both are gone
