@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from engine.conv_layers import Conv2D, conv_backward, conv_forward
+from engine.conv import conv_backward, conv_forward
+from engine.conv_layers import Conv2D
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.inputs.digit_input import digit_input
@@ -93,4 +94,4 @@ st.markdown(
     "Max pooling passes the gradient to the one input that was the maximum of its window; average "
     "pooling spreads it evenly over the window."
 )
-show_code(conv_forward, conv_backward, Conv2D, Sequential.partial_fit)
+show_code(conv_forward, conv_backward, Conv2D, Sequential.partial_fit, Sequential._train)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.conv import ConvShapeError, conv2d, conv2d_naive, output_size, resolve_padding
+from engine.conv import ConvShapeError, conv2d, conv2d_naive, conv_forward, output_size, resolve_padding
 from engine.kernels import PRESETS, as_bank, preset, random_bank
-from engine.pooling import REDUCERS, global_pool, pool2d
+from engine.pooling import REDUCERS, global_pool, pool2d, pool_forward
 from ui.charts.feature_maps import conv_bands, feature_maps
 from ui.charts.images import feature_grid, for_display
 from ui.inputs.cost import TooCostly
@@ -17,6 +17,8 @@ from ui.shell.show_code import show_code
 from ui.shell.text import plain
 
 SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
+OUTPUT_SIZE = r"n_\text{out} = \left\lfloor \frac{n - f + 2p}{s} \right\rfloor + 1"
+CHANNEL_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 state = st.session_state
 
 
@@ -114,10 +116,24 @@ with c1:
     else:
         kernel = preset(choice)
         st.dataframe(pd.DataFrame(kernel), hide_index=True, width="stretch")
+    mix = None  # greyscale, or RGB averaged: the filter sees brightness
+    if C == 3 and st.radio(
+        "colour",
+        ["grey: the channels averaged", "colour: a weight per channel"],
+        key="colour_filter",
+        help="A filter on an RGB image has a slice per colour channel. The same slice on each, averaged, sees "
+        "brightness; weighing the channels differently makes a filter that sees colour.",
+    ).startswith("colour"):
+        mix = [
+            st.select_slider(f"{channel} weight", CHANNEL_WEIGHTS, start, key=f"mix_{channel}")
+            for channel, start in (("red", 1.0), ("green", -1.0), ("blue", 0.0))
+        ]
     pad_choice = st.selectbox(
         "padding",
         ["valid (none)", "zero", "same (zero)", "replicate border"],
-        help="Padding adds a border so the filter can sit on the edge pixels.",
+        help="Padding adds a border so the filter can sit on the edge pixels. 'same' pads f - 1 pixels per "
+        "axis, half on each side (an even filter puts the odd one after), so that at stride 1 the output "
+        "keeps the input's size; the CNN page's layers use the same rule.",
     )
     f = kernel.shape[0]
     p = st.slider("padding p (pixels)", 0, 5, 1, disabled=pad_choice != "zero")
@@ -133,10 +149,14 @@ with c2:
     try:
         p_px = resolve_padding(padding, f)
         ho, wo = output_size(H, f, p_px, s, strict=False), output_size(W, f, p_px, s, strict=False)
-        st.latex(r"n_\text{out} = \left\lfloor \frac{n - f + 2p}{s} \right\rfloor + 1")
-        st.latex(  # one line per axis: the two together do not fit a narrow column
-            rf"\text{{rows: }}\frac{{{H} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {ho},\qquad"
-            rf"\text{{columns: }}\frac{{{W} - {f} + 2\cdot{p_px}}}{{{s}}} + 1 \to {wo}"
+        st.latex(OUTPUT_SIZE)
+        st.latex(  # one line per axis, aligned: the two together do not fit a narrow column
+            r"\begin{aligned}"
+            + r" \\ ".join(
+                rf"\text{{{axis}: }} & \left\lfloor \frac{{{n_} - {f} + 2 \cdot {p_px}}}{{{s}}} \right\rfloor + 1 = {m}"
+                for axis, n_, m in (("rows", H, ho), ("columns", W, wo))
+            )
+            + r"\end{aligned}"
         )
         for n_, axis in ((H, "rows"), (W, "columns")):
             try:
@@ -146,7 +166,7 @@ with c2:
                     f"{axis}: {exc} Here the last {(n_ - f + 2 * p_px) % s} pixel(s) are simply skipped."
                 )
         # conv2d, a band of rows at a time: a 5 x 5 filter over a 512 px RGB image is 157 MB of columns at once
-        out = conv_bands(x, as_bank(kernel, C), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
+        out = conv_bands(x, as_bank(kernel, C, mix), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
         shape_line = f"input {C} x {H} x {W} → filter {C} x {f} x {f} → output 1 x {ho} x {wo}"
         if pool_mode != "none":
             out = pool2d(out, pool_size, pool_stride, pool_mode)
@@ -154,10 +174,17 @@ with c2:
                 f" → {pool_mode} pool {pool_size}/{pool_stride} → 1 x {out.shape[1]} x {out.shape[2]}"
             )
         st.markdown(f"**Shapes:** {shape_line}")
-        if C == 3:
+        if C == 3 and mix is None:
             st.caption(
                 "In RGB the filter has depth 3: this 2-D filter is applied to each colour channel and the three "
                 "responses are averaged, so it sees brightness, not colour."
+            )
+        elif C == 3:
+            r, g, b = (f"{w:g}".replace("-", "−") for w in mix)
+            st.caption(
+                f"In RGB the filter has depth 3: its slices are this 2-D filter times {r} (red), {g} (green) "
+                f"and {b} (blue), and the three responses are added, so it answers to colour: with red 1, "
+                "green −1 and the identity filter it lights up where red outshines green."
             )
         st.caption(f"output shape {tuple(out.shape)}", help="Channels x height x width")
         a, b = st.columns(2)
@@ -188,18 +215,19 @@ try:
         st.plotly_chart(feature_grid(maps2, None, title=f"layer 2: 16 maps from {n_filters}-deep filters"),
                         key="grid2")
         dead = int(np.sum(peaks <= 0))
-        st.caption(
-            f"{dead} of 16 maps are blank: **dead**. A random {n_filters}-deep filter often sums to a negative "
-            "number at every position, and ReLU turns all of it into 0. Training moves such filters until "
-            "they fire somewhere; random ones stay dead."
-        )
+        if dead:
+            st.caption(
+                f"{dead} of the 16 maps {'is' if dead == 1 else 'are'} blank: **dead**. A random "
+                f"{n_filters}-deep filter can sum to a negative number at every position, and ReLU turns all "
+                "of it into 0. Training moves such filters until they fire somewhere; random ones stay dead."
+            )
 except (ConvShapeError, TooCostly) as exc:
     st.error(f"These settings do not fit this image: {exc}")
 
 st.header("The math")
-st.latex(
-    r"\text{out}[k, i, j] = \sum_{c}\sum_{u=0}^{f-1}\sum_{v=0}^{f-1} w[k, c, u, v]\;"
-    r"x_\text{pad}[c,\; i s + u,\; j s + v] \;+\; b_k"
+st.latex(  # over two lines, aligned: in one it is wider than a phone
+    r"\begin{aligned}\text{out}[k, i, j] &= b_k + \sum_{c}\sum_{u=0}^{f-1}\sum_{v=0}^{f-1} w[k, c, u, v] \\"
+    r"&\qquad \cdot x_\text{pad}[c,\; i s + u,\; j s + v]\end{aligned}"
 )
-st.latex(r"n_\text{out} = \frac{n - f + 2p}{s} + 1")
-show_code(conv2d, conv2d_naive, pool2d)
+st.latex(OUTPUT_SIZE)
+show_code(conv_forward, conv2d, conv2d_naive, pool_forward, pool2d)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from engine.regression import LinearRegressionGD, LinearRegressionOLS
+from engine.sequential import Sequential
 from ui.inputs.csv_input import xy_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
@@ -52,4 +53,5 @@ st.subheader("The math")
 st.latex(LinearRegressionOLS.formula)
 st.latex(LinearRegressionGD.formula)
 st.latex(r"\beta \leftarrow \beta - \eta\,\nabla J(\beta)")
-show_code(LinearRegressionOLS.fit, LinearRegressionGD._grad, LinearRegressionGD.partial_fit)
+st.markdown(rs.one_unit("the identity", "descends on J"))
+show_code(LinearRegressionOLS.fit, LinearRegressionGD._network, LinearRegressionGD.partial_fit, Sequential._train)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from engine import LogisticRegressionGD
+from engine.sequential import Sequential
 from ui.inputs.csv_input import classes_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
@@ -32,7 +33,11 @@ run.task.apply(s)
 canvas.view(KEY, run)
 
 st.subheader("The math")
-st.latex(r"P(y=1\mid x) = \sigma(\beta^\top a) = \frac{1}{1+e^{-\beta^\top a}},\quad a = (1, x_1, x_2)")
+st.latex(  # two lines, aligned: in one they are wider than a phone
+    r"\begin{aligned}P(y=1\mid x) &= \sigma(\beta^\top a) = \frac{1}{1+e^{-\beta^\top a}} \\"
+    r"a &= (1, x_1, x_2)\end{aligned}"
+)
 st.latex(LogisticRegressionGD.formula)
 st.latex(r"\beta \leftarrow \beta + \frac{\eta}{N}\,\nabla \ell(\beta)")
-show_code(LogisticRegressionGD._grad, LogisticRegressionGD.partial_fit)
+st.markdown(rs.one_unit("a sigmoid", "descends on the binary cross-entropy, which is −ℓ/N"))
+show_code(LogisticRegressionGD._network, LogisticRegressionGD.partial_fit, Sequential._train)

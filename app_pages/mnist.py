@@ -8,7 +8,7 @@ from engine.idx import IDXError
 from engine.mlp import MLP
 from engine.sequential import Sequential
 from ui.charts import plots
-from ui.export.downloads import downloads
+from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs import mnist_upload, weights
 from ui.inputs.digit_input import digit_input
@@ -141,17 +141,16 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         st.error(f"{exc} Your current model is unchanged.")
     else:
         loaded.eval_max_rows = ms.EVAL_ROWS
-        state[f"{KEY}:loaded"] = up.file_id
+        state[f"{KEY}:loaded"], state[f"{KEY}:load_note"] = up.file_id, loaded_note(loaded)
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
         canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source),
                      (ms.FORM.reset_key(settings), data_key))
-        st.toast(f"Loaded a {loaded.layer_sizes} network.")
         st.rerun()
+if up is not None and state.get(f"{KEY}:loaded") == up.file_id:
+    st.caption(state[f"{KEY}:load_note"])
 
 st.header("The math")
-st.latex(
-    r"p = \mathrm{softmax}\big(\mathrm{relu}(x W_1 + b_1)\, W_2 + b_2\big),\quad "
-    r"L = -\frac1N\sum_n \ln p_{n, y_n},\quad \delta_\text{out} = \frac{p - y}{N}"
-)
+st.latex(ms.formula(s))
+st.caption("x: a digit's 784 pixels; N: digits in a batch" + ("; n: training digits" if s["l2"] else "") + ".")
 show_code(Sequential.loss_and_grads, preprocess_digit)

@@ -7,9 +7,11 @@ import streamlit as st
 from engine import ModelFileError, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
+from engine.optimizers import OPTIMIZERS
+from engine.regularization import L1_FORMULA, L2_FORMULA
 from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
-from ui.export.downloads import downloads
+from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs import weights
 from ui.inputs.csv_input import csv_columns, csv_table
@@ -26,7 +28,8 @@ st.title("🕸️ Network playground")
 st.caption(
     "Change the data, the inputs or the network, press **Play** (or the space bar), and watch a neural "
     "network learn. Orange and blue are the two classes (or, in a regression, low and high values); the "
-    "background is what the network predicts."
+    "background is what the network predicts. Hands on: click an edge to type its weight, pick a class over "
+    "the plane and click to add points, and − / + to change the layers."
 )
 
 form = Bound(pg.FORM, KEY)
@@ -87,7 +90,7 @@ if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's firs
 run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
 task: pg.PlaygroundTask = run.task
 task.apply(s)
-canvas.view(KEY, run)
+canvas.view(KEY, run, form)  # the diagram's +/- buttons change the form's layers
 
 
 lr_hint(KEY, task.model, task.d.X_train, task.d.y_train, pg.FORM["lr"].options)
@@ -113,12 +116,15 @@ with st.expander("💾 Save, export and load"):
             loaded = weights.load_upload(up.getvalue(), max_hidden=6, max_units=256)
             values = pg.restore(loaded)
         except ModelFileError as exc:
+            state.pop(f"{KEY}:load_note", None)
             st.error(f"{exc} Your current network is unchanged.")
         else:
+            state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
             form.load(values)
             canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
-            st.toast(f"Loaded a {loaded.layer_sizes} network and its page.")
             st.rerun()
+    if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
+        st.caption(state[f"{KEY}:load_note"])
 
 with st.expander("✅ Check the gradients of this network"):
     st.caption(
@@ -140,12 +146,22 @@ with st.expander("✅ Check the gradients of this network"):
         )
 
 st.subheader("The math")
+# one line a step, aligned: a row of these is wider than a phone
+st.latex(r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big)")
 st.latex(
-    r"a^{(l)} = f\big(a^{(l-1)} W^{(l)} + b^{(l)}\big),\qquad"
-    r"\delta^{(L)} = \frac{p - y}{N},\qquad \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)})"
+    r"\begin{aligned}"
+    r"\delta^{(L)} &= \frac{p - y}{N} \\"
+    r"\delta^{(l)} &= \big(\delta^{(l+1)} W^{(l+1)\top}\big)\odot f'(z^{(l)}) \\"
+    r"\frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)} \\"
+    r"\frac{\partial L}{\partial b^{(l)}} &= \textstyle\sum_n \delta^{(l)}_n"
+    r"\end{aligned}"
 )
-st.latex(
-    r"\frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\qquad"
-    r"\frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_n \delta^{(l)}_n"
+step = OPTIMIZERS[s["opt"]]
+st.latex(step.formula)
+st.caption(
+    f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
+    "when it is taken, never the stored state, so a new rate changes the very next step."
 )
-show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit)
+st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
+st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)

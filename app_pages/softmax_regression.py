@@ -1,8 +1,9 @@
-"""Softmax regression on all three iris species: linear regions, cross-entropy per step."""
+"""Softmax regression on all three iris species: linear regions, the loss per step."""
 
 import streamlit as st
 
 from engine import SoftmaxRegressionGD
+from engine.sequential import Sequential
 from ui.inputs.csv_input import classes_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
@@ -34,4 +35,5 @@ canvas.view(KEY, run)
 
 st.subheader("The math")
 st.latex(SoftmaxRegressionGD.formula)
-show_code(SoftmaxRegressionGD._grad, SoftmaxRegressionGD.partial_fit)
+st.markdown(rs.one_unit("a softmax", "descends on J", units="one unit per class"))
+show_code(SoftmaxRegressionGD._network, SoftmaxRegressionGD.partial_fit, Sequential._train)

@@ -1,10 +1,13 @@
 """Backprop Lab's learning engine: NumPy only, written to be read.
 
-Modules, one concept each: estimator (the sklearn contract), validation,
-activations, losses, regularization, init, layers, conv_layers, optimizers,
-watch (the training guard), sequential (the one training loop), lr_finder, mlp, cnn,
-serialize, regression, metrics, gradcheck, conv, pooling, kernels, digits, datasets,
-idx, toy, features, preprocess, recipe (a run as plain data), checks (argument checks at the entry points).
+Modules, one concept each: estimator (the sklearn contract), validation (argument
+checks at the entry points), activations, losses, regularization (the one L1/L2 penalty),
+init, layers, conv and pooling (their forward and backward kernels), conv_layers,
+optimizers, sequential (the one training loop), watch (its guard and rollback),
+evaluation (in chunks), network_checks (a network's argument checks), lr_finder, mlp,
+cnn, serialize, regression (one Dense layer trained by that loop; OLS), metrics,
+gradcheck, kernels, digits, datasets, idx, toy, features, preprocess, recipe (a run as
+plain data).
 """
 
 from .activations import ACTIVATIONS, get_activation

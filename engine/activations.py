@@ -1,9 +1,10 @@
 """Activation functions: value and derivative side by side.
 
-Every activation maps pre-activations ``z`` of shape ``(N, D)`` to
+Every activation function maps pre-activations ``z`` of shape ``(N, D)`` to
 activations ``a`` of the same shape.  ``backward(da, z, a)`` turns the
 upstream gradient dL/da into dL/dz; for the elementwise functions that is
-``da * derivative(z)``, for softmax it applies the Jacobian.
+``da * derivative(z)``, for softmax the product with its Jacobian.  The layer
+that applies one inside a network is :class:`engine.layers.Activation`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 
-class Activation:
+class ActivationFunction:
     """Base class. Subclasses define ``value`` and ``derivative``."""
 
     name = "activation"
@@ -32,7 +33,7 @@ class Activation:
         return f"{type(self).__name__}()"
 
 
-class Sigmoid(Activation):
+class Sigmoid(ActivationFunction):
     name = "sigmoid"
     formula = r"\sigma(z) = \frac{1}{1 + e^{-z}},\quad \sigma'(z) = \sigma(z)(1 - \sigma(z))"
 
@@ -49,7 +50,7 @@ class Sigmoid(Activation):
         return da * a * (1.0 - a)
 
 
-class Tanh(Activation):
+class Tanh(ActivationFunction):
     name = "tanh"
     formula = r"\tanh(z),\quad \tanh'(z) = 1 - \tanh^2(z)"
 
@@ -63,7 +64,7 @@ class Tanh(Activation):
         return da * (1.0 - a * a)
 
 
-class ReLU(Activation):
+class ReLU(ActivationFunction):
     name = "relu"
     formula = r"\max(0, z),\quad \mathrm{relu}'(z) = [z > 0]"
 
@@ -77,7 +78,7 @@ class ReLU(Activation):
         return da * (z > 0)
 
 
-class LeakyReLU(Activation):
+class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
     formula = r"\max(\alpha z, z),\quad \text{derivative } 1 \text{ or } \alpha"
 
@@ -94,7 +95,7 @@ class LeakyReLU(Activation):
         return f"LeakyReLU(alpha={self.alpha})"
 
 
-class Linear(Activation):
+class Linear(ActivationFunction):
     name = "linear"
     formula = r"z,\quad \text{derivative } 1"
 
@@ -108,8 +109,9 @@ class Linear(Activation):
         return da
 
 
-class Softmax(Activation):
-    """Row-wise softmax; its derivative is a Jacobian, so ``backward`` is special."""
+class Softmax(ActivationFunction):
+    """Row-wise softmax.  Its derivative is a Jacobian, ``diag(p) - p p^T``, so ``backward``
+    applies it as a product rather than elementwise."""
 
     name = "softmax"
     formula = r"\mathrm{softmax}(z)_k = \frac{e^{z_k - \max z}}{\sum_j e^{z_j - \max z}}"
@@ -124,11 +126,6 @@ class Softmax(Activation):
         p = self.value(z)
         return p * (1.0 - p)
 
-    def jacobian(self, z: np.ndarray) -> np.ndarray:
-        """Full Jacobian, shape ``(N, D, D)``: diag(p) - p p^T."""
-        p = self.value(z)
-        return np.einsum("ni,ij->nij", p, np.eye(p.shape[1])) - p[:, :, None] * p[:, None, :]
-
     def backward(self, da, z, a):
         return a * (da - (da * a).sum(axis=1, keepdims=True))
 
@@ -136,9 +133,9 @@ class Softmax(Activation):
 ACTIVATIONS = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Linear, Softmax)}
 
 
-def get_activation(name: str | Activation) -> Activation:
-    """Return an activation object from its name (``"relu"``) or pass one through."""
-    if isinstance(name, Activation):
+def get_activation(name: str | ActivationFunction) -> ActivationFunction:
+    """Return an activation function from its name (``"relu"``) or pass one through."""
+    if isinstance(name, ActivationFunction):
         return name
     try:
         return ACTIVATIONS[str(name).lower()]()

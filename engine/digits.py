@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import array, real, whole
+from .validation import check_array, check_number
 
 
 class BlankDigitError(ValueError):
@@ -18,7 +18,7 @@ class BlankDigitError(ValueError):
 
 def to_gray(img: np.ndarray) -> np.ndarray:
     """``(H, W)``, ``(H, W, 3)`` or ``(H, W, 4)`` (RGBA, transparent = background) -> ``(H, W)`` in [0, 1]."""
-    a = array("img", img, (2, 3), "(H, W), (H, W, 3) or (H, W, 4)").astype(np.float64)
+    a = check_array("img", img, (2, 3), "(H, W), (H, W, 3) or (H, W, 4)").astype(np.float64)
     if a.ndim == 3 and a.shape[2] not in (3, 4):
         raise ValueError(f"Expected a grey, RGB or RGBA image; got shape {a.shape}.")
     if a.max() > 1.0:
@@ -33,10 +33,11 @@ def to_gray(img: np.ndarray) -> np.ndarray:
 
 def resize(img: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Resize ``(H, W)`` to ``shape``: block averaging for big reductions, then bilinear."""
-    img = array("img", img, 2, "(H, W)").astype(np.float64)
+    img = check_array("img", img, 2, "(H, W)").astype(np.float64)
     if not isinstance(shape, (tuple, list)) or len(shape) != 2:
         raise TypeError(f"shape must be a pair (height, width); got {shape!r}.")
-    oh, ow = whole("height", shape[0], 1, 10_000), whole("width", shape[1], 1, 10_000)
+    oh = check_number("height", shape[0], 1, 10_000, integer=True)
+    ow = check_number("width", shape[1], 1, 10_000, integer=True)
     fh, fw = max(1, img.shape[0] // (2 * oh)), max(1, img.shape[1] // (2 * ow))
     if fh > 1 or fw > 1:  # average fh x fw blocks first so thin strokes are not skipped
         h, w = img.shape[0] // fh * fh, img.shape[1] // fw * fw
@@ -64,7 +65,8 @@ def preprocess_digit(img: np.ndarray, threshold: float = 0.2, min_ink: int = 4) 
     BlankDigitError
         If fewer than ``min_ink`` pixels look like ink.
     """
-    threshold, min_ink = real("threshold", threshold, 0, 1), whole("min_ink", min_ink, 1)
+    threshold = check_number("threshold", threshold, 0, 1)
+    min_ink = check_number("min_ink", min_ink, 1, integer=True)
     g = to_gray(img)
     border = np.r_[g[0], g[-1], g[:, 0], g[:, -1]]
     if np.median(border) > 0.5:  # light background: invert so ink is bright

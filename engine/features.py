@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import array
+from .validation import check_array
 
 FEATURES = {
     "x1": ("x₁", lambda a, b: a),
@@ -30,7 +30,7 @@ def feature_map(X2: np.ndarray, names) -> np.ndarray:
     unknown = [n for n in names if n not in FEATURES]
     if unknown:
         raise ValueError(f"Unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}.")
-    X2 = array("X2", X2, 2, "(N, 2)").astype(np.float64)
+    X2 = check_array("X2", X2, 2, "(N, 2)").astype(np.float64)
     if X2.shape[1] != 2:
         raise ValueError(f"X2 must have the form (N, 2); got shape {X2.shape}.")
     return np.column_stack([FEATURES[n][1](X2[:, 0], X2[:, 1]) for n in names])

@@ -5,7 +5,7 @@ Every function pair is ``*_forward(...) -> (out, cache)`` and
 object is a thin wrapper that keeps the cache on ``self``:
 
 * ``forward(x, training=False) -> out``
-* ``backward(dout) -> dx``, leaving the parameter gradients in ``self.grads``
+* ``backward(dout, need_dx=True) -> dx``, leaving the parameter gradients in ``self.grads``
   (aligned with ``self.params``).  It never changes the weights: the optimizer
   takes the step, after the app has read the gradients (gradient checks,
   gradient-norm charts, rollback after divergence).
@@ -13,7 +13,8 @@ object is a thin wrapper that keeps the cache on ``self``:
   be declared without working out each size by hand.
 
 Shapes: a batch ``x`` is ``(N, D)`` for dense layers, ``(N, C, H, W)`` for images.
-Convolution and pooling live in :mod:`engine.conv_layers`.
+Convolution and pooling layers live in :mod:`engine.conv_layers`, their kernels in
+:mod:`engine.conv` and :mod:`engine.pooling`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from .validation import check_number
 class Layer(Estimator):
     """Base class: no parameters, shape unchanged."""
 
-    params: list = []  # weights first (the penalty applies to them), then biases; never reassigned
+    # set by build: weights first (the penalty applies to them), then biases; after that the
+    # optimizer changes these arrays in place and never swaps them
+    params: list = []
     grads: list = []
     input_shape = None  # set by build
 
@@ -65,6 +68,25 @@ class Layer(Estimator):
             )
         got = getattr(x, "shape", type(x).__name__)
         raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
+
+
+def layer_names(layers) -> list[str]:
+    """What people call each layer of a built network: the guard's messages and every chart say these.
+
+    Layers with weights are counted by kind, "conv 1", "conv 2", "dense 1", or simply "layer 1",
+    "layer 2", ... when all of them are dense (an MLP, as the network diagrams number them).  Any
+    other layer (activation, pooling, flatten, dropout) goes by the layer with weights before it
+    ("input" if none): the ReLU after the first convolution is "conv 1", whose units are dead or not.
+    """
+    kinds = [type(x).__name__.removesuffix("2D").lower() for x in layers]
+    all_dense = all(kind == "dense" for kind, x in zip(kinds, layers) if x.params)
+    names, counts, last = [], {}, "input"
+    for kind, x in zip(kinds, layers):
+        if x.params:
+            counts[kind] = counts.get(kind, 0) + 1
+            last = f"layer {sum(counts.values())}" if all_dense else f"{kind} {counts[kind]}"
+        names.append(last)
+    return names
 
 
 def param(i: int, doc: str) -> property:
@@ -140,7 +162,8 @@ def activation_backward(da: np.ndarray, cache) -> np.ndarray:
 
 
 class Activation(Layer):
-    """An activation function of :mod:`engine.activations` applied elementwise (softmax: along axis 1)."""
+    """The layer that applies an activation function of :mod:`engine.activations` (by name)
+    elementwise (softmax: along axis 1)."""
 
     def __init__(self, name="relu"):
         self.name = name

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, Linear, Sigmoid, Softmax
+from .activations import ActivationFunction, Linear, Sigmoid, Softmax
 from .validation import check_labels, check_number
 
 
@@ -44,11 +44,11 @@ class Loss:
         """dL/da, shape ``(N, K)``."""
         raise NotImplementedError
 
-    def delta(self, z, a, y, activation: Activation) -> np.ndarray:
+    def delta(self, z, a, y, activation: ActivationFunction) -> np.ndarray:
         """dL/dz of the output layer, shape ``(N, K)``."""
         return activation.backward(self.grad(a, y), z, a)
 
-    def value_from_logits(self, z, a, y, activation: Activation) -> float:
+    def value_from_logits(self, z, a, y, activation: ActivationFunction) -> float:
         """Loss computed stably from the output pre-activations where possible."""
         return self.value(a, y)
 
@@ -120,6 +120,7 @@ class CategoricalCrossEntropy(Loss):
 
 
 LOSSES = {cls.name: cls for cls in (MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}
+READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce", "linear": "mse"}  # each readout's natural loss
 
 
 def get_loss(name: str | Loss) -> Loss:

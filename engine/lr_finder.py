@@ -12,8 +12,9 @@ is already as large as training tolerates (the running average trails the loss, 
 often rising there), and a tenth of it still learns fast: fastai's rule of thumb.  The steepest
 descent of the curve, the other common reading, is noisier on the small data sets of the pages.
 
-All of it runs on a copy of the network: the learner's weights, optimizer state and place in the
-epoch stay as they are.
+All of it runs on a copy of the network, one step at a time of the loop every network trains by
+(:meth:`~engine.sequential.Sequential._train`): the learner's weights, optimizer state and place in
+the epoch stay as they are.
 """
 
 from __future__ import annotations
@@ -57,48 +58,45 @@ def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, 
     check_number("seed", seed, 0, integer=True)
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a Sequential or MLP; got {type(model).__name__}.")
-    net = _copy(model)
-    X, y = net._check_Xy(X, y)
-    n, batch = len(X), min(int(net.batch_size), len(X))
-    rng = np.random.default_rng(seed)
-    params = net.parameters()
-    rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    net = _copy(model, seed)
     lrs, losses, avg, best = [], [], 0.0, math.inf
-    order, pos = rng.permutation(n), 0
-    with np.errstate(over="ignore", invalid="ignore"):  # a blow-up ends the test, it is no error
-        for i, lr in enumerate(rates):
-            if pos + batch > n:
-                order, pos = rng.permutation(n), 0
-            idx = order[pos : pos + batch]
-            pos += batch
-            loss, grads = net.loss_and_grads(X[idx], net._targets(y[idx]), n_total=n, training=True)
-            if not math.isfinite(loss):
-                break
-            avg = smoothing * avg + (1 - smoothing) * loss
-            smooth = avg / (1 - smoothing ** (i + 1))  # bias-corrected: the average starts at 0
-            lrs.append(lr)
-            losses.append(smooth)
-            if smooth > stop_factor * best:
-                break
-            best = min(best, smooth)
-            net.optimizer_.lr = float(lr)
-            net.optimizer_.step(params, grads)
+    if net.partial_fit(X, y, 0).status_ == "diverged":  # (it checks the data and measures the start)
+        return np.array(lrs), np.array(losses), lr_min  # the loss before training is not finite
+    X, y = net._check_Xy(X, y)
+    rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    for i, lr in enumerate(rates):
+        net.set_params(lr=float(lr))
+        net._train(X, y, 1)  # one step of the loop every network trains by
+        if net.status_ == "diverged":
+            break  # a loss or gradient that is not finite, or exploding weights: the guard stopped it
+        loss = net.stats_["batch_loss"][-1]  # of the weights before the step, as the rate sees them
+        avg = smoothing * avg + (1 - smoothing) * loss
+        smooth = avg / (1 - smoothing ** (i + 1))  # bias-corrected: the average starts at 0
+        lrs.append(lr)
+        losses.append(smooth)
+        if smooth > stop_factor * best:
+            break
+        best = min(best, smooth)
     lrs, losses = np.array(lrs), np.array(losses)
     if not len(lrs):
-        return lrs, losses, lr_min  # the very first loss was not finite: nothing to read
+        return lrs, losses, lr_min  # the very first step diverged: nothing to read
     # the first tenth averages too few batches: one lucky batch there is no minimum (fastai skips it too)
     skip = min(steps // 10, len(lrs) - 1)
     best = skip + int(np.argmin(losses[skip:]))
     return lrs, losses, float(np.clip(lrs[best] / 10, lr_min, lr_max))
 
 
-def _copy(model: Sequential) -> Sequential:
-    """A fresh network with ``model``'s parameters and current weights, and an optimizer of its own."""
-    net = model.clone()
+def _copy(model: Sequential, seed: int) -> Sequential:
+    """A network with ``model``'s settings and current weights (or the fresh ones its seed gives), an
+    optimizer of its own, mini-batches drawn from ``seed`` alone, and every step watched.  Its guard
+    still stops at a loss that is not finite or at exploding weights; when the loss has risen too
+    far is the range test's to say (``divergence_factor`` is put out of its way)."""
+    net = model.clone().set_params(monitor_every=1, divergence_factor=1e6)
     if isinstance(model.optimizer, Optimizer):  # an object would be shared: take a fresh one of its kind
         net.optimizer = type(model.optimizer).name
     net.initialize()
     if model.is_fitted():
         for p, q in zip(net.parameters(), model.parameters()):
             p[...] = q
+    net._rng = np.random.default_rng(seed)
     return net

@@ -30,47 +30,26 @@ class MLP(Sequential):
         ``[n_inputs, hidden..., n_classes]`` (or ``n_outputs`` for regression); at least two entries.
     activation : str or list of str
         Hidden-layer activation, one name for all or one per hidden layer.
+    **settings
+        :class:`~engine.sequential.Sequential`'s (``output``, ``init``, ``optimizer``, ``lr``,
+        ``batch_size``, ``epochs``, ``l1``, ``l2``, ``seed``, ...); its ``layers`` and
+        ``input_shape`` are the ones ``layer_sizes`` and ``activation`` declare.
 
-    The others are :class:`~engine.sequential.Sequential`'s.  Learned: ``weights_`` and
-    ``biases_``, lists of the Dense layers' arrays (the live parameters: changing them
-    in place changes the model).
+    Learned: ``weights_`` and ``biases_``, lists of the Dense layers' arrays (the live parameters:
+    changing them in place changes the model), and Sequential's.
     """
 
-    def __init__(
-        self,
-        layer_sizes,
-        activation="sigmoid",
-        output="softmax",
-        loss=None,
-        init="xavier",
-        optimizer="sgd",
-        lr=0.1,
-        batch_size=10,
-        epochs=30,
-        l1=0.0,
-        l2=0.0,
-        seed=0,
-        dtype="float64",
-        divergence_factor=4.0,
-        monitor_every="auto",
-        eval_max_rows=None,
-    ):
+    def __init__(self, layer_sizes, activation="sigmoid", **settings):
+        super().__init__(layers=None, input_shape=None, **settings)  # declared by _declare instead
         self.layer_sizes = layer_sizes
         self.activation = activation
-        self.output = output
-        self.loss = loss
-        self.init = init
-        self.optimizer = optimizer
-        self.lr = lr
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.dtype = dtype
-        self.divergence_factor = divergence_factor
-        self.monitor_every = monitor_every
-        self.eval_max_rows = eval_max_rows
+
+    @classmethod
+    def _signature(cls):
+        """``layer_sizes``, ``activation``, then Sequential's settings: what get_params, clone and
+        save_weights read."""
+        shared = Sequential._signature()
+        return {**super()._signature(), **{k: p for k, p in shared.items() if k not in ("layers", "input_shape")}}
 
     def _declare(self):
         sizes = self.layer_sizes
@@ -128,31 +107,9 @@ class MLP(Sequential):
     def biases_(self, arrays):
         _copy_into(self.biases_, arrays, "biases_")
 
-    def _dead_names(self):
-        return [f"hidden layer {i + 1}" for i, x in enumerate(self.layers_[1::2]) if x.fn.name == "relu"]
-
-    def gradients(self, X: np.ndarray, Y: np.ndarray, n_total: int | None = None, loss_from="logits"):
-        """Loss and gradients of one batch, split like ``weights_`` and ``biases_``.
-
-        Returns
-        -------
-        loss : float
-        grads_W, grads_b : lists matching ``weights_`` and ``biases_``
-        outputs : every layer's output, as :meth:`layer_outputs` gives them (for diagnostics)
-        """
-        loss, grads = self.loss_and_grads(X, Y, n_total, loss_from)
-        outputs = [x.cache[1] for x in self.layers_ if isinstance(x, Activation)]
-        return loss, grads[0::2], grads[1::2], outputs + [self._readout.value(self._z)]
-
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's output for ``X``: hidden activations first, the readout last."""
         return super().layer_outputs(X)[1::2]
-
-    @property
-    def params(self) -> list[np.ndarray]:
-        """All trainable arrays: weights then biases."""
-        self._check_fitted()
-        return self.weights_ + self.biases_
 
 
 def _copy_into(live: list[np.ndarray], arrays, name: str) -> None:

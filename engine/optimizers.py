@@ -2,7 +2,9 @@
 
 ``params`` and ``grads`` are equal-length lists of arrays; state (velocity,
 squared-gradient averages) is kept per position.  ``lr`` may be changed
-between steps without losing that state.
+between steps without losing that state, and every rule multiplies by ``lr``
+when it steps (none keeps it inside its state), so a new rate sets the size of
+the very next step.
 """
 
 from __future__ import annotations
@@ -50,8 +52,12 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
+    """Heavy ball, as PyTorch's SGD with momentum: the velocity sums past gradients, the rate scales it
+    at each step.  (Writing ``v = mu v - lr g`` instead gives the same steps at a fixed rate, but after
+    a change the old rate lives on in ``v`` for about ``1 / (1 - mu)`` steps.)"""
+
     name = "momentum"
-    formula = r"v \leftarrow \mu v - \eta g,\quad \theta \leftarrow \theta + v"
+    formula = r"\begin{aligned}v &\leftarrow \mu v + g \\ \theta &\leftarrow \theta - \eta\, v\end{aligned}"
 
     def __init__(self, lr: float = 0.1, mu: float = 0.9):
         super().__init__(lr)
@@ -61,13 +67,16 @@ class Momentum(Optimizer):
     def _update(self, i, p, g):
         v = self._slot(self.v, i, p)
         v *= self.mu
-        v -= self.lr * g
-        p += v
+        v += g
+        p -= self.lr * v
 
 
 class RMSprop(Optimizer):
     name = "rmsprop"
-    formula = r"s \leftarrow \rho s + (1-\rho) g^2,\quad \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)"
+    formula = (  # a line a step, aligned: side by side they are wider than a phone
+        r"\begin{aligned}s &\leftarrow \rho s + (1-\rho) g^2 \\"
+        r"\theta &\leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)\end{aligned}"
+    )
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
         super().__init__(lr)
@@ -83,9 +92,9 @@ class RMSprop(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    formula = (
-        r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
-        r"\theta \leftarrow \theta - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)"
+    formula = (  # a line a step, aligned: side by side they are wider than a phone
+        r"\begin{aligned}m &\leftarrow \beta_1 m + (1-\beta_1) g \\ v &\leftarrow \beta_2 v + (1-\beta_2) g^2 \\"
+        r"\theta &\leftarrow \theta - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)\end{aligned}"
     )
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):

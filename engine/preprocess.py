@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import array, random_seed, real, whole
+from .validation import check_array, check_number, check_seed
 
 
 def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
@@ -28,9 +28,9 @@ def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
     if stratify and y.dtype.kind == "f" and not np.all(y == np.round(y)):
         # every distinct value would be its own class, and a class of one row has no test share
         raise ValueError("y holds fractions, not class labels: split a regression target with stratify=False.")
-    if not 0 < real("test_size", test_size) < 1:
+    if not 0 < check_number("test_size", test_size) < 1:
         raise ValueError(f"test_size must be a fraction between 0 and 1 (exclusive); got {test_size}.")
-    rng = np.random.default_rng(random_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     if stratify:
         test = []
         for c in np.unique(y):
@@ -55,7 +55,7 @@ class _Scaler:
     """fit learns one value (or two) per column; transform checks it gets the same columns."""
 
     def _check(self, X, fitting: bool) -> np.ndarray:
-        X = array("X", X, 2, "(N, D)").astype(np.float64)
+        X = check_array("X", X, 2, "(N, D)").astype(np.float64)
         if not fitting:
             if not hasattr(self, "scale_"):
                 raise ValueError(f"This {type(self).__name__} is not fitted yet; call fit(X) first.")
@@ -106,10 +106,10 @@ def mesh_grid(X2, n=100, pad=0.1):
     -------
     xs, ys : (n,) axis coordinates; points : (n*n, 2) every grid point, row-major (y outer)
     """
-    X2 = array("X2", X2, 2, "(N, 2)").astype(np.float64)
+    X2 = check_array("X2", X2, 2, "(N, 2)").astype(np.float64)
     if X2.shape[1] != 2:
         raise ValueError(f"X2 must have the form (N, 2); got shape {X2.shape}.")
-    n, pad = whole("n", n, 2, 2000), real("pad", pad, 0)
+    n, pad = check_number("n", n, 2, 2000, integer=True), check_number("pad", pad, 0)
     lo, hi = X2.min(axis=0), X2.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
     lo, hi = lo - pad * span, hi + pad * span

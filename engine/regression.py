@@ -2,19 +2,28 @@
 
 All estimators take ``X`` of shape ``(N, D)`` (or ``(N,)`` for one feature); an
 intercept is handled separately (``intercept_``) and ``coef_`` has shape ``(D,)``
-or ``(D, K)``.  Gradient-descent estimators keep ``history_`` with one row per
-step, and ``partial_fit(X, y, n_steps)`` lets a page animate them step by step;
-a :class:`~engine.watch.Watch` stops them when the objective blows up or keeps
-rising (``status_ == "diverged"``, ``message_`` says what to try).
+or ``(D, K)``; ``beta_`` holds both, the intercept first.
+
+The gradient-descent ones are the smallest network: one Dense layer, ``z = x W + b``, with an
+identity, sigmoid or softmax readout, trained by :class:`~engine.sequential.Sequential`'s loop on
+the whole data as one batch, so that one step is one epoch.  Their ``history_`` has one row per
+step (the objective and ``beta`` the step started from), and ``partial_fit(X, y, n_steps)`` lets
+a page animate them step by step; the network's guard stops them when the objective blows up or
+keeps rising (``status_ == "diverged"``, ``message_`` says what to try).  The L2 penalty is the
+networks' (:mod:`engine.regularization`): ``l2 / (2N) * ||coef||^2``, never on the intercept.
+
+Ordinary least squares by the normal equations stays as the comparison.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .activations import Sigmoid, Softmax
 from .estimator import Estimator
-from .losses import one_hot
+from .layers import Dense
+from .sequential import Sequential
 from .validation import as_float_array, check_labels, check_number
 from .watch import Watch
 
@@ -51,14 +60,14 @@ def _design(X):
 def critical_learning_rate(X, l2=0.0) -> float:
     """The largest learning rate for which gradient descent on least squares converges.
 
-    The objective ``J = ||A beta - y||^2 / 2N + l2 / 2 ||beta_1:||^2`` is quadratic with
-    Hessian ``H = A'A / N + l2 diag(0, 1, ..., 1)``; a step ``beta - lr grad`` shrinks
-    the error along each eigenvector by ``1 - lr lambda``, so it converges only while
+    The objective ``J = ||A beta - y||^2 / 2N + l2 / 2N ||beta_1:||^2`` (the networks' penalty)
+    is quadratic with Hessian ``H = (A'A + l2 diag(0, 1, ..., 1)) / N``; a step ``beta - lr grad``
+    shrinks the error along each eigenvector by ``1 - lr lambda``, so it converges only while
     ``|1 - lr lambda_max| < 1``, that is ``lr < 2 / lambda_max``.
     """
     A = _design(_check_X(X))
     l2 = check_number("l2", l2, 0)
-    H = A.T @ A / len(A) + l2 * np.diag([0.0] + [1.0] * (A.shape[1] - 1))
+    H = (A.T @ A + l2 * np.diag([0.0] + [1.0] * (A.shape[1] - 1))) / len(A)
     return float(2.0 / np.linalg.eigvalsh(H)[-1])
 
 
@@ -98,10 +107,11 @@ def mse_surface(x, y, b0s, b1s):
     return J
 
 
-class _GDRegressor(Estimator):
-    """Shared gradient-descent loop; subclasses define the model and its gradient."""
+class _OneLayerGD(Estimator):
+    """Gradient descent on one Dense layer: what the three regressions share."""
 
-    maximize = False  # the objective recorded in history_ is maximised (the log-likelihood)
+    readout = "linear"
+    maximize = False  # history_ holds an objective to maximise (the log-likelihood): minus the loss
     # least squares never climbs above its start below the critical rate: 4x the start is divergence
     watch_factor = 4.0
 
@@ -111,15 +121,23 @@ class _GDRegressor(Estimator):
         self.l2 = l2
 
     def _check_y(self, X, y):
-        """Checked targets; the subclasses with class labels also learn ``classes_``."""
+        """Targets as the network takes them; the classifiers also learn ``classes_``."""
         return _check_targets(X, y)[1]
 
-    def _init_params(self, D, y):
-        raise NotImplementedError
+    def _n_outputs(self) -> int:
+        return 1
 
-    def _grad(self, A, y):
-        """Return (objective, gradient of the minimised objective wrt beta) for the design matrix ``A``."""
-        raise NotImplementedError
+    def _network(self, n_features: int) -> Sequential:
+        """One Dense layer from ``beta = 0`` and the readout; plain SGD on batches of all the rows
+        (partial_fit sets ``batch_size`` to the number of rows)."""
+        net = Sequential([Dense(self._n_outputs())], (n_features,), output=self.readout, optimizer="sgd",
+                         lr=self.lr, l2=self.l2, divergence_factor=self.watch_factor).initialize()
+        for p in net.parameters():
+            p[...] = 0.0
+        # gradient descent's guard: a window is 50 steps, and no limit on the weights (on classes a
+        # line separates they grow without end while the objective keeps falling)
+        net.watch_ = Watch(self.watch_factor, patience=50, min_steps=0, unit="steps", weight_factor=math.inf)
+        return net
 
     def fit(self, X, y):
         for name in [k for k in vars(self) if k.endswith("_")]:
@@ -127,131 +145,115 @@ class _GDRegressor(Estimator):
         return self.partial_fit(X, y, check_number("n_iter", self.n_iter, 0, integer=True))
 
     def partial_fit(self, X, y, n_steps=1):
-        lr = check_number("lr", self.lr, 0, low_open=True)
-        l2 = check_number("l2", self.l2, 0)
+        """Take ``n_steps`` steps, each one epoch of the network with all rows in one batch."""
         n_steps = check_number("n_steps", n_steps, 0, integer=True)
-        fitted = self.is_fitted()
-        X = _check_X(X, len(self.beta_) - 1 if fitted else None)
+        fitted = hasattr(self, "net_")
+        X = _check_X(X, self.net_.input_shape[0] if fitted else None)
         y = self._check_y(X, y)
-        A = _design(X)
         if not fitted:
-            self.beta_ = self._init_params(A.shape[1], y)
+            self.net_ = self._network(X.shape[1])
             self.history_ = {"step": [], "objective": [], "beta": []}
             self.status_, self.message_ = "ready", ""
-            self.watch_ = Watch(self.watch_factor, patience=50, min_steps=0, unit="steps")
+        net = self.net_.set_params(lr=self.lr, l2=self.l2, batch_size=len(X))  # they act at the next step
+        if not fitted:
+            net.partial_fit(X, y, 0)  # the objective at the start
         for _ in range(n_steps):
-            with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
-                obj, g = self._grad(A, y)
-                if l2:
-                    reg = l2 * self.beta_
-                    reg[0] = 0  # no penalty on the intercept
-                    g = g + reg
-            if self._diverged(-obj if self.maximize else obj, g):
+            if net.status_ == "diverged":
                 break
-            self.history_["step"].append(len(self.history_["step"]))
-            self.history_["objective"].append(float(obj))
-            self.history_["beta"].append(self.beta_.copy())
-            self.beta_ = self.beta_ - lr * g
+            step, objective, beta = net.steps_, net.history_["train_loss"][-1], self._beta()
+            net.partial_fit(X, y)
+            if net.steps_ > step:
+                self.history_["step"].append(step)
+                self.history_["objective"].append(-objective if self.maximize else objective)
+                self.history_["beta"].append(beta)
+        if net.status_ == "diverged":
+            self.status_ = "diverged"
+            self.message_ = (
+                f"Gradient descent diverged at step {len(self.history_['step'])}: {net.reason_}. The steps "
+                f"overshoot the minimum and grow: lower the learning rate (now {self.lr}) and Reset."
+            )
+        self.beta_ = self._beta()
         self.intercept_, self.coef_ = self.beta_[0], self.beta_[1:]
         return self
 
-    def _diverged(self, loss: float, g: np.ndarray) -> bool:
-        """Ask the watch about this step's loss; on divergence set the status and the message."""
-        watch, step = self.watch_, len(self.history_["step"])
-        why = None if np.all(np.isfinite(g)) else "the gradient became infinite"
-        if why is None and watch.start_loss is None:
-            if not np.isfinite(loss):
-                why = f"the objective at the start is {loss}"
-            else:
-                watch.start(loss)
-        if why is None:
-            verdict = watch.point(loss, step, step)
-            why = verdict and verdict[1]
-        if why:
-            self.status_ = "diverged"
-            self.message_ = (
-                f"Gradient descent diverged at step {step}: {why}. The steps overshoot the minimum "
-                f"and grow: lower the learning rate (now {self.lr}) and Reset."
-            )
-        return bool(why)
+    def _beta(self) -> np.ndarray:
+        """The intercept then the coefficients (a copy): ``(D + 1,)`` for one output, else ``(D + 1, K)``."""
+        dense = self.net_.layers_[0]
+        beta = np.vstack([dense.b, dense.W])
+        return beta[:, 0] if beta.shape[1] == 1 else beta
+
+    def _rows(self, X) -> np.ndarray:
+        self._check_fitted()
+        return _check_X(X, self.net_.input_shape[0])
 
 
-class LinearRegressionGD(_GDRegressor):
-    """Least squares by gradient descent on the mean squared error (objective = MSE / 2).
+class LinearRegressionGD(_OneLayerGD):
+    """Least squares by gradient descent on the mean squared error (objective = MSE / 2): one Dense
+    unit with the identity as readout.
 
     It converges for learning rates below :func:`critical_learning_rate` of the data.
     """
 
-    formula = (
-        r"J(\beta) = \frac{1}{2N}\lVert A\beta - y\rVert^2,\quad \nabla J = \frac{1}{N}A^\top(A\beta - y)"
+    formula = (  # one line each, aligned: side by side they are wider than a phone
+        r"\begin{aligned}J(\beta) &= \frac{1}{2N}\lVert A\beta - y\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(A\beta - y)\end{aligned}"
     )
 
-    def _init_params(self, D, y):
-        return np.zeros(D)
-
-    def _grad(self, A, y):
-        r = A @ self.beta_ - y
-        return 0.5 * np.mean(r * r), A.T @ r / len(A)
-
     def predict(self, X):
-        self._check_fitted()
-        return _design(_check_X(X, len(self.beta_) - 1)) @ self.beta_
+        X = self._rows(X)
+        return self.net_.predict(X)
 
 
-class LogisticRegressionGD(_GDRegressor):
-    """Binary logistic regression by gradient ascent on the mean log-likelihood.
+class LogisticRegressionGD(_OneLayerGD):
+    """Binary logistic regression by gradient ascent on the mean log-likelihood: one Dense unit with
+    a sigmoid readout, descending on the binary cross-entropy (minus the mean log-likelihood).
 
     ``y`` holds 0 and 1.  ``history_["objective"]`` is the mean log-likelihood (higher is
     better); ``log_likelihood(X, y)`` gives the total.
     """
 
+    readout = "sigmoid"
     maximize = True
     # large steps zig-zag far above the start and still converge (the gradient is bounded):
     # only a sustained rise, or an absurd loss, is divergence
     watch_factor = 1e3
-    formula = (
-        r"\ell(\beta) = \sum_n y_n \ln \sigma(a_n^\top\beta) + (1-y_n)\ln(1-\sigma(a_n^\top\beta)),"
-        r"\quad \nabla \ell = A^\top(y - \sigma(A\beta))"
+    formula = (  # the sum over two lines (it alone is wider than a phone), aligned
+        r"\begin{aligned}\ell(\beta) &= \sum_n \Big[y_n \ln \sigma(a_n^\top\beta) \\"
+        r"&\qquad + (1-y_n)\ln(1-\sigma(a_n^\top\beta))\Big] \\"
+        r"\nabla \ell &= A^\top(y - \sigma(A\beta))\end{aligned}"
     )
 
     def _check_y(self, X, y):
         return check_labels(y, len(X), 2)
 
-    def _init_params(self, D, y):
-        return np.zeros(D)
-
-    def _grad(self, A, y):
-        z = A @ self.beta_
-        ll = np.sum(y * z - np.logaddexp(0, z)) / len(A)
-        p = Sigmoid().value(z)
-        return ll, -A.T @ (y - p) / len(A)  # descend on -ll
-
     def log_likelihood(self, X, y):
-        self._check_fitted()
-        X = _check_X(X, len(self.beta_) - 1)
+        X = self._rows(X)
         y = check_labels(y, len(X), 2)
-        z = _design(X) @ self.beta_
+        z = self.net_.layer_outputs(X)[0][:, 0]  # the Dense unit's scores
         return float(np.sum(y * z - np.logaddexp(0, z)))
 
     def predict_proba(self, X):
-        self._check_fitted()
-        return Sigmoid().value(_design(_check_X(X, len(self.beta_) - 1)) @ self.beta_)
+        X = self._rows(X)
+        return self.net_.predict_proba(X)[:, 0]
 
     def predict(self, X):
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
-class SoftmaxRegressionGD(_GDRegressor):
-    """Multinomial logistic regression; ``beta_`` is ``(D+1, K)``, objective = cross-entropy.
+class SoftmaxRegressionGD(_OneLayerGD):
+    """Multinomial logistic regression, one Dense unit per class with a softmax readout; ``beta_`` is
+    ``(D+1, K)`` (the intercepts, then ``W``), objective = cross-entropy plus the L2 penalty on ``W``.
 
     The classes are the distinct labels of the first ``y`` seen (``classes_``, at least
     two, non-negative integers); ``predict`` returns those labels.
     """
 
+    readout = "softmax"
     watch_factor = 1e3  # as for logistic regression
-    formula = (
-        r"P(y=k\mid x) = \mathrm{softmax}(a^\top B)_k,\quad "
-        r"J = -\frac{1}{N}\sum_n \ln P(y_n\mid x_n),\quad \nabla J = \frac{1}{N}A^\top(P - Y)"
+    formula = (  # one line each, aligned: side by side they are wider than a phone
+        r"\begin{aligned}P(y=k\mid x) &= \mathrm{softmax}(a^\top B)_k \\"
+        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(P - Y) + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
     )
 
     def _check_y(self, X, y):
@@ -268,20 +270,12 @@ class SoftmaxRegressionGD(_GDRegressor):
             )
         return np.searchsorted(self.classes_, y)  # labels -> columns 0..K-1
 
-    def _init_params(self, D, y):
-        return np.zeros((D, len(self.classes_)))
-
-    def _grad(self, A, y):
-        z = A @ self.beta_
-        zmax = z.max(axis=1, keepdims=True)
-        log_p = z - zmax - np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
-        Y = one_hot(y, len(self.classes_))
-        return -np.sum(Y * log_p) / len(A), A.T @ (np.exp(log_p) - Y) / len(A)
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
 
     def predict_proba(self, X):
-        self._check_fitted()
-        return Softmax().value(_design(_check_X(X, len(self.beta_) - 1)) @ self.beta_)
+        X = self._rows(X)
+        return self.net_.predict_proba(X)
 
     def predict(self, X):
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -1,14 +1,27 @@
-"""L1 and L2 weight penalties (applied to weights, never to biases).
+"""L1 and L2 weight penalties (applied to weights, never to biases): the one definition every
+model uses, networks and regressions alike, and the one every page's formula states.
 
 With ``n`` the number of training rows (Nielsen's convention):
 
 * L2: ``lam / (2 n) * sum(W**2)``, gradient ``lam / n * W``
 * L1: ``lam / n * sum(|W|)``,      gradient ``lam / n * sign(W)``
+
+The objective is then ``(sum of the rows' losses + lam / 2 * sum(W**2)) / n``: the penalty weighs
+against the data as a fixed amount of summed loss, so more rows outweigh it; each mini-batch step,
+whatever its size, adds the whole penalty's gradient.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# as the pages write them (n training rows, W each weight matrix; the biases are free), each with
+# what it adds to the gradient of W
+L2_FORMULA = r"\frac{\lambda}{2n}\sum_W \lVert W\rVert^2,\quad \nabla_W \mathrel{+}= \frac{\lambda}{n} W"
+L1_FORMULA = (
+    r"\frac{\lambda}{n}\sum_W \sum_{ij} \lvert W_{ij}\rvert,\quad "
+    r"\nabla_W \mathrel{+}= \frac{\lambda}{n}\operatorname{sign} W"
+)
 
 
 def penalty(weights: list[np.ndarray], l1: float, l2: float, n: int) -> float:

@@ -5,6 +5,9 @@ cost before it allocates: the zip directory is checked (member count, declared
 unpacked sizes), the settings are validated field by field and the layer sizes
 capped, and each array's ``.npy`` header (shape, dtype) is checked before its
 data is read.  Only then is a model built, through ``MLP``'s constructor.
+
+A file may also carry the training so far (counters and history; older files do not): the model
+loaded from it has them, or starts at step 0 with an empty history.
 """
 
 from __future__ import annotations
@@ -20,10 +23,9 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .init import SCHEMES
-from .losses import LOSSES
+from .losses import LOSSES, READOUT_LOSS
 from .mlp import MLP
 from .optimizers import OPTIMIZERS
-from .sequential import READOUT_LOSS
 
 # Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
 MAX_FILE_BYTES = 16_000_000
@@ -34,6 +36,12 @@ MAX_CONFIG_CHARS = 4096
 _NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
+# The training so far a file may carry, so a loaded network goes on where it was saved: its counters
+# (config keys named as the model's attributes) and its history, one float array a column, thinned
+# evenly (last point kept) to at most MAX_HISTORY points.
+PROGRESS_KEYS = ("steps_", "n_seen_", "epoch_")
+HISTORY_KEYS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+MAX_HISTORY = 20_000
 _CONFIG_KEYS = (
     "layer_sizes",
     "activation",
@@ -71,6 +79,12 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
         config["page"] = page
     arrays = {f"W{i}": W for i, W in enumerate(model.weights_)}
     arrays.update({f"b{i}": b for i, b in enumerate(model.biases_)})
+    history = getattr(model, "history_", None) or {}
+    points = len(history.get("step", ()))
+    if points:
+        config.update({k: getattr(model, k) for k in PROGRESS_KEYS})
+        keep = np.unique(np.linspace(0, points - 1, min(points, MAX_HISTORY)).round().astype(int))
+        arrays.update({f"history_{k}": np.asarray(history[k], np.float64)[keep] for k in HISTORY_KEYS})
     np.savez(file, config=np.array(json.dumps(config)), **arrays)
 
 
@@ -81,42 +95,21 @@ def weights_bytes(model: MLP, page: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def load_weights(
-    file,
-    *,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_hidden: int = MAX_HIDDEN,
-    max_units: int = MAX_UNITS,
-    max_params: int = MAX_PARAMS,
-) -> MLP:
-    """Read a file written by :func:`save_weights` and return a ready model.
-
-    Parameters
-    ----------
-    file : bytes, path or binary file object
-    max_bytes : largest file accepted
-    max_hidden, max_units, max_params : largest network accepted (hidden layers,
-        units in any layer including inputs and outputs, weights plus biases)
-
-    Raises
-    ------
-    ModelFileError
-        With a plain sentence for anything wrong; nothing large is allocated first.
-    """
+def load_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """Read a file written by :func:`save_weights` (bytes, a path or a binary file object) and return a
+    ready model.  ``max_bytes``: the largest file accepted; ``max_hidden``, ``max_units``, ``max_params``:
+    the largest network (hidden layers, units in any layer including inputs and outputs, weights plus
+    biases).  Raises ModelFileError with a plain sentence for anything wrong; nothing large is allocated
+    first."""
     caps = dict(max_hidden=max_hidden, max_units=max_units, max_params=max_params)
     return weights_model(*read_weights(file, max_bytes=max_bytes, **caps), **caps)
 
 
-def read_weights(
-    file,
-    *,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_hidden: int = MAX_HIDDEN,
-    max_units: int = MAX_UNITS,
-    max_params: int = MAX_PARAMS,
-) -> tuple[dict, dict[str, np.ndarray]]:
-    """The checked settings and arrays of a weights file, not yet a model: the part of
-    :func:`load_weights` that parses the file (a server runs it in a child process)."""
+def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict]:
+    """A weights file's checked settings, arrays and history (none in older files): the parsing half of
+    :func:`load_weights`, which a server runs in a child process; :func:`weights_model` is the other."""
     data = _read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
@@ -125,8 +118,9 @@ def read_weights(
                 raise ModelFileError("The weights file lacks its settings (no config array).")
             config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
             shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
+            history = _history_shapes(members)
             missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
-            extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes})
+            extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes} - history.keys())
             if missing:
                 raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
             if extra:
@@ -135,35 +129,27 @@ def read_weights(
                 name: _read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
                 for name, shape in shapes.items()
             }
+            history = {name[8:-4]: _read_npy(zf, members[name], ok) for name, ok in history.items()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
-    return config, arrays
+    return config, arrays, history
 
 
-def weights_model(
-    config: dict,
-    arrays: dict[str, np.ndarray],
-    *,
-    max_hidden: int = MAX_HIDDEN,
-    max_units: int = MAX_UNITS,
-    max_params: int = MAX_PARAMS,
-) -> MLP:
-    """The model of :func:`read_weights`' settings and arrays, checked again (they may come from
-    another process): each array's name, shape and dtype, then the settings as the file's."""
-    if not isinstance(config, dict) or not isinstance(arrays, dict):
-        raise ModelFileError("The weights file's settings and arrays are missing.")
+def weights_model(config: dict, arrays: dict, history: dict | None = None, *, max_hidden: int = MAX_HIDDEN,
+                  max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """The model of :func:`read_weights`' parts, checked again (another process may have read them)."""
+    history = history or {}
     shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
-    if set(arrays) != set(shapes):
-        raise ModelFileError("The weights file's arrays do not fit its layer sizes.")
-    for name, shape in shapes.items():
-        arr = arrays[name]
-        if not isinstance(arr, np.ndarray):
-            raise ModelFileError(f"Array {name} is not an array.")
-        _weights_header_ok(name, shape)(arr.shape, arr.dtype)
-    return _build(config, arrays)
+    columns = _history_shapes({f"history_{k}.npy": None for k in history})
+    if set(arrays) != set(shapes) or {name[8:-4] for name in columns} != set(history):
+        raise ModelFileError("The weights file's arrays do not fit its settings.")
+    checks = [(_weights_header_ok(name, shape), arrays[name]) for name, shape in shapes.items()]
+    for ok, arr in checks + [(ok, history[name[8:-4]]) for name, ok in columns.items()]:
+        ok(arr.shape, arr.dtype)
+    return _build(config, arrays, history)
 
 
 def _shapes(sizes: list[int]) -> dict[str, tuple]:
@@ -189,7 +175,7 @@ def _read_capped(file, max_bytes: int) -> bytes:
 
 def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
     """Check the end-of-directory record before zipfile reads the directory it points to."""
-    max_members = 2 * (max_hidden + 1) + 1  # config, then a weight and a bias array a layer
+    max_members = 2 * (max_hidden + 1) + 1 + len(HISTORY_KEYS)  # config, weights and biases, history
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
     if end < 0 or len(data) < end + 22 or data[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
         raise ModelFileError(_NOT_NPZ)  # no end record, a cut one, or zip64 (never needed here)
@@ -297,7 +283,7 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     missing = [k for k in _CONFIG_KEYS if k not in config]
     if missing:
         raise ModelFileError(f"The weights file lacks its settings ({', '.join(missing)}).")
-    if set(config) - {*_CONFIG_KEYS, "page"}:
+    if set(config) - {*_CONFIG_KEYS, *PROGRESS_KEYS, "page"}:
         raise ModelFileError("The weights file has settings this app does not know.")
     page = config.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > MAX_PAGE_CHARS):
@@ -309,7 +295,8 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         or not all(_is_int(n) and 1 <= n <= max_units for n in sizes)
     ):
         raise ModelFileError(
-            f"The weights file's layer sizes must be 2 to {max_hidden + 2} whole numbers from 1 to {max_units}."
+            f"The weights file's layer sizes must be 2 to {max_hidden + 2} whole numbers from 1 to {max_units} "
+            f"(at most {max_hidden} hidden layers)."
         )
     n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     if n_params > max_params:
@@ -334,6 +321,9 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         "l1": _in_range(config["l1"], 0, 1e6),
         "l2": _in_range(config["l2"], 0, 1e6),
         "seed": _in_range(config["seed"], 0, 2**32 - 1, whole=True),
+        "steps_": _in_range(config.get("steps_", 0), 0, 2**53, whole=True),
+        "n_seen_": _in_range(config.get("n_seen_", 0), 0, 2**53, whole=True),
+        "epoch_": _in_range(config.get("epoch_", 0), 0, 2**53),
     }
     expected = {
         "activation": f"one of {', '.join(ACTIVATIONS)} (or a list of them)",
@@ -343,6 +333,9 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
         "l1": "a number from 0 to 1000000",
         "l2": "a number from 0 to 1000000",
         "seed": "a whole number from 0 to 4294967295",
+        "steps_": "a whole number from 0 to 2**53",
+        "n_seen_": "a whole number from 0 to 2**53",
+        "epoch_": "a number from 0 to 2**53",
         **{key: "one of " + ", ".join(map(str, allowed)) for key, allowed in choices.items()},
     }
     bad = [key for key, ok in checks.items() if not ok]
@@ -352,8 +345,43 @@ def _check_config(config: dict, max_hidden: int, max_units: int, max_params: int
     return sizes
 
 
-def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
-    """The model of ``config`` holding ``arrays``; a file that fails half-way leaves nothing behind."""
+def _history_shapes(members: dict) -> dict:
+    """The history members of a file (all of them or none) and, for each, the check of its header:
+    one float column of at most MAX_HISTORY points, as long as the others."""
+    names = {f"history_{k}.npy" for k in HISTORY_KEYS}
+    present = names & members.keys()
+    if not present:
+        return {}
+    if present != names:
+        raise ModelFileError(f"The weights file's history lacks {len(names - present)} of its columns.")
+    lengths = set()
+
+    def ok(shape, dtype):
+        if len(shape) != 1 or not 1 <= shape[0] <= MAX_HISTORY or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise ModelFileError(f"The weights file's history must be columns of 1 to {MAX_HISTORY} numbers.")
+        lengths.add(shape[0])
+        if len(lengths) > 1:
+            raise ModelFileError("The weights file's history columns differ in length.")
+
+    return {name: ok for name in sorted(names)}
+
+
+def _history(columns: dict[str, np.ndarray]) -> dict[str, list]:
+    """The history columns as a model keeps them; steps and epochs must be counts that never fall (the
+    losses and accuracies are only drawn: NaN marks a missing test set)."""
+    for key in ("step", "epoch"):
+        values = columns[key]
+        if not np.all(np.isfinite(values)) or values[0] < 0 or np.any(np.diff(values) < 0):
+            raise ModelFileError(f"The weights file's history of '{key}' must be numbers from 0 that never fall.")
+    history = {k: columns[k].astype(float).tolist() for k in HISTORY_KEYS}
+    history["step"] = [int(v) for v in history["step"]]
+    return history
+
+
+def _build(config: dict, arrays: dict[str, np.ndarray], history: dict[str, np.ndarray]) -> MLP:
+    """The model of ``config`` holding ``arrays`` (and the training so far, if the file has it); a file
+    that fails half-way leaves nothing behind."""
+    history = _history(history) if history else None
     for name, arr in arrays.items():
         if not np.all(np.isfinite(arr)):
             raise ModelFileError(f"Array {name} contains NaN or infinite values.")
@@ -365,4 +393,8 @@ def _build(config: dict, arrays: dict[str, np.ndarray]) -> MLP:
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"The weights file has invalid settings: {exc}") from None
     model.page_ = config.get("page")  # the page's settings as a query string, or None
+    if history:
+        model.history_ = history
+        model.steps_, model.n_seen_ = config.get("steps_", 0), config.get("n_seen_", 0)
+        model.epoch_ = float(config.get("epoch_", 0))
     return model

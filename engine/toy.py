@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import random_seed, real, whole
+from .validation import check_number, check_seed
 
 
 def _setup(n, noise, seed):
     """Checked ``n`` (both classes need points), ``noise`` and a generator from ``seed``."""
-    return whole("n", n, 2, 1_000_000), real("noise", noise, 0), np.random.default_rng(random_seed(seed))
+    n = check_number("n", n, 2, 1_000_000, integer=True)
+    return n, check_number("noise", noise, 0), np.random.default_rng(check_seed(seed))
 
 
 def circle(n=400, noise=0.1, seed=0):
@@ -107,7 +108,7 @@ def make_toy(name: str, n=400, noise=0.1, seed=0):
     sets = {**TOY_SETS, **REGRESSION_SETS}
     if not isinstance(name, str) or name not in sets:
         raise ValueError(f"Unknown data set {name!r}; choose one of {', '.join(sets)}.")
-    n, noise = real("n", n), real("noise", noise)
+    n, noise = check_number("n", n), check_number("noise", noise)
     return sets[name](int(np.clip(n, 10, 5000)), float(np.clip(noise, 0, 1)), seed)
 
 
@@ -118,9 +119,9 @@ def make_line(n=100, intercept=3.0, slope=1.0, noise=0.5, seed=0, x_max=2.0):
     -------
     x : (n,), y : (n,)
     """
-    n = int(np.clip(real("n", n), 2, 10_000))
-    intercept, slope = real("intercept", intercept), real("slope", slope)
-    noise, x_max = real("noise", noise, 0), real("x_max", x_max, 1e-9)
-    rng = np.random.default_rng(random_seed(seed))
+    n = int(np.clip(check_number("n", n), 2, 10_000))
+    intercept, slope = check_number("intercept", intercept), check_number("slope", slope)
+    noise, x_max = check_number("noise", noise, 0), check_number("x_max", x_max, 1e-9)
+    rng = np.random.default_rng(check_seed(seed))
     x = rng.uniform(0, x_max, n)
     return x, intercept + slope * x + rng.normal(0, noise, n)

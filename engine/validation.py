@@ -1,40 +1,53 @@
-"""Argument checks shared by the estimators and layers.
+"""Argument checks shared by the whole engine.
 
 Each check either returns the value in the form the engine uses (a float, an int,
 a float array) or raises ValueError / TypeError with a sentence that names the
-argument and the form expected, so that a page can show it as it is.
+argument and the form expected, before NumPy can fail with an IndexError or a
+broadcast error, so that a page can show it as it is.
+
+One rule for whole numbers, as scikit-learn's ``check_scalar``: an int or a NumPy
+integer; a float is refused even when whole (a stride of 2.5 is a mistake, and
+so is a batch of 32.0: it says the caller computed a size with ``/``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+_INTEGER = (int, np.integer)
 _REAL = (int, float, np.integer, np.floating)
 
 
 def check_number(name: str, value, low=None, high=None, *, integer=False, low_open=False):
-    """``value`` as a float (or an int with ``integer``) within ``[low, high]``.
+    """``value`` as a finite float (an int with ``integer``) within ``[low, high]``.
 
-    ``low_open`` makes the lower bound strict (``lr > 0``).  Whole floats such as
-    ``2.0`` pass as integers; ``2.5`` does not.
+    ``low_open`` makes the lower bound strict (``lr > 0``).
     """
-    if isinstance(value, bool) or not isinstance(value, _REAL):
-        kind = "a whole number" if integer else "a number"
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, _INTEGER if integer else _REAL):
         raise TypeError(f"{name} must be {kind}; got {value!r} ({type(value).__name__}).")
-    if not np.isfinite(value):
+    value = int(value) if integer else float(value)
+    if not integer and not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number; got {value}.")
-    if integer:
-        if value != int(value):
-            raise ValueError(f"{name} must be a whole number; got {value}.")
-        value = int(value)
-    else:
-        value = float(value)
     too_low = low is not None and (value <= low if low_open else value < low)
     if too_low or (high is not None and value > high):
         lo = "" if low is None else f"{'>' if low_open else '>='} {low}"
         hi = "" if high is None else f"<= {high}"
         raise ValueError(f"{name} must be {' and '.join(filter(None, (lo, hi)))}; got {value}.")
     return value
+
+
+def check_pair(name: str, value, low=None) -> tuple[int, int]:
+    """A whole number for both axes, or a pair ``(height, width)`` of them, each >= ``low``."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a whole number or a pair (height, width); got {value!r}.")
+    return tuple(check_number(name, v, low, integer=True) for v in pair)
+
+
+def check_seed(value) -> int | None:
+    """A random seed: None or a whole number >= 0."""
+    return None if value is None else check_number("seed", value, 0, integer=True)
 
 
 def check_choice(name: str, value, choices):
@@ -44,21 +57,38 @@ def check_choice(name: str, value, choices):
     return value
 
 
+def check_array(name: str, x, ndim: int | tuple[int, ...], form: str, finite: bool = True) -> np.ndarray:
+    """``x`` as a non-empty array of real numbers with ``ndim`` dimensions (``form`` describes them)."""
+    a = _real_array(x, name)
+    if a.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
+        raise ValueError(f"{name} must have the form {form}; got shape {a.shape}.")
+    if a.size == 0:
+        raise ValueError(f"{name} is empty (shape {a.shape}).")
+    if finite and a.dtype.kind == "f":
+        check_finite(a, name)
+    return a
+
+
 def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
     """A non-empty, rectangular, finite float array (integers and booleans are cast)."""
-    try:
-        arr = np.asarray(X)
-    except ValueError:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers; its rows differ in length.") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must hold numbers; got an array of {arr.dtype}.")
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(f"{name} must hold real numbers; got complex values.")
+    arr = _real_array(X, name)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one row of numbers.")
     arr = arr.astype(dtype, copy=False)
     check_finite(arr, name)
     return arr
+
+
+def _real_array(x, name: str) -> np.ndarray:
+    """``x`` as an array of booleans, integers or floats (no copy when it is one)."""
+    try:
+        a = np.asarray(x)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers; its rows differ in length.") from None
+    if a.dtype.kind not in "biuf":
+        what = "complex values" if a.dtype.kind == "c" else f"an array of {a.dtype}"
+        raise TypeError(f"{name} must hold real numbers; got {what}.")
+    return a
 
 
 def check_finite(arr: np.ndarray, name: str = "X") -> None:
@@ -104,4 +134,3 @@ def check_labels(y, n: int | None = None, k: int | None = None, name: str = "y")
         expect = "0, 1, 2, ..." if k is None else f"0..{k - 1}"
         raise ValueError(f"{name} must hold class labels {expect}; got the label {bad}.")
     return y
-

@@ -16,11 +16,20 @@ One small object watches two streams of numbers from a training loop:
 A *window* is ``patience`` on the caller's clock (epochs for a network, steps for gradient
 descent) and at least ``min_steps`` steps, so that a few epochs of a tiny data set do not
 count as sustained.  A spike that recovers is not a rise: after the jump the loss falls.
+
+:class:`Guard` is the network's side: it feeds the watch from
+:class:`~engine.sequential.Sequential`'s loop and history points, keeps the weights of
+the last healthy point, and puts them back after a divergence.
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
+
+from .layers import Activation, layer_names
+from .optimizers import get_optimizer
 
 LOWER_LR = "Try a smaller learning rate."
 STALL_HINT = (
@@ -132,3 +141,102 @@ class Watch:
             "always guessing the class frequencies gives)"
         )
         return "stalled", f"{why}{'; ' + dead if dead_layers else ''}. {STALL_HINT}"
+
+
+class Guard:
+    """Mixed into :class:`~engine.sequential.Sequential`: its watch sees every monitored step and
+    every history point, and a divergence puts the weights back to the last healthy point."""
+
+    def _monitor(self, loss: float, params: list[np.ndarray], grads: list[np.ndarray]) -> bool:
+        """Record one step's diagnostics; return False (and roll back) if training diverged."""
+        norms = [math.sqrt(np.vdot(grads[i], grads[i])) for i in self._weight_slots]
+        why = self.watch_.batch(loss, math.sqrt(sum(g * g for g in norms)), _norm(params))
+        if why:
+            self._diverge(why)
+            return False
+        s = self.stats_
+        s["step"].append(self.steps_)
+        s["batch_loss"].append(loss)
+        s["grad_norms"].append(norms)
+        s["dead_fraction"].append([x.dead_fraction() for x in self.layers_ if isinstance(x, Activation)])
+        return True
+
+    def _diverge(self, why: str) -> None:
+        self.status_ = "diverged"
+        if self._snapshot is not None:
+            for p, saved in zip(self.parameters(), self._snapshot[0]):
+                p[...] = saved  # in place: every list of these arrays stays valid
+        self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))  # its state is poisoned too
+        self.watch_.ema = None
+        self.rolled_back_to_ = None if self._snapshot is None else self._snapshot[1]
+        kept = (
+            f"The weights were rolled back to the last healthy state (epoch {self._snapshot[1]:.2f})."
+            if self._snapshot is not None
+            else "There was no healthy state to go back to: check the inputs and the initialisation."
+        )
+        self.reason_ = why
+        self.message_ = f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} {LOWER_LR}"
+
+    def _dead_names(self) -> list[str]:
+        relu = self._relu_layers()
+        return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in relu]
+
+    def _chance_loss(self, y) -> float | None:
+        """The loss of always predicting the class frequencies of ``y``: what a network that learned
+        nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
+        is common and no stall (falling or not, the R² curve shows it)."""
+        if self._class_targets is None:
+            return None
+        targets = self._class_targets
+        prior = (np.bincount(y, minlength=len(targets)) / len(y)).astype(self._dtype) @ targets
+        return self._loss.value(np.broadcast_to(prior, (len(y), len(prior))), targets[y])
+
+    @np.errstate(over="ignore", invalid="ignore")
+    def restart_watch(self, X, y, X_test=None, y_test=None):
+        """The parameters or the training rows were changed by hand: a history point for the run as it
+        is now, from which the guard judges it (a loss far above this start is a divergence, and a
+        rollback goes back no further)."""
+        X, y = self._check_Xy(X, y)
+        if X_test is not None or y_test is not None:
+            X_test, y_test = self._check_Xy(X_test, y_test, ("X_test", "y_test"))
+        self.watch_.start_loss = None  # _record starts it afresh from this point's loss
+        self._record(X, y, X_test, y_test)
+        return self
+
+    def _record(self, X, y, X_test, y_test) -> None:
+        """Add a history point; the watch judges it (divergence rolls back, a stall sets the status)."""
+        if self.eval_max_rows is not None:
+            k = int(self.eval_max_rows)
+            X, y = X[:k], y[:k]
+            X_test, y_test = (None, None) if X_test is None else (X_test[:k], y_test[:k])
+
+        def measure():
+            test = (np.nan, np.nan)
+            if X_test is not None:
+                t_loss, _, t_acc, _ = self._measure(X_test, y_test)
+                test = (t_loss, t_acc)
+            return (*self._measure(X, y), *test)
+
+        loss, data, acc, dead, t_loss, t_acc = measure()
+        watch = self.watch_
+        watch.factor = float(self.divergence_factor)
+        if watch.start_loss is None and math.isfinite(loss):
+            watch.start(loss, _norm(self.parameters()), self._chance_loss(y))
+        if watch.start_loss is None:
+            verdict = ("diverged", f"the loss before training is {loss}")
+        else:
+            verdict = watch.point(loss, self.epoch_, self.steps_, dict(zip(self._dead_names(), dead)), data)
+        if verdict and verdict[0] == "diverged":
+            self._diverge(verdict[1])
+            loss, data, acc, dead, t_loss, t_acc = measure()  # of the rolled-back weights
+        elif verdict:
+            self.status_, self.message_ = "stalled", f"Training stalled at epoch {self.epoch_:.2f}: {verdict[1]}"
+            self.reason_ = verdict[1]
+        elif watch.healthy:
+            self._snapshot = ([p.copy() for p in self.parameters()], self.epoch_)
+        for key, val in zip(self.history_, (self.steps_, self.epoch_, loss, acc, t_loss, t_acc)):
+            self.history_[key].append(val)
+
+
+def _norm(arrays) -> float:
+    return math.sqrt(sum(float(np.vdot(p, p)) for p in arrays))

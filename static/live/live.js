@@ -12,6 +12,15 @@ const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can 
 const RESTARTED = 'The server restarted and this run was lost. Press ▶ Play to train again from fresh weights.';
 // the server process (frame.boot) that last answered each canvas; module state outlives a remount
 const servers = new Map();
+const views = new Set(); // the canvases on the page: the first one shown answers the keyboard
+const EDITS = new Set(['weight', 'point', 'clear', 'layers']); // hands on the model: sent as they are
+
+// where a key is typed or means something of its own, the shortcuts stay out of its way
+const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], ' +
+  '[role="combobox"], [role="slider"], [role="spinbutton"], [role="listbox"], [role="option"], [role="radio"], ' +
+  '[role="checkbox"], [role="switch"], [role="tab"], [role="menuitem"]';
+const OWN_KEYS = 'button, a[href], summary, [role="button"]';
+const typing = (el) => !!(el && el.closest && (el.isContentEditable || el.closest(TYPING)));
 
 export function mount(component) {
   const host = component.parentElement;
@@ -32,6 +41,7 @@ class LiveView {
     this.playing = false;
     this.lastId = 0;
     this.pending = 0; // id of the command awaiting its answer
+    this.outbox = []; // edits waiting for it: a trigger sent before the last was taken would replace it
     this.sentAt = 0;
     this.series = null;
     this.layoutKey = '';
@@ -43,6 +53,30 @@ class LiveView {
     this.build();
     this.loop = this.loop.bind(this);
     requestAnimationFrame(this.loop);
+    // the keyboard works from page load, wherever the focus is (a click on a plot leaves it on the
+    // body): listened to on the window, ahead of Streamlit's own "r" (rerun), for as long as the canvas lives
+    this.onKey = (e) => this.key(e);
+    this.onTap = (e) => { // a tap off the panels (the canvases answer their own taps)
+      const at = e.composedPath()[0];
+      if (this.touched && !(at instanceof HTMLCanvasElement && this.root.contains(at))) this.untap();
+    };
+    window.addEventListener('keydown', this.onKey, true);
+    document.addEventListener('pointerdown', this.onTap, true);
+    views.add(this);
+  }
+
+  dispose() {
+    window.removeEventListener('keydown', this.onKey, true);
+    document.removeEventListener('pointerdown', this.onTap, true);
+    views.delete(this);
+  }
+
+  // of several canvases on a page (a hidden tab's, a stale one), the first one shown takes the keys
+  answersKeys() {
+    const shown = [...views].filter((v) => v.host.isConnected && v.root.getClientRects().length);
+    const top = (v) => v.root.getBoundingClientRect().top; // page order (each canvas is in its own shadow tree)
+    shown.sort((a, b) => top(a) - top(b));
+    return shown[0] === this;
   }
 
   build() {
@@ -72,19 +106,23 @@ class LiveView {
     this.playButton.onclick = () => this.setPlaying(!this.playing);
     root.querySelector('.bl-step').onclick = () => this.command('step');
     root.querySelector('.bl-reset').onclick = () => this.command('reset');
-    root.addEventListener('keydown', (e) => this.key(e));
   }
 
   key(e) {
-    if (e.target && e.target.tagName === 'INPUT') return;
-    const k = e.key;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !this.answersKeys()) return;
+    const target = e.composedPath()[0] || e.target; // inside the canvas's shadow root, too
+    if (typing(target)) return;
+    // a focused button (ours or Streamlit's) takes space itself; Streamlit's take the other keys too
+    const own = target.closest && target.closest(OWN_KEYS);
+    if (own && (e.key === ' ' || !this.root.contains(own))) return;
+    const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     if (k === ' ' || k === 'k') {
-      if (k === ' ' && e.target && e.target.tagName === 'BUTTON') return; // the button's own click
-      this.setPlaying(!this.playing);
+      if (!e.repeat) this.setPlaying(!this.playing);
     } else if (k === 's' || k === 'ArrowRight') this.command('step');
     else if (k === 'r') this.command('reset');
     else return;
-    e.preventDefault();
+    e.preventDefault(); // no page scroll on space
+    e.stopPropagation(); // and no Streamlit rerun on r
   }
 
   // `tell`: the learner clicked, so the server is told, and a pause is still at once (pictures not
@@ -99,19 +137,24 @@ class LiveView {
     if (tell) this.command(on ? 'play' : 'pause');
   }
 
-  command(what) {
+  // `arg`: an edit's details (ui/live/protocol.py: Weight, Point, Hidden); an edit sent again keeps
+  // its id, so the server, which acts on an id once, never adds a point twice
+  command(what, arg, again = 0) {
     if (what === 'step' || what === 'reset') this.setPlaying(false, false);
     if (!this.send || !this.host.isConnected) return;
+    if (EDITS.has(what) && this.pending && !again) return this.outbox.push([what, arg]); // (clicks come fast)
     this.restarted = false;
-    this.pending = ++this.lastId;
+    this.pending = again || ++this.lastId;
     this.sentAt = performance.now();
     const have = { series: this.series, curves: {} };
     for (const [id, c] of Object.entries(this.curves)) have.curves[id] = c.x.length;
-    this.send('cmd', { do: what, id: this.pending, have });
+    this.send('cmd', { do: what, id: this.pending, have, arg });
     clearTimeout(this.retry);
     const id = this.pending;
     this.retry = setTimeout(() => {
-      if (this.pending === id) this.command(this.playing ? 'tick' : what === 'tick' ? 'pause' : what);
+      if (this.pending !== id) return;
+      if (EDITS.has(what)) this.command(what, arg, id);
+      else this.command(this.playing ? 'tick' : what === 'tick' ? 'pause' : what);
     }, RETRY_MS);
   }
 
@@ -129,7 +172,6 @@ class LiveView {
     }
     this.mergeCurves(frame.curves || {});
     const status = frame.status || {};
-    this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     const answered = this.pending && frame.ack >= this.pending;
     if (answered) {
       this.pending = 0;
@@ -152,6 +194,11 @@ class LiveView {
         due += spacing;
       }
     }
+    // A stop (budget reached, divergence) is said with the last picture, the one it speaks of: said at
+    // once, it stood beside the pictures still playing out (epoch 9.81 and "reached the budget (10)").
+    const stops = this.playing && status.kind && status.kind !== 'ok' && this.queue.length && !this.restarted;
+    if (stops) this.queue[this.queue.length - 1].status = status;
+    else this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     if (answered && this.playing) {
       if (status.kind && status.kind !== 'ok') this.setPlaying(false, false);
       else {
@@ -162,6 +209,10 @@ class LiveView {
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }
     } else if (answered && !frame.playing && this.playing) this.setPlaying(false, false);
+    if (answered && this.outbox.length && !this.pending) {
+      clearTimeout(this.next); // the next tick follows the edits
+      this.command(...this.outbox.shift());
+    }
   }
 
   // Frames from another server process: this one restarted, or died and the load balancer moved
@@ -171,6 +222,7 @@ class LiveView {
     this.setPlaying(false, false);
     this.queue = [];
     this.pending = 0;
+    this.outbox = []; // edits of a model that is gone
     clearTimeout(this.retry);
     this.series = null; // the curves start afresh
     this.restarted = true;
@@ -196,6 +248,7 @@ class LiveView {
     this.layoutKey = key;
     for (const panel of this.panels.values()) panel.destroy();
     this.panels.clear();
+    this.touched = null;
     this.rows.textContent = '';
     const metrics = layout.metrics || [];
     this.metricsBox.textContent = '';
@@ -250,10 +303,11 @@ class LiveView {
   }
 
   loop(now) {
-    if (!this.host.isConnected) return; // the page went away: stop painting
-    let snap = null;
-    while (this.queue.length && this.queue[0].due <= now) snap = this.queue.shift().snap;
-    if (snap) this.paint(snap);
+    if (!this.host.isConnected) return this.dispose(); // the page went away: stop painting and listening
+    let shown = null;
+    while (this.queue.length && this.queue[0].due <= now) shown = this.queue.shift();
+    if (shown) this.paint(shown.snap);
+    if (shown && shown.status) this.showStatus(shown.status);
     requestAnimationFrame(this.loop);
   }
 
@@ -299,9 +353,26 @@ class LiveView {
     this.tip.hidden = true;
   }
 
-  // one panel can show another's picture for a moment (hover a neuron: the plane shows its output)
+  // a finger on a panel: what hovering there shows stays until a tap elsewhere
+  tapped(panel, e) {
+    if (this.touched && this.touched !== panel) this.touched.leave();
+    this.touched = panel;
+    panel.pointer(e);
+  }
+
+  untap() {
+    this.touched.leave();
+    this.touched = null;
+  }
+
+  // the panel that shows another's picture for a moment (hover a neuron: the plane shows its output)
+  get plane() {
+    for (const panel of this.panels.values()) if (panel.showOverride) return panel;
+    return null;
+  }
+
   focus(grid) {
-    for (const panel of this.panels.values()) if (panel.showOverride) panel.showOverride(grid);
+    if (this.plane) this.plane.showOverride(grid);
   }
 }
 

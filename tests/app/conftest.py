@@ -49,11 +49,11 @@ def frame(at: AppTest, key: str) -> dict:
     return frames.decode(canvas(at, key).proto.bytes)
 
 
-def command(at: AppTest, key: str, do: str, have: dict | None = None) -> dict:
-    """Send the canvas command ``do`` (play, tick, pause, step, reset) as the browser does, run the
-    page once, and return the frame that answered it."""
+def command(at: AppTest, key: str, do: str, have: dict | None = None, arg: dict | None = None) -> dict:
+    """Send the canvas command ``do`` (play, tick, pause, step, reset, or an edit with its ``arg``) as
+    the browser does, run the page once, and return the frame that answered it."""
     run = at.session_state[f"{key}:run"]
-    payload = {"do": do, "id": run.acked + 1, "have": have or {}}
+    payload = {"do": do, "id": run.acked + 1, "have": have or {}, "arg": arg}
     trigger = WidgetState(
         id=_make_trigger_id(canvas(at, key).proto.id, "events"),
         json_trigger_value=json.dumps([{"event": "cmd", "value": payload}]),

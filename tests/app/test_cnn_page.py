@@ -9,11 +9,15 @@ from tests.app.conftest import command, frame, metric
 from ui.setups import cnn as cs
 
 
-def test_closest_preset_by_cosine_similarity():
+def test_each_filter_beside_the_closest_preset_by_cosine_similarity():
     sobel = np.zeros((5, 5))
     sobel[1:4, 1:4] = PRESETS["sobel x"]
     kernels = np.stack([3 * sobel, -sobel])[:, None]
-    assert cs.closest_presets(kernels) == ["sobel x 1.00", "−sobel x 1.00"]
+    tiles, captions = cs.filter_pairs(kernels)
+    assert [c.split("\n")[0] for c in captions] == ["sobel x 1.00", "−sobel x 1.00"]
+    assert tiles.shape == (2, 5, 11)  # the learned filter, a white column, the hand-made one
+    assert np.array_equal(tiles[0, :, :5], tiles[0, :, 6:]) and (tiles[:, :, 5] == 128).all()
+    assert np.array_equal(tiles[1, :, 6:], tiles[1, :, :5])  # the match with its sign flipped, as the filter
 
 
 def test_layers_follow_the_settings():
@@ -31,7 +35,8 @@ def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     task = at.session_state["cnn:run"].task
     assert task.model.epoch_ == 1 and task.mlp.epoch_ == 1  # the MLP keeps pace
     p = f["snaps"][-1]["panels"]
-    assert p["filters"]["images"].shape == (8, 5, 5) and len(p["filters"]["captions"]) == 8
+    # each learned 5 x 5 filter beside the hand-made one it resembles (it was the filter alone, with a name)
+    assert p["filters"]["images"].shape == (8, 5, 11) and len(p["filters"]["captions"]) == 8
     assert [p[k]["images"].shape for k in ("maps-1", "maps1", "maps2", "maps4", "maps5")] == [
         (1, 28, 28), (8, 24, 24), (8, 12, 12), (16, 10, 10), (16, 5, 5)
     ]
@@ -40,6 +45,11 @@ def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     assert "CNN 5,386" in metric(f, "parameters")
     acc = f["curves"]["acc"]["y"]
     assert set(acc) == {"train", "test", "MLP test"}
+    rows = f["layout"]["rows"]  # the second convolution's maps in a row of their own: larger tiles
+    assert ["maps-1", "maps1", "maps2"] in rows and ["maps4", "maps5"] in rows
+    # the charts and the guard name the layers alike (the guard used to say "layer 2" and "layer 5")
+    assert task.weight_names == ["conv 1", "conv 2", "dense 1"] and [n for _, n in task.relu] == ["conv 1", "conv 2"]
+    assert task.model._dead_names() == ["conv 1", "conv 2"]
 
 
 def test_cnn_page_architecture_change_and_a_drawn_digit(app):

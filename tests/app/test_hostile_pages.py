@@ -1,4 +1,4 @@
-"""The hostile-input corpus (tests/hostile.py) driven through the pages, and the training blow-ups of
+"""The hostile-input corpus (tests/hostile/) driven through the pages, and the training blow-ups of
 issue 10 through the live pages: each gets a plain message, no traceback, and nothing is lost."""
 
 import pytest

@@ -89,6 +89,42 @@ def test_the_view_sends_the_declared_command():
     assert set(re.findall(r"(\w+):", have)) == declared(protocol.Have)
 
 
+def _keys(obj: str) -> set[str]:
+    """The keys of a JS object literal's text (``a: f(x, y), b`` -> a, b)."""
+    items, depth, start = [], 0, 0
+    for k, ch in enumerate(obj + ","):
+        depth += ch in "([" and 1 or ch in ")]" and -1 or 0
+        if ch == "," and depth == 0:
+            items.append(obj[start:k].strip())
+            start = k + 1
+    return {re.match(r"\w+", item).group() for item in items if item}
+
+
+def test_the_canvas_sends_each_edit_with_its_declared_details():
+    js = "".join(code(path) for path in sorted((LIVE / "panels").glob("*.js")))
+    sent = re.findall(r"command\('(\w+)'(?:, \{([^}]*)\})?\)", js)
+    kinds = {**protocol.EDITS, **protocol.ASKS}
+    assert {what for what, _ in sent} == set(kinds)  # every edit has its control, and nothing else is sent
+    for what, obj in sent:
+        assert _keys(obj) == declared(kinds[what]), what
+
+
+def test_edits_are_parsed_defensively():
+    def parse(do, arg):
+        return protocol.Command.parse({"do": do, "id": 1, "arg": arg}).arg
+
+    assert parse("weight", {"layer": 1, "i": 0, "j": 2, "value": -1.5}) == protocol.Weight(layer=1, i=0, j=2, value=-1.5)
+    assert parse("point", {"x": 0.5, "y": -2, "label": 1}) == protocol.Point(x=0.5, y=-2.0, label=1)
+    assert parse("layers", {"sizes": [4, 2]}) == protocol.Hidden(sizes=[4, 2])
+    assert parse("clear", None) == protocol.Clear()
+    for do, arg in [("weight", {"layer": -1, "i": 0, "j": 0, "value": 1}), ("weight", {"layer": 0, "i": 0, "j": 0}),
+                    ("weight", {"layer": 0, "i": 0, "j": True, "value": 1}), ("point", {"x": "1", "y": 0, "label": 0}),
+                    ("point", {"x": float("nan"), "y": 0, "label": 0}), ("layers", {"sizes": [4, 0]}),
+                    ("layers", {"sizes": "4,2"}), ("layers", {"sizes": [1] * 65}), ("weight", [1, 2])]:
+        assert parse(do, arg) is None, (do, arg)
+    assert protocol.Command.parse({"do": "tick", "id": 1, "arg": {"sizes": [1]}}).arg is None  # only edits have details
+
+
 def test_the_registry_maps_every_declared_type_to_its_module():
     js = (LIVE / "panels" / "index.js").read_text()
     modules = dict(re.findall(r"import \{ (\w+) \} from '\./(\w+)\.js';", js))

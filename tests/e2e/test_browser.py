@@ -140,6 +140,73 @@ def test_mnist_play_and_draw(page, app_url):
     assert not broken, broken  # the live mistakes gallery and the drawing leave no missing files
 
 
+# In the page: the first element matching a selector, in the document or any shadow root within it
+FIND_DEEP = """
+  const find = (root, sel) => {
+    const hit = root.querySelector(sel);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot && find(el.shadowRoot, sel)) return find(el.shadowRoot, sel);
+    return null;
+  };
+"""
+
+# Runs in the page: from now on, at every animation frame, the status line and the epoch on screen
+# each time the status line changes (the view may be mounted afresh: it is looked up every time)
+WATCH_STATUS = "() => {" + FIND_DEEP + """
+  window.statusSeen = [];
+  let last = null;
+  const look = () => {
+    const view = find(document, '.bl-live');
+    if (view) {
+      const text = view.querySelector('.bl-status').textContent;
+      const epoch = [...view.querySelectorAll('.bl-metric')].find((m) => m.firstChild.textContent === 'epoch');
+      if (text !== last) window.statusSeen.push([text, epoch.lastChild.textContent]);
+      last = text;
+    }
+    requestAnimationFrame(look);
+  };
+  look();
+}
+"""
+
+
+def test_a_run_that_stops_says_so_beside_the_epoch_it_reached(page, app_url):
+    _open(page, app_url + "/mnist?epochs=1")
+    page.evaluate(WATCH_STATUS)
+    page.locator(".bl-play").click()
+    page.locator(".bl-status", has_text="budget").wait_for(timeout=30_000)
+    seen = page.evaluate("window.statusSeen")
+    said = [epoch for text, epoch in seen if "budget" in text]
+    assert said and all(epoch == "1.00" for epoch in said), seen  # not 0.81 while the last pictures play
+    assert _metric(page, "epoch") == "1.00"
+
+
+# Runs in the page: where the drawing canvas's toolbar (in the component's shadow root) and the text of
+# the caption above the box are
+TOOLBAR_AND_CAPTION = "() => {" + FIND_DEEP + """
+  const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .find((c) => c.innerText.includes('Draw one digit'));
+  const text = document.createRange();
+  text.selectNodeContents(caption);
+  const bar = find(document, '.dc-toolbar-card');
+  return { toolbar: bar.getBoundingClientRect().top, caption: text.getBoundingClientRect().bottom,
+           shown: getComputedStyle(bar.parentElement).opacity };
+}
+"""
+
+
+def test_the_drawing_toolbar_shows_above_the_box_without_covering_its_caption(page, app_url):
+    _open(page, app_url + "/mnist")
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.scroll_into_view_if_needed()
+    canvas.wait_for(timeout=20_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(600)  # the toolbar fades in
+    where = page.evaluate(TOOLBAR_AND_CAPTION)
+    assert where["shown"] == "1" and where["toolbar"] < box["y"]  # above the box, as the caption says
+    assert where["toolbar"] >= where["caption"], where  # in room of its own
+
 def test_cnn_filters_change_while_it_learns(page, app_url):
     _open(page, app_url + "/cnn")
     filters = '[data-panel="filters"] canvas'

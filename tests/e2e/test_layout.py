@@ -2,8 +2,11 @@
 
 Each page is screenshotted (kept under pytest's temporary folder, or under $LAYOUT_SHOTS when set)
 with its expanders open, and checked for what a projector or a phone shows at once: nothing wider
-than the screen, no formula KaTeX could not typeset, no error, and colours that follow the
-viewer's system setting.
+than the screen, no formula wider than its box (which would scroll sideways, with no cue) and none
+KaTeX could not typeset, no error, and colours that follow the viewer's system setting.
+
+One test per page, screen and scheme, named by the screen's width: ``-k "390 and mnist"`` checks
+one page on a phone.
 """
 
 import os
@@ -52,6 +55,21 @@ OVERFLOW = """
 }
 """
 
+# Runs in the page: the displayed formulas wider than their box.  Streamlit lets such a box scroll
+# sideways, so the page itself fits while the formula's end is out of sight with nothing to say so.
+# The formula's own width (its typeset parts side by side) is measured, not the box's scrollWidth:
+# that counts the 2 px strut KaTeX puts after a trailing subscript, which hides nothing.
+FORMULAS = """
+() => [...document.querySelectorAll('.katex-display')].flatMap((box) => {
+  const parts = [...box.querySelectorAll('.katex-html > .base, .katex-html > .tag')].map((e) => e.getBoundingClientRect());
+  if (!parts.length) return [];
+  const width = Math.max(...parts.map((r) => r.right)) - Math.min(...parts.map((r) => r.left));
+  if (width <= box.clientWidth + 1) return [];
+  const tex = (box.querySelector('annotation') || box).textContent.replace(/\\s+/g, ' ').slice(0, 60);
+  return [`${Math.round(width)} px in ${box.clientWidth}: ${tex}`];
+})
+"""
+
 LUMINANCE = """
 (selector) => {
   const el = document.querySelector(selector);
@@ -82,41 +100,41 @@ def _settle(page) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_every_page_fits_the_screen_typesets_and_follows_the_theme(browser, app_url, shots, screen, scheme):
+@pytest.mark.parametrize("screen", list(SCREENS), ids=[f"{k}-{v['width']}" for k, v in SCREENS.items()])
+@pytest.mark.parametrize("name", PAGES, ids=[name or "home" for name in PAGES])
+def test_page_fits_the_screen_typesets_and_follows_the_theme(browser, app_url, shots, name, screen, scheme):
     context = browser.new_context(viewport=SCREENS[screen], color_scheme=scheme)
     page = context.new_page()
     problems = watch_for_breakage(page)
     try:
-        for name in PAGES:
-            page.goto(f"{app_url}/{name}")
-            _settle(page)
-            page.evaluate("() => document.querySelectorAll('[data-testid=\"stExpander\"] details')"
-                          ".forEach((d) => { d.open = true; })")
-            page.wait_for_timeout(500)
-            where = f"{name or 'home'} ({screen}, {scheme})"
-            fit = page.evaluate(OVERFLOW)
-            if fit["scrollWidth"] > fit["width"] + 1 or fit["bad"]:
-                problems.append(f"{where}: wider than {fit['width']} px: {fit['bad']} scrollWidth {fit['scrollWidth']}")
-            if page.locator(".katex-error").count():
-                problems.append(f"{where}: KaTeX error {page.locator('.katex-error').first.inner_text()!r}")
-            if page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count():
-                problems.append(f"{where}: an error is shown")
-            light = page.evaluate(LUMINANCE, '[data-testid="stApp"]')
-            if (light > 0.5) != (scheme == "light"):
-                problems.append(f"{where}: background luminance {light:.2f} in the {scheme} scheme")
-            if page.locator('[data-testid="live-view"]').count():
-                panel = page.locator('[data-testid="live-view"]').first
-                text = panel.evaluate("el => getComputedStyle(el).color")
-                channels = [float(c) for c in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
-                if (sum(channels) / 765 > 0.5) == (scheme == "light"):
-                    problems.append(f"{where}: the live view's text {text} does not contrast with the page")
-            # the page scrolls inside Streamlit's main box, not the document: a tall window shows all of it
-            tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-            page.set_viewport_size({"width": SCREENS[screen]["width"], "height": min(tall, 9000)})
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shots / f"{name or 'home'}-{screen}-{scheme}.png"))
-            page.set_viewport_size(SCREENS[screen])
+        page.goto(f"{app_url}/{name}")
+        _settle(page)
+        page.evaluate("() => document.querySelectorAll('[data-testid=\"stExpander\"] details')"
+                      ".forEach((d) => { d.open = true; })")
+        page.wait_for_timeout(500)
+        where = f"{name or 'home'} ({screen}, {scheme})"
+        fit = page.evaluate(OVERFLOW)
+        if fit["scrollWidth"] > fit["width"] + 1 or fit["bad"]:
+            problems.append(f"{where}: wider than {fit['width']} px: {fit['bad']} scrollWidth {fit['scrollWidth']}")
+        problems.extend(f"{where}: a formula scrolls sideways, {wide}" for wide in page.evaluate(FORMULAS))
+        if page.locator(".katex-error").count():
+            problems.append(f"{where}: KaTeX error {page.locator('.katex-error').first.inner_text()!r}")
+        if page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count():
+            problems.append(f"{where}: an error is shown")
+        light = page.evaluate(LUMINANCE, '[data-testid="stApp"]')
+        if (light > 0.5) != (scheme == "light"):
+            problems.append(f"{where}: background luminance {light:.2f} in the {scheme} scheme")
+        if page.locator('[data-testid="live-view"]').count():
+            panel = page.locator('[data-testid="live-view"]').first
+            text = panel.evaluate("el => getComputedStyle(el).color")
+            channels = [float(c) for c in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
+            if (sum(channels) / 765 > 0.5) == (scheme == "light"):
+                problems.append(f"{where}: the live view's text {text} does not contrast with the page")
+        # the page scrolls inside Streamlit's main box, not the document: a tall window shows all of it
+        tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": SCREENS[screen]["width"], "height": min(tall, 9000)})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"{name or 'home'}-{screen}-{scheme}.png"))
     finally:
         context.close()
     assert not problems, "\n".join(problems)

@@ -66,7 +66,7 @@ BAD = [
     (lambda: StandardScaler().fit(np.ones((4, 3))).transform(np.ones((2, 2))), ValueError, "2 columns"),
     (lambda: MaxScaler().fit([["a", "b"]]), TypeError, "real numbers"),
     (lambda: mesh_grid(np.ones((3, 3))), ValueError, r"\(N, 2\)"),
-    (lambda: mesh_grid(np.ones((3, 2)), n=10**6), ValueError, "n must be from 2 to 2000"),
+    (lambda: mesh_grid(np.ones((3, 2)), n=10**6), ValueError, "n must be >= 2 and <= 2000"),
     # digits, features
     (lambda: to_gray(np.ones((4, 4, 2))), ValueError, "grey, RGB or RGBA"),
     (lambda: to_gray(np.ones(4)), ValueError, r"\(H, W\)"),
@@ -84,7 +84,7 @@ BAD = [
     (lambda: make_toy("circle", n="many"), TypeError, "n must be a number"),
     (lambda: make_toy("circle", noise=np.nan), ValueError, "noise"),
     (lambda: make_toy(["circle"]), ValueError, "Unknown data set"),
-    (lambda: circle(n=-5), ValueError, "n must be from 2"),
+    (lambda: circle(n=-5), ValueError, "n must be >= 2"),
     (lambda: circle(n=40, seed=1.5), TypeError, "seed"),
     (lambda: make_line(noise=-1), ValueError, "noise"),
     (lambda: make_line(x_max=0), ValueError, "x_max"),

@@ -4,18 +4,12 @@ against the loop reference, and (where torch is installed) against torch on the 
 import numpy as np
 import pytest
 
-from engine.conv import conv2d_naive
-from engine.conv_layers import (
-    AvgPool2D,
-    Conv2D,
-    MaxPool2D,
-    conv_backward,
-    conv_backward_naive,
-    conv_forward,
-)
+from engine.conv import conv2d, conv2d_naive, conv_backward, conv_backward_naive, conv_forward
+from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from engine.estimator import NotFittedError
 from engine.gradcheck import numerical_gradient_array, rel_error
-from engine.layers import Activation, Dense, Dropout, Flatten, dropout_backward, dropout_forward
+from engine.layers import Activation, Dense, Dropout, Flatten, dropout_backward, dropout_forward, layer_names
+from engine.sequential import Sequential
 
 TOL = 1e-6
 
@@ -54,6 +48,8 @@ CONV_CASES = [
     ((1, 8, 8), 3, 2, 2, 0),
     ((3, 5, 8), 2, (1, 3), 3, (1, 0)),
     ((1, 4, 4), 1, 4, 1, 0),
+    ((2, 7, 6), 2, (2, 4), 1, "same"),  # even kernels: the odd pixel padded after
+    ((1, 9, 8), 2, 3, (2, 1), 1),
 ]
 
 
@@ -71,13 +67,13 @@ def test_conv_fast_paths_match_the_loops(shape, filters, kernel, stride, padding
     x = rng.normal(size=(3, *shape))
     out = layer.forward(x)
     assert out.shape == (3, *layer.output_shape(shape))
-    ph, pw = layer._pad
+    rows, cols = layer._pad
     for xi, oi in zip(x, out):
-        xp = np.pad(xi, ((0, 0), (ph, ph), (pw, pw)))
+        xp = np.pad(xi, ((0, 0), rows, cols))
         assert np.allclose(oi, conv2d_naive(xp, layer.W, stride, 0, bias=layer.b))
     dout = rng.normal(size=out.shape)
     fast = conv_backward(dout, layer.cache)
-    slow = conv_backward_naive(dout, x, layer.W, stride, (ph, pw))
+    slow = conv_backward_naive(dout, x, layer.W, layer._stride, layer._pad)
     for a, b in zip(fast, slow):
         assert np.allclose(a, b, rtol=1e-12, atol=1e-12)
 
@@ -86,11 +82,15 @@ def test_same_padding_keeps_the_size_of_rectangular_kernels():
     assert Conv2D(4, (3, 5), padding="same").output_shape((2, 9, 7)) == (4, 9, 7)
     assert Conv2D(4, (1, 7), padding="same").output_shape((2, 9, 7)) == (4, 9, 7)
     assert Conv2D(4, 5, stride=2, padding=2).output_shape((1, 28, 28)) == (4, 14, 14)
+    # one "same" rule with the convolutions page: an even kernel pads f - 1 in all, the odd pixel after
+    assert Conv2D(4, (2, 4), padding="same").output_shape((2, 9, 7)) == (4, 9, 7)
+    assert _built(Conv2D(1, (2, 4), padding="same"), (1, 5, 5))._pad == ((0, 1), (1, 2))
 
 
 @pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D])
 @pytest.mark.parametrize("size,stride,shape", [(2, None, (2, 6, 6)), (3, 2, (3, 7, 6)), ((2, 3), 1, (1, 5, 5)),
-                                               (2, None, (1, 5, 7))])
+                                               (2, None, (1, 5, 7)), ((2, 3), None, (1, 6, 7)),
+                                               (2, (1, 2), (2, 5, 6))])
 def test_pooling_gradients(pool, size, stride, shape):
     layer = _built(pool(size, stride), shape)
     x = _distinct(np.random.default_rng(0), (2, *shape))
@@ -106,6 +106,26 @@ def test_maxpool_routes_to_the_argmax_and_avgpool_spreads_evenly():
     ties = np.zeros((1, 1, 2, 2))  # a tie gives the whole gradient to the first max, as torch does
     mp.forward(ties)
     assert mp.backward(np.ones((1, 1, 1, 1))).sum() == 1
+
+
+def test_a_non_square_window_strides_by_its_own_size_on_each_axis():
+    # as torch: the default stride is (kh, kw); it used to be kh on both axes
+    x = np.arange(24.0).reshape(1, 1, 4, 6)
+    layer = _built(MaxPool2D((2, 3)), (1, 4, 6))
+    assert layer.output_shape((1, 4, 6)) == (1, 2, 2)
+    assert layer.forward(x).tolist() == [[[[8, 11], [20, 23]]]]
+    assert _built(AvgPool2D((1, 2)), (1, 4, 6)).forward(x).shape == (1, 1, 4, 3)
+
+
+def test_maxpool_passes_nan_on_with_its_gradient_as_torch():
+    # torch's max_pool2d: NaN is the max of a window holding it, and the gradient goes to the (last) NaN;
+    # comparing with the NaN max used to match nothing, and the window's gradient was dropped
+    x = np.array([[[[1.0, np.nan, 3.0, 4.0], [2.0, 0.0, np.nan, np.nan]]]])
+    layer = _built(MaxPool2D(2), (1, 2, 4))
+    out = layer.forward(x)
+    assert np.isnan(out).all()
+    dx = layer.backward(np.array([[[[5.0, 7.0]]]]))
+    assert dx.tolist() == [[[[0, 5, 0, 0], [0, 0, 0, 7]]]]
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax"])
@@ -153,10 +173,21 @@ def test_output_shapes_chain_through_a_cnn():
                       (10,)]
 
 
+def test_layer_names_for_people():
+    cnn = Sequential([Conv2D(2, 3), Activation(), MaxPool2D(2), Conv2D(2, 2), Activation(), Flatten(), Dropout(0.1),
+                      Dense(3)], (1, 8, 8)).initialize()
+    assert layer_names(cnn.layers_) == ["conv 1", "conv 1", "conv 1", "conv 2", "conv 2", "conv 2", "conv 2",
+                                        "dense 1"]
+    assert cnn._dead_names() == ["conv 1", "conv 2"]  # what the guard says: the charts' names
+    mlp = Sequential([Activation("tanh"), Dense(4), Activation(), Dense(4), Dense(2)], (3,)).initialize()
+    assert layer_names(mlp.layers_) == ["input", "layer 1", "layer 1", "layer 2", "layer 3"]
+    assert mlp._dead_names() == ["layer 1"]
+
+
 def test_conv_kernels_take_one_gemm_shape_per_call():
     rng = np.random.default_rng(0)
     x, w, b = rng.normal(size=(2, 3, 6, 6)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
-    out, cache = conv_forward(x, w, b, 1, (1, 1))
+    out, cache = conv_forward(x, w, b, (1, 1), ((1, 1), (1, 1)))
     dx, dw, db = conv_backward(np.ones_like(out), cache, need_dx=False)
     assert dx is None and dw.shape == w.shape and db.shape == b.shape
 
@@ -166,7 +197,6 @@ def test_conv_kernels_take_one_gemm_shape_per_call():
     [
         (Conv2D(2, 3, stride=2.5), (1, 8, 8), "stride"),
         (Conv2D(0, 3), (1, 8, 8), "filters"),
-        (Conv2D(2, 4, padding="same"), (1, 8, 8), "odd"),
         (Conv2D(2, 9), (1, 8, 8), "larger"),
         (Conv2D(2, (3, 3, 3)), (1, 8, 8), "kernel_size"),
         (Conv2D(2, 3, padding="full"), (1, 8, 8), "padding"),
@@ -214,15 +244,27 @@ def test_conv2d_matches_torch(shape, filters, kernel, stride, padding):
     xt = torch.tensor(x, requires_grad=True)
     wt = torch.tensor(layer.W, requires_grad=True)
     bt = torch.tensor(layer.b, requires_grad=True)
-    ref = torch.nn.functional.conv2d(xt, wt, bt, stride=stride, padding=layer._pad)
+    (top, bottom), (left, right) = layer._pad  # torch takes one padding per axis: pad first
+    xt_padded = torch.nn.functional.pad(xt, (left, right, top, bottom))
+    ref = torch.nn.functional.conv2d(xt_padded, wt, bt, stride=stride)
     ref.backward(torch.tensor(dout))
     assert np.allclose(out, ref.detach().numpy())
     for mine, theirs in zip([dx, *layer.grads], [xt, wt, bt]):
         assert np.allclose(mine, theirs.grad.numpy())
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("kernel", [(2, 4), (3, 2), 5])
+def test_same_padding_matches_torch(kernel):
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=(2, 7, 9)), rng.normal(size=(3, 2, *np.broadcast_to(kernel, 2)))
+    ref = torch.nn.functional.conv2d(torch.tensor(x)[None], torch.tensor(w), padding="same")[0]
+    assert np.allclose(conv2d(x, w, padding="same"), ref.numpy())
+
+
 @pytest.mark.parametrize("pool", ["max", "avg"])
-@pytest.mark.parametrize("size,stride", [(2, None), (3, 2), ((2, 3), 1)])
+@pytest.mark.parametrize("size,stride", [(2, None), (3, 2), ((2, 3), 1), ((2, 3), None), (2, (1, 2))])
 def test_pooling_matches_torch(pool, size, stride):
     torch = _torch()
     layer = _built((MaxPool2D if pool == "max" else AvgPool2D)(size, stride), (3, 7, 8))
@@ -236,6 +278,20 @@ def test_pooling_matches_torch(pool, size, stride):
     ref = fn(xt, size, stride)
     ref.backward(torch.tensor(dout))
     assert np.allclose(out, ref.detach().numpy()) and np.allclose(dx, xt.grad.numpy())
+
+
+def test_maxpool_with_nan_matches_torch():
+    torch = _torch()
+    x = np.random.default_rng(0).normal(size=(2, 3, 6, 6))
+    x[0, 0, 0, 1] = x[0, 1, 2:4, 2:4] = x[1, 2, 5, 5] = np.nan
+    layer = _built(MaxPool2D(2), (3, 6, 6))
+    out = layer.forward(x)
+    dout = np.random.default_rng(1).normal(size=out.shape)
+    dx = layer.backward(dout)
+    xt = torch.tensor(x, requires_grad=True)
+    ref = torch.nn.functional.max_pool2d(xt, 2)
+    ref.backward(torch.tensor(dout))
+    assert np.allclose(out, ref.detach().numpy(), equal_nan=True) and np.array_equal(dx, xt.grad.numpy())
 
 
 def test_dense_matches_torch_linear():

@@ -107,7 +107,9 @@ def test_regression_networks_get_a_hint_too():
     (dict(lr_min=0), ValueError, "lr_min must be > 0"),
     (dict(lr_min=1.0, lr_max=0.5), ValueError, "lr_max must be > 1.0"),
     (dict(steps=1), ValueError, "steps must be >= 2"),
-    (dict(steps=2.5), ValueError, "steps must be a whole number"),
+    # a float count is a TypeError, whole or not: the engine's one rule for whole numbers (validation.py)
+    (dict(steps=2.5), TypeError, "steps must be a whole number"),
+    (dict(steps=20.0), TypeError, "steps must be a whole number"),
     (dict(smoothing=1.0), ValueError, "smoothing"),
     (dict(stop_factor=1), ValueError, "stop_factor"),
 ])

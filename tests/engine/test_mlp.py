@@ -1,19 +1,17 @@
-import io
+"""The MLP: learning gates on iris and the digits, seeded runs, divergence, monitoring and its arrays."""
 
 import numpy as np
 import pytest
 
 from engine import (
     MLP,
-    ModelFileError,
     StandardScaler,
     load_iris,
     load_mnist,
-    load_weights,
-    save_weights,
     train_test_split,
-    weights_bytes,
 )
+from engine.layers import Dense
+from engine.sequential import Sequential
 from engine.watch import Watch
 
 
@@ -69,7 +67,7 @@ def test_same_seed_same_weights_different_seed_differs():
     a = MLP([4, 8, 3], epochs=3, seed=7).fit(Xtr, ytr)
     b = MLP([4, 8, 3], epochs=3, seed=7).fit(Xtr, ytr)
     c = MLP([4, 8, 3], epochs=3, seed=8).fit(Xtr, ytr)
-    assert all(np.array_equal(x, y) for x, y in zip(a.params, b.params))
+    assert all(np.array_equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
     assert not np.array_equal(a.weights_[0], c.weights_[0])
 
 
@@ -79,18 +77,18 @@ def test_huge_learning_rate_diverges_cleanly(output):
     model = MLP([4, 40, 3], activation="sigmoid", output=output, lr=50, epochs=30).fit(Xtr, ytr)
     assert model.status_ == "diverged"
     assert "diverged" in model.message_ and "learning rate" in model.message_
-    assert all(np.all(np.isfinite(p)) for p in model.params)
+    assert all(np.all(np.isfinite(p)) for p in model.parameters())
     assert np.isfinite(model.history_["train_loss"][-1])
 
 
 def test_nan_loss_stops_and_keeps_finite_weights():
     Xtr, _, ytr, _ = _iris_split(0)
     model = MLP([4, 8, 3], activation="relu", lr=0.1, epochs=1).fit(Xtr, ytr)
-    good = [p.copy() for p in model.params]
+    good = [p.copy() for p in model.parameters()]
     model.weights_[0][0, 0] = np.inf  # poison the weights: the next batch loss is not finite
     model.partial_fit(Xtr, ytr, n_batches=2)
     assert model.status_ == "diverged"
-    assert all(np.array_equal(p, g) for p, g in zip(model.params, good))
+    assert all(np.array_equal(p, g) for p, g in zip(model.parameters(), good))
 
 
 def test_partial_fit_ticks_history_and_stats():
@@ -103,8 +101,6 @@ def test_partial_fit_ticks_history_and_stats():
     assert len(model.stats_["grad_norms"]) == 6 and len(model.stats_["grad_norms"][0]) == 3
     dead = np.array(model.stats_["dead_fraction"])
     assert dead.shape == (6, 2) and np.isnan(dead[:, 1]).all() and (dead[:, 0] >= 0).all()
-    rows = list(MLP([4, 5, 3], epochs=2).train_iter(Xtr, ytr, chunk=4))
-    assert rows[-1]["epoch"] == pytest.approx(2.0, abs=0.1)
 
 
 def test_lr_and_optimizer_change_keep_weights():
@@ -131,51 +127,6 @@ def test_bad_inputs_have_clear_errors():
         model.partial_fit(np.ones((5, 4)), np.full(5, 7))
     with pytest.raises(ValueError, match="NaN"):
         model.partial_fit(np.full((5, 4), np.nan), np.zeros(5, int))
-
-
-def test_save_load_roundtrip(tmp_path):
-    Xtr, Xte, ytr, _ = _iris_split(0)
-    model = MLP([4, 6, 3], activation="tanh", epochs=2).fit(Xtr, ytr)
-    save_weights(model, tmp_path / "m.npz")
-    again = load_weights(tmp_path / "m.npz")
-    assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
-    assert load_weights(weights_bytes(model)).activation == ["tanh"]
-    f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
-    assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
-
-
-def _npz(**arrays):
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-@pytest.mark.parametrize(
-    "payload,match",
-    [
-        (b"", "not a Backprop Lab"),
-        (b"hello world", "not a Backprop Lab"),
-        (_npz(W0=np.ones((4, 3))), "settings"),
-        (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
-        (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
-    ],
-)
-def test_bad_weight_files(payload, match):
-    with pytest.raises(ModelFileError, match=match):
-        load_weights(payload)
-
-
-def test_weight_file_with_wrong_shapes_or_nan():
-    Xtr, _, ytr, _ = _iris_split(0)
-    model = MLP([4, 6, 3]).partial_fit(Xtr, ytr, 1)
-    raw = np.load(io.BytesIO(weights_bytes(model)))
-    arrays = {k: raw[k] for k in raw.files}
-    with pytest.raises(ModelFileError, match="shape"):
-        load_weights(_npz(**{**arrays, "W0": np.ones((5, 6))}))
-    with pytest.raises(ModelFileError, match="NaN"):
-        load_weights(_npz(**{**arrays, "b1": np.full(3, np.nan)}))
-    with pytest.raises(ModelFileError, match="unexpected"):
-        load_weights(_npz(**arrays, extra=np.ones(2)))
 
 
 def test_monitoring_is_sampled_on_long_epochs():
@@ -229,3 +180,12 @@ def test_weights_are_the_live_arrays_and_assigning_copies_in():
     with pytest.raises(ValueError, match="shapes"):
         model.biases_ = [np.zeros(4)]
     assert not hasattr(MLP([3, 2]), "weights_")  # learned attributes exist only after fitting
+
+
+def test_the_mlp_takes_sequentials_settings_by_name():
+    model = MLP([4, 5, 3], activation="tanh", optimizer="adam", lr=0.01, l2=0.1)
+    settings = [k for k in Sequential([Dense(3)], (4,)).get_params() if k not in ("layers", "input_shape")]
+    assert list(model.get_params()) == ["layer_sizes", "activation", *settings]
+    assert model.clone().get_params() == model.get_params() and "optimizer='adam'" in repr(model)
+    with pytest.raises(TypeError, match="learning_rate"):
+        MLP([4, 3], learning_rate=0.1)

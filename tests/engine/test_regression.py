@@ -1,3 +1,5 @@
+"""Linear, logistic and softmax regression: OLS against gradient descent, the one loop and penalty, verdicts."""
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from engine import (
     load_iris,
 )
 from engine.regression import critical_learning_rate
+from engine.sequential import Sequential
 
 
 def _line_data():
@@ -30,6 +33,43 @@ def test_ols_and_gd_agree():
     assert abs(ols.intercept_ - 3) < 0.1 and abs(ols.coef_[0] - 1) < 0.15
     # the history records every step, and the objective falls
     assert gd.history_["objective"][-1] < gd.history_["objective"][0]
+
+
+def test_gradient_descent_is_one_dense_layer_trained_by_the_networks_loop():
+    X, y = _line_data()
+    gd = LinearRegressionGD(lr=0.5, n_iter=4).fit(X, y)
+    net = gd.net_
+    assert isinstance(net, Sequential) and [type(x).__name__ for x in net.layers_] == ["Dense"]
+    assert net.output == "linear" and net.steps_ == 4 and net.epoch_ == 4.0  # all rows in one batch
+    A, beta = np.c_[np.ones(len(X)), X], np.zeros(2)
+    for step, row in enumerate(gd.history_["beta"]):  # each step the textbook update, from beta = 0
+        assert np.allclose(row, beta) and gd.history_["objective"][step] == pytest.approx(
+            0.5 * np.mean((A @ beta - y) ** 2))
+        beta = beta - 0.5 * A.T @ (A @ beta - y) / len(A)
+    assert np.allclose(gd.beta_, beta) and np.allclose(gd.predict(X), A @ beta)
+
+
+def test_the_l2_penalty_is_the_networks():
+    # lambda / (2N) ||coef||^2, the intercepts free, as in every network (regularization.penalty);
+    # before, the regressions alone used lambda / 2 ||coef||^2: the same penalty at lambda N
+    iris = load_iris()
+    X, N, lam, lr = MaxScaler().fit_transform(iris.X[:, 2:]), 150, 3.0, 1.0
+    model = SoftmaxRegressionGD(lr=lr, n_iter=4, l2=lam).fit(X, iris.y)
+    A, Y = np.c_[np.ones(N), X], np.eye(3)[iris.y]
+    for step in range(3):
+        B = model.history_["beta"][step]
+        Z = A @ B
+        P = np.exp(Z - Z.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        cross_entropy = -np.mean(np.sum(Y * np.log(P), axis=1))
+        assert model.history_["objective"][step] == pytest.approx(cross_entropy + lam / (2 * N) * np.sum(B[1:] ** 2))
+        grad = A.T @ (P - Y) / N + lam / N * np.r_[np.zeros((1, 3)), B[1:]]
+        assert np.allclose(model.history_["beta"][step + 1], B - lr * grad)
+    # the critical rate follows: the penalty's curvature is lambda / N
+    Xl, y = _page_line()
+    Al = np.c_[np.ones(len(Xl)), Xl]
+    H = (Al.T @ Al + 5.0 * np.diag([0.0, 1.0])) / len(Al)
+    assert critical_learning_rate(Xl, l2=5.0) == pytest.approx(2 / np.linalg.eigvalsh(H).max())
 
 
 def test_ols_singular_has_clear_error():

@@ -123,12 +123,38 @@ def test_flat_rows_feed_an_image_network_and_outputs_have_every_layer():
 
 
 def test_evaluation_in_chunks_equals_one_pass():
-    net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8)).initialize()
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(50, 2, 8, 8)), rng.integers(0, 3, 50)
-    whole = net.evaluate(X, y)
-    net._chunk = 7
-    assert np.allclose(net.evaluate(X, y), whole) and net.predict_proba(X).shape == (50, 3)
+
+    def start_point(chunk=None):
+        """The history point before training (loss with penalty, accuracy), measured ``chunk`` rows at a time."""
+        net = Sequential([Conv2D(4, 3), Activation("tanh"), Flatten(), Dense(3)], (2, 8, 8), l2=0.1).initialize()
+        net._chunk = chunk or net._chunk
+        net.partial_fit(X, y, 0)
+        return net, (net.history_["train_loss"][0], net.history_["train_acc"][0])
+
+    whole, (loss, acc) = start_point()
+    chunked, in_chunks = start_point(7)
+    assert np.allclose(in_chunks, (loss, acc)) and chunked.predict_proba(X).shape == (50, 3)
+    assert np.allclose(chunked.predict_proba(X), whole.predict_proba(X)) and chunked.score(X, y) == acc
+
+
+def test_one_sigmoid_unit_tells_two_classes_apart():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    net = MLP([2, 1], output="sigmoid", lr=0.5, epochs=20).fit(X, y)  # logistic regression
+    assert net.classes_.tolist() == [0, 1] and net.n_outputs_ == 1 and net.status_ == "done"
+    p = net.predict_proba(X)
+    assert p.shape == (60, 1) and np.array_equal(net.predict(X), (p[:, 0] >= 0.5).astype(int))
+    assert net.score(X, y) > 0.9 and net.history_["train_acc"][-1] == net.score(X, y)
+    with pytest.raises(ValueError, match=r"0\.\.1"):
+        net.partial_fit(X, y + 1)
+    deep = MLP([2, 3, 1], activation="tanh", output="sigmoid", l2=0.3).initialize()
+    assert all(err < TOL for _, _, err in check_model(deep, X[:6], y[:6, None].astype(float), per_array=4))
+    # chance level: always answering the share of class 1
+    share = y.mean()
+    assert net._chance_loss(y) == pytest.approx(-share * np.log(share) - (1 - share) * np.log(1 - share))
 
 
 def test_default_cnn_learns_the_digits():
@@ -164,3 +190,35 @@ def test_default_cnn_loss_and_every_gradient_match_torch():
     assert loss == pytest.approx(ref_loss.item(), rel=1e-12)
     for g, t in zip(grads, theirs):
         assert np.allclose(g, t.grad.numpy().T if g.shape == (400, 10) else t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_a_training_set_that_grows_or_shrinks_between_calls_trains_on_every_row_and_epochs_count_on():
+    # the playground lets a learner add points while training (and clear them again)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), rng.integers(0, 3, 30)
+    model = MLP([4, 5, 3], batch_size=10).partial_fit(X, y, 7)  # mid-epoch: 70 rows seen
+    assert model.epoch_ == pytest.approx(70 / 30)
+    X2, y2 = np.r_[X, rng.normal(size=(10, 4))], np.r_[y, [0] * 10]
+    model.partial_fit(X2, y2, 4)  # one epoch of the 40 rows: a fresh shuffle holds the new ones
+    assert model.epoch_ == pytest.approx(70 / 30 + 1) and model.batches_to(5, 40) == 7  # (5 - 10/3) epochs of 4 batches
+    model.partial_fit(X, y, 3)  # back to the first 30 rows: no index past them
+    assert model.epoch_ == pytest.approx(70 / 30 + 2) and np.isfinite(model.history_["train_loss"][-1])
+
+
+def test_weights_set_by_hand_are_judged_from_where_they_are_not_rolled_back():
+    # a learner types a large weight on the playground: the loss jumps, and training goes on from there
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    runs = []
+    for restart in (False, True):
+        model = MLP([2, 4, 2], batch_size=10, lr=0.01).partial_fit(X, y, 8)
+        signs = np.sign(np.random.default_rng(1).normal(size=(2 + 4, 4)))
+        model.weights_ = [20.0 * signs[:2], 60.0 * signs[2:, :2]]  # saturated: its loss is 4 times the start's
+        if restart:
+            points = len(model.history_["step"])
+            model.restart_watch(X, y)
+            assert len(model.history_["step"]) == points + 1 and model.history_["train_loss"][-1] > 4 * 1.2
+        model.partial_fit(X, y, 8)
+        runs.append(model)
+    assert runs[0].status_ == "diverged" and np.abs(runs[0].weights_[1]).max() < 10  # rolled back: the edit gone
+    assert runs[1].status_ == "ready" and np.abs(runs[1].weights_[1]).max() > 50

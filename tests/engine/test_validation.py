@@ -16,10 +16,13 @@ from engine import (
     SoftmaxRegressionGD,
     one_hot,
 )
+from engine.conv import conv2d
 from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from engine.layers import Activation, Dense, Dropout, Flatten
+from engine.pooling import pool2d
 from engine.regression import critical_learning_rate
 from engine.sequential import Sequential
+from engine.validation import check_number
 
 OK_ERRORS = (ValueError, TypeError)
 
@@ -110,10 +113,30 @@ def test_mlp_refuses_bad_settings_at_fit(kwargs, match):
         model.fit(X, y)
 
 
+def test_one_rule_for_whole_numbers():
+    # engine.checks used to refuse 2.0 where engine.validation took it: now every count refuses a float
+    X, y = np.ones((4, 4)), np.array([0, 1, 2, 0])
+    image, kernels = np.ones((1, 6, 6)), np.ones((1, 1, 3, 3))
+    for call in (
+        lambda: MLP([4, 3], batch_size=2.0).fit(X, y),
+        lambda: Sequential([Conv2D(2, 3, stride=2.0)], (1, 6, 6)).fit(X, y),
+        lambda: conv2d(image, kernels, 2.0),
+        lambda: pool2d(image, 2.0),
+        lambda: check_number("n", np.float64(2), integer=True),
+    ):
+        with pytest.raises(TypeError, match="must be a whole number"):
+            call()
+    assert check_number("n", np.int64(2), 1, integer=True) == 2
+    assert type(check_number("n", np.int8(2), integer=True)) is int
+    for bad in (True, np.bool_(True), None, "2"):
+        with pytest.raises(TypeError, match="n must be a whole number"):
+            check_number("n", bad, integer=True)
+
+
 def test_calls_before_fit_and_bad_call_arguments():
     model = MLP([4, 3])
     for call in (lambda: model.predict(np.ones((1, 4))), lambda: model.score(np.ones((1, 4)), [0]),
-                 lambda: model.layer_outputs(np.ones((1, 4))), lambda: model.parameters(), lambda: model.params):
+                 lambda: model.layer_outputs(np.ones((1, 4))), lambda: model.parameters()):
         with pytest.raises(NotFittedError, match="initialize"):
             call()
     X, y = np.ones((4, 4)), np.array([0, 1, 2, 0])
@@ -123,7 +146,7 @@ def test_calls_before_fit_and_bad_call_arguments():
         with pytest.raises(OK_ERRORS, match=match):
             model.partial_fit(X, y, **kwargs)
     with pytest.raises(ValueError, match="Y must be one-hot"):
-        model.gradients(X, np.ones((4, 2)))
+        model.loss_and_grads(X, np.ones((4, 2)))
     with pytest.raises(ValueError, match="lr must be > 0"):
         model.set_lr(0)
 

@@ -75,6 +75,18 @@ def with_member(name: str, data: bytes | None) -> bytes:
     return zip_of(members)
 
 
+HISTORY_KEYS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+
+
+def with_history(points: int = 3, **columns) -> bytes:
+    """A good file carrying a training history of ``points`` points; ``columns`` replace (an array's
+    .npy bytes) or, given None, drop a column."""
+    members = good_members({"steps_": 20, "n_seen_": 200, "epoch_": 2.0})
+    history = {k: npy(np.linspace(0, 1, points)) for k in HISTORY_KEYS}
+    for key, data in columns.items():
+        history.pop(key) if data is None else history.update({key: data})
+    return zip_of({**members, **{f"history_{k}.npy": v for k, v in history.items()}})
+
 def _patch_directory(data: bytes, member: str, offset: int, value: bytes) -> bytes:
     """Overwrite a field of ``member``'s central-directory entry (what zipfile trusts)."""
     at = data.index(b"PK\x01\x02")
@@ -231,4 +243,15 @@ def weight_files() -> dict[str, tuple[bytes, str]]:
             "not a text",
         ),
         "no_config": (with_member("config.npy", None), "lacks its settings"),
+        # the training so far: counters and history columns
+        "steps_negative": (with_config(steps_=-1), "'steps_'"),
+        "epoch_text": (with_config(epoch_="ten"), "'epoch_'"),
+        "history_lacks_a_column": (with_history(test_acc=None), "lacks 1 of its columns"),
+        "history_lone_column": (with_member("history_step.npy", npy(np.arange(3.0))), "lacks 5 of its columns"),
+        "history_2d": (with_history(epoch=npy(np.zeros((3, 2)))), "columns of 1 to"),
+        "history_ints": (with_history(step=npy(np.arange(3))), "columns of 1 to"),
+        "history_too_long": (with_history(points=20_001), "columns of 1 to 20000"),
+        "history_ragged": (with_history(train_loss=npy(np.zeros(4))), "differ in length"),
+        "history_steps_fall": (with_history(step=npy(np.array([0.0, 5.0, 2.0]))), "'step' must be"),
+        "history_epoch_nan": (with_history(epoch=npy(np.array([0.0, np.nan, 1.0]))), "'epoch' must be"),
     }

@@ -1,5 +1,10 @@
-"""The colours of every view, once: TensorFlow Playground's orange and blue (negative and positive,
-the first two classes), then the class and series colours after them.
+"""The colours of every view, once, one meaning per family (each explained by a legend where it is drawn):
+
+* classes: TensorFlow Playground's orange and blue for the first two (and a regression's low and high),
+  then the class colours after them;
+* sign: purple for negative and teal for positive weights and neuron outputs;
+* right and wrong: grey for the counts a model got right, red for its mistakes;
+* series: the curves' colours, named in each chart's legend.
 
 The plotly figures and the live canvas's specs take their colours from here; the canvas's own
 drawing (``static/live/panels/palette.js``, ``live.css``) uses the same, held equal by
@@ -8,5 +13,8 @@ drawing (``static/live/panels/palette.js``, ``live.css``) uses the same, held eq
 
 ORANGE, BLUE = "#f59322", "#0877bd"
 GREEN, RED, GREY = "#2ca02c", "#d62728", "#7f7f7f"
-CLASS_COLORS = (ORANGE, BLUE, GREEN, RED, "#9467bd", "#8c564b", "#e377c2", GREY, "#bcbd22", "#17becf")
+NEGATIVE, POSITIVE = "#8e24aa", "#00897b"
+RIGHT, WRONG = GREY, RED
+# no red (it means a mistake), no purple or teal beside the first classes (they mean a sign)
+CLASS_COLORS = (ORANGE, BLUE, GREEN, "#8c564b", "#e377c2", "#bcbd22", "#17becf", GREY, "#9467bd")
 SERIES_COLORS = (BLUE, GREEN, ORANGE, RED, "#9467bd", "#8c564b")  # curves: blue for the first, as loss curves

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.palette import BLUE, CLASS_COLORS, GREEN, ORANGE, SERIES_COLORS
+from ui.charts.palette import BLUE, CLASS_COLORS, GREEN, NEGATIVE, ORANGE, POSITIVE, SERIES_COLORS
 
 BINARY_SCALE = [[0, ORANGE], [0.5, "#e8eaeb"], [1, BLUE]]  # TF-playground orange/blue
 
@@ -223,7 +223,7 @@ def loss_surface_path(b0_grid, b1_grid, J, path, optimum=None, title="", height=
 
 
 def network_diagram(layer_sizes, weights, max_nodes=12, height=360) -> go.Figure:
-    """Neurons as dots, connections coloured by sign (blue +, orange -) and thickened by |w|."""
+    """Neurons as dots, connections coloured by sign (teal +, purple -, in the legend) and thickened by |w|."""
     shown = [min(n, max_nodes) for n in layer_sizes]
     pos = []
     for li, n in enumerate(shown):
@@ -231,7 +231,8 @@ def network_diagram(layer_sizes, weights, max_nodes=12, height=360) -> go.Figure
         pos.append(np.c_[np.full(n, li), ys])
     fig = go.Figure()
     wmax = max((np.abs(W).max() for W in weights if W.size), default=1.0) or 1.0
-    for sign, color in ((1, BLUE), (-1, ORANGE)):
+    for sign, color, name in ((1, POSITIVE, "positive weight"), (-1, NEGATIVE, "negative weight")):
+        named = False  # the legend names each sign once
         for lo, hi, width in ((0.0, 0.25, 0.5), (0.25, 0.5, 1.5), (0.5, 0.75, 3.0), (0.75, 1.01, 5.0)):
             xs, ys = [], []
             for li, W in enumerate(weights):
@@ -247,11 +248,14 @@ def network_diagram(layer_sizes, weights, max_nodes=12, height=360) -> go.Figure
                         y=ys,
                         mode="lines",
                         hoverinfo="skip",
-                        showlegend=False,
+                        name=name,
+                        legendgroup=name,
+                        showlegend=not named,
                         line=dict(color=color, width=width),
                         opacity=0.7,
                     )
                 )
+                named = True
     for li, p in enumerate(pos):
         label = f"{layer_sizes[li]}" + ("" if layer_sizes[li] <= max_nodes else f" (showing {max_nodes})")
         fig.add_trace(

@@ -1,4 +1,5 @@
-"""Download buttons for what a live page built: the network, the run as a script, the history."""
+"""Download buttons for what a live page built: the network, the run as a script, the history; and what
+loading a network back brings."""
 
 from __future__ import annotations
 
@@ -20,3 +21,12 @@ def downloads(key: str, name: str, weights, script, history, why_no_script: str 
                            help=f"Run it from the Backprop Lab folder: python {name}_run.py", key=f"{key}:script")
     c3.download_button("⬇ The history (.csv)", history, f"{name}_history.csv", "text/csv",
                        help="Loss and accuracy (or R²) at every history point.", key=f"{key}:history")
+
+
+def loaded_note(model) -> str:
+    """What a network loaded from a file (``engine.load_weights``) brought: the training so far, or not."""
+    if model.history_["step"]:
+        return (f"Loaded a {model.layer_sizes} network trained for {model.epoch_:.2f} epochs: the epoch counter "
+                "and the curves go on from there.")
+    return (f"Loaded a {model.layer_sizes} network. Its file carries no training history (older files do "
+            "not), so the epoch counter and the curves start afresh.")

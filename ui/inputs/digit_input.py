@@ -8,6 +8,14 @@ import streamlit as st
 from engine.digits import BlankDigitError, preprocess_digit
 from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached
 
+CAPTION = (
+    "Draw one digit, large, with the mouse or a finger; the bin icon in the toolbar above the box (shown "
+    "while you point at it) clears it."
+)
+# The canvas's toolbar floats 2.65rem above the box while the pointer is on it: room of its own, so it
+# covers nothing (it hid this caption).  With the gaps Streamlit leaves around an element, 12 px is enough.
+TOOLBAR_ROOM = 12
+
 
 def digit_input(key: str) -> tuple[np.ndarray | None, str]:
     """A drawing canvas and an upload box in the current container.
@@ -15,7 +23,8 @@ def digit_input(key: str) -> tuple[np.ndarray | None, str]:
     Returns ``(digit, "")`` with the preprocessed digit ``(28, 28)``, or ``(None, why)`` when there is
     nothing to read yet (blank canvas, refused file: the reason is shown to the learner by the caller).
     """
-    st.caption("Draw one digit, large, with the mouse or a finger (the bin icon below the box clears it).")
+    st.caption(CAPTION)
+    st.space(TOOLBAR_ROOM)
     drawn = None
     try:
         from streamlit_drawable_canvas import st_canvas

@@ -10,7 +10,10 @@ Use::
 
     run = live.run("pg", make_task, reset_key)   # the learner's LiveRun, fresh when reset_key changes
     run.task.apply(settings)                       # live settings (learning rate, ...)
-    live.view("pg", run)                           # the canvas, messages and the paused views
+    live.view("pg", run, form)                     # the canvas, messages and the paused views
+
+A command that asks for other settings (the diagram's +/- buttons) is handed to the page's form,
+and the whole page runs again with them (the URL follows, and the new settings start a new run).
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ def run(key: str, make_task, reset_key) -> LiveRun:
     state = st.session_state
     if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
         ctx = get_script_run_ctx()
-        state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}")
+        last = state.get(f"{key}:run")
+        state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}",
+                                      acked=last.acked if last else 0)  # a command is acted on once
         state[f"{key}:reset_key"] = reset_key
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
     live: LiveRun = state[f"{key}:run"]
@@ -64,9 +69,10 @@ def _take_command(key: str) -> None:
     st.session_state[f"{key}:cmd"] = value.get("cmd") if hasattr(value, "get") else None
 
 
-def view(key: str, live: LiveRun) -> None:
+def view(key: str, live: LiveRun, settings=None) -> None:
     """The live fragment: the canvas, the status message and, on request while paused, the task's
-    zoomable plotly views (:meth:`LiveTask.figures`)."""
+    zoomable plotly views (:meth:`LiveTask.figures`).  ``settings``: the page's bound form
+    (``ui.settings.widgets.Bound``), which takes the settings a command asks for."""
 
     has_figures = type(live.task).figures is not LiveTask.figures
     show_figures = has_figures and st.session_state.get(f"{key}:figures", False)
@@ -77,6 +83,10 @@ def view(key: str, live: LiveRun) -> None:
     def fragment():
         sessions.SESSIONS.sweep()  # while a class only plays, ticks are the only runs there are
         frame = live.command(st.session_state.pop(f"{key}:cmd", None))
+        asked, live.asked = live.asked, None
+        if asked and settings is not None:
+            settings.load(asked)
+            st.rerun()  # the whole page: its widgets and the URL show the new settings
         _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))
         kind, message = live.task.status()
         if kind == "error":

@@ -18,7 +18,7 @@ def top_k(probs: np.ndarray, k: int = 3):
 
 def weight_images(W0: np.ndarray, n: int = WEIGHT_TILES, side: int = 28) -> np.ndarray:
     """The weights into the first ``n`` neurons (or filters) as ``side x side`` images, each on its own
-    orange (negative) - blue (positive) scale: what each one looks for.  ``W0`` is (pixels, units)."""
+    negative - positive scale: what each one looks for.  ``W0`` is (pixels, units)."""
     tiles = W0.T[:n].reshape(-1, side, side)
     top = np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
     return to_u8(tiles / top, -1.0, 1.0)

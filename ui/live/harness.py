@@ -1,7 +1,8 @@
 """The live harness without Streamlit: a task being trained, and the frames that show it.
 
 A page describes what it trains and draws as a :class:`LiveTask`.  A :class:`LiveRun` holds one
-learner's task and answers the browser's commands (play, tick, pause, step, reset) with frames
+learner's task and answers the browser's commands (play, tick, pause, step, reset, and the
+learner's edits by hand) with frames
 (``ui.live.frames``): each tick trains a chunk sized by the pace (``ui.live.pacing``), split into a few
 pieces with a snapshot after each, so the browser can play several pictures per tick.
 
@@ -27,7 +28,7 @@ import numpy as np
 
 from ui.live import frames
 from ui.live.pacing import BASE_INTERVAL, GOVERNOR, Governor
-from ui.live.protocol import Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
+from ui.live.protocol import ASKS, EDITS, Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
 
 _series_ids = itertools.count(1)
 # This server process, in every frame: a browser whose frames suddenly come from another process
@@ -72,6 +73,14 @@ class LiveTask:
     def resume(self) -> None:
         """The learner pressed Play after an error: clear it if training can go on."""
 
+    def edit(self, what: str, arg) -> None:
+        """The learner changed the model or its data by hand: ``what`` is one of
+        ``ui.live.protocol.EDITS``, ``arg`` its parsed details.  Training goes on from there."""
+
+    def ask(self, what: str, arg) -> dict | None:
+        """The settings that a command of ``ui.live.protocol.ASKS`` asks the page for, or None."""
+        return None
+
     def layout(self) -> Layout:
         """The panels and metric labels: sent once per series (and after a page rerun)."""
         raise NotImplementedError
@@ -103,12 +112,14 @@ class LiveRun:
 
     ``make`` builds a fresh task (Reset and first use).  Commands carry an increasing ``id``; one
     already answered is answered again without training (Streamlit may deliver a trigger twice).
+    ``acked``: the last id a run this one replaces acted on (the canvas's ids go on across runs).
     """
 
-    def __init__(self, make, session: str = "", governor: Governor = GOVERNOR):
+    def __init__(self, make, session: str = "", governor: Governor = GOVERNOR, acked: int = 0):
         self.make, self.session, self.governor = make, session, governor
         self.playing = False
-        self.acked = 0  # id of the last command acted on
+        self.acked = acked  # id of the last command acted on
+        self.asked = None  # settings a command asked for, until the page takes them
         self.snapshot_cost = 1e-3  # CPU s per snapshot, measured
         self._new_task()
 
@@ -138,6 +149,12 @@ class LiveRun:
         if fresh:
             self.acked = cmd.id
         if not fresh or what is None:
+            return self.frame(have, [self._snap()])
+        if what in EDITS or what in ASKS:  # playing or not, it goes on as it was
+            if cmd.arg is not None and what in EDITS:
+                self.task.edit(what, cmd.arg)
+            elif cmd.arg is not None:
+                self.asked = self.task.ask(what, cmd.arg)
             return self.frame(have, [self._snap()])
         if what == "reset":
             self._new_task()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers import Activation
+from engine.layers import Activation, layer_names
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
 from engine.recipe import set_training
@@ -89,7 +89,7 @@ def points(P_train, y_train, P_test=None, y_test=None) -> Points:
 
 
 def neuron_map(values: np.ndarray, bounded: bool) -> np.ndarray:
-    """One neuron's outputs as 0..255 on the orange-white-blue scale: -1..1 for bounded units
+    """One neuron's outputs as 0..255 on the canvas's sign scale (negative, 0, positive): -1..1 for bounded units
     (tanh, and sigmoid or probabilities stretched from 0..1), its own largest |value| otherwise."""
     if bounded:
         return to_u8(values, -1.0, 1.0, SHADES)
@@ -137,21 +137,12 @@ class NetworkTask(LiveTask):
         self.weight_names, self.relu = self._layer_names()
 
     def _layer_names(self) -> tuple[list[str], list[tuple[int, str]]]:
-        """Names of the layers with weights ("layer 1" ... in an MLP, "conv 1", "dense 1" otherwise)
-        and, for each ReLU, its index among the activations and the name of the layer it follows."""
-        weighted = [x for x in self.model.layers_ if x.params]
-        kinds = {type(x).__name__.removesuffix("2D").lower() for x in weighted}
-        names, counts, last, relu, act = {}, {}, "input", [], 0
-        for x in self.model.layers_:
-            if x.params:
-                kind = type(x).__name__.removesuffix("2D").lower()
-                counts[kind] = counts.get(kind, 0) + 1
-                last = names[id(x)] = f"layer {len(names) + 1}" if kinds == {"dense"} else f"{kind} {counts[kind]}"
-            elif isinstance(x, Activation):
-                if x.fn.name == "relu":
-                    relu.append((act, last))
-                act += 1
-        return [names[id(x)] for x in weighted], relu
+        """The names (:func:`engine.layers.layer_names`) of the layers with weights and, for each ReLU,
+        its index among the activations and its name."""
+        named = list(zip(layer_names(self.model.layers_), self.model.layers_))
+        activations = [(name, x) for name, x in named if isinstance(x, Activation)]
+        relu = [(i, name) for i, (name, x) in enumerate(activations) if x.fn.name == "relu"]
+        return [name for name, x in named if x.params], relu
 
     def apply_training(self, training: dict, epochs: int) -> None:
         """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the

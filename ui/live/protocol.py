@@ -36,7 +36,74 @@ class Message:
 
 
 # ------------------------------------------------------------------ the browser's commands
-COMMANDS = ("tick", "play", "pause", "step", "reset")
+def _number(value) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+    return float(value) if ok else None
+
+
+def _index(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+@dataclass(kw_only=True, slots=True)
+class Weight:
+    """``weight``: the learner typed weight ``value`` on the edge from neuron ``i`` of layer ``layer``
+    to neuron ``j`` of the next (``panels/network.js``)."""
+
+    layer: int
+    i: int
+    j: int
+    value: float
+
+    @classmethod
+    def parse(cls, arg: dict) -> Weight | None:
+        idx = [_index(arg.get(k)) for k in ("layer", "i", "j")]
+        value = _number(arg.get("value"))
+        return None if None in idx or value is None else cls(layer=idx[0], i=idx[1], j=idx[2], value=value)
+
+
+@dataclass(kw_only=True, slots=True)
+class Point:
+    """``point``: the learner clicked the plane at ``(x, y)`` (its own units) to add a training point
+    of class ``label`` (``panels/field.js``)."""
+
+    x: float
+    y: float
+    label: int
+
+    @classmethod
+    def parse(cls, arg: dict) -> Point | None:
+        x, y, label = _number(arg.get("x")), _number(arg.get("y")), _index(arg.get("label"))
+        return None if None in (x, y, label) else cls(x=x, y=y, label=label)
+
+
+@dataclass(kw_only=True, slots=True)
+class Hidden:
+    """``layers``: the hidden layer sizes the learner asked for with the diagram's +/- buttons
+    (``panels/network.js``); the page applies them to its settings, so a new run starts."""
+
+    sizes: list[int]
+
+    @classmethod
+    def parse(cls, arg: dict) -> Hidden | None:
+        sizes = arg.get("sizes")
+        ok = isinstance(sizes, list) and len(sizes) <= 64 and all((_index(n) or 0) >= 1 for n in sizes)
+        return cls(sizes=list(sizes)) if ok else None
+
+
+@dataclass(kw_only=True, slots=True)
+class Clear:
+    """``clear``: take away the points the learner added."""
+
+    @classmethod
+    def parse(cls, arg: dict) -> Clear:
+        return cls()
+
+
+RUN_COMMANDS = ("tick", "play", "pause", "step", "reset")
+EDITS = {"weight": Weight, "point": Point, "clear": Clear}  # hands on the running model or its data
+ASKS = {"layers": Hidden}  # settings for the page to apply
+COMMANDS = (*RUN_COMMANDS, *EDITS, *ASKS)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -55,16 +122,22 @@ class Command:
     do: str | None = None  # one of COMMANDS
     id: int | None = None  # increasing: one already answered is answered again without training
     have: Have = field(default_factory=Have)
+    arg: Weight | Point | Hidden | Clear | None = None  # an edit's or an ask's details (None: malformed)
 
     @classmethod
     def parse(cls, value: Any) -> Command:
-        """The command in a trigger's value; anything malformed reads as no command (a page rerun)."""
+        """The command in a trigger's value; anything malformed reads as no command (a page rerun),
+        and an edit or ask whose details are malformed has no ``arg``."""
         value = value if isinstance(value, dict) else {}
         have = value.get("have") if isinstance(value.get("have"), dict) else {}
         curves = have.get("curves")
-        return cls(do=value.get("do") if value.get("do") in COMMANDS else None,
+        do = value.get("do") if value.get("do") in COMMANDS else None
+        kind = EDITS.get(do) or ASKS.get(do)
+        arg = value.get("arg")
+        return cls(do=do,
                    id=value.get("id") if isinstance(value.get("id"), int) else None,
-                   have=Have(series=have.get("series"), curves=curves if isinstance(curves, dict) else {}))
+                   have=Have(series=have.get("series"), curves=curves if isinstance(curves, dict) else {}),
+                   arg=kind.parse(arg if isinstance(arg, dict) else {}) if kind else None)
 
 
 # --------------------------------------------------------------------------- the frame
@@ -189,7 +262,7 @@ class Field(Spec):
     log10), on a white-blue scale; ``value`` a regression's prediction over ``range``, orange-blue."""
 
     type = "field"
-    updates = ("grid", "lines")
+    updates = ("grid", "lines", "added")  # added: the Points the learner added (kept until the next)
 
     extent: list[float]  # x0, x1, y0, y1
     xlabel: str | None = None
@@ -205,6 +278,7 @@ class Field(Spec):
     points: Points | None = None
     marks: list[Mark] | None = None
     pathName: str | None = None  # the legend's name for the path (this panel id's curve)
+    addable: bool | None = None  # a click adds a training point of a class the learner picks (command "point")
 
     def __post_init__(self):
         if self.mode not in (None, *FIELD_MODES):
@@ -252,6 +326,8 @@ class Network(Spec):
     outputs: list[str]
     map: int  # cells a side of a neuron's map
     inputMaps: Array  # uint8 maps of the inputs
+    editable: bool | None = None  # a click on an edge types its weight (command "weight")
+    resize: list[int] | None = None  # [most hidden layers, most neurons a layer]: +/- buttons (command "layers")
 
 
 @dataclass(kw_only=True, slots=True)
@@ -265,7 +341,7 @@ class Tiles(Spec):
     cols: int | None = None
     count: int | None = None  # tiles to make room for
     captions: bool | None = None  # room under each tile for its caption's first line
-    diverging: bool | None = None  # orange-blue (weights) instead of white-black (digits)
+    diverging: bool | None = None  # by sign (weights) instead of white-black (digits)
     itemName: str | None = None  # what a tile is, in its tooltip
     empty: str | None = None  # said when there are no tiles
 

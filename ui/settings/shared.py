@@ -31,7 +31,8 @@ LR = Choice("lr", 0.03, "learning rate η", "Step size of each gradient step. Ch
             options=ladder(LR_LADDER, 0.0001, 10.0), widget="slider", live=True, param="lr")
 BATCH = Choice("batch", 10, "batch size", "Examples per gradient step.", options=ladder(BATCH_LADDER, 1, 100),
                widget="slider", live=True, param="batch_size")
-L2 = Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights (not on the biases).", lo=0.0, hi=100.0,
+L2 = Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights: λ/(2n)·ΣW² is added to the loss (n training "
+            "examples; the biases are free).", lo=0.0, hi=100.0,
             step=0.1, widget="number", live=True, param="l2")
 EPOCHS = Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
                 widget="number", live=True)

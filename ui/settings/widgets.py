@@ -31,8 +31,9 @@ class Bound:
                 del state[key]  # every widget takes its value from the store again
 
     def load(self, values: dict) -> None:
-        """Show ``values`` in the widgets from the next run on (call st.rerun() after this)."""
-        st.session_state[f"{self.prefix}:pending_settings"] = self.form.clean(values)
+        """Show ``values`` in the widgets from the next run on (call st.rerun() after this); settings
+        it does not name keep theirs."""
+        st.session_state[f"{self.prefix}:pending_settings"] = self.form.clean({**self.stored, **values})
 
     @property
     def stored(self) -> dict:

@@ -13,11 +13,11 @@ from engine import MLP
 from engine.cnn import DIGIT_SHAPE, default_cnn
 from engine.conv_layers import AvgPool2D, MaxPool2D
 from engine.kernels import PRESETS
-from engine.layers import Activation
+from engine.layers import Activation, layer_names
 from engine.sequential import Sequential
 from ui.charts import plots
 from ui.charts.palette import GREY
-from ui.live.digit_views import mistakes, mistakes_tiles, weight_images
+from ui.live.digit_views import mistakes, mistakes_tiles
 from ui.live.frames import to_u8
 from ui.live.network_views import NetworkTask
 from ui.live.protocol import Bars, Layout, Series, Tiles
@@ -60,9 +60,13 @@ def n_params(model) -> int:
     return int(sum(p.size for p in model.parameters()))
 
 
-def closest_presets(kernels: np.ndarray) -> list[str]:
-    """For each first-layer kernel ``(K, 1, k, k)``, the hand-made 3x3 preset it looks most like by cosine
-    similarity (the preset centred in a k x k frame; a negative match is the preset with its sign flipped)."""
+def filter_pairs(kernels: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each first-layer kernel ``(K, 1, k, k)`` beside the hand-made 3x3 preset it looks most like by cosine
+    similarity (the preset centred in a k x k frame; a negative match is the preset with its sign flipped).
+
+    Returns one tile a kernel, ``(K, k, 2k + 1)`` as 0..255 on the orange-blue scale: the kernel on the
+    left, the preset on the right (each on its own scale), a white column between; and their captions
+    (the preset's name and the similarity, then what the tile shows)."""
     k = kernels.shape[-1]
     names, frames = [], []
     for name, p in PRESETS.items():
@@ -74,14 +78,19 @@ def closest_presets(kernels: np.ndarray) -> list[str]:
             frame = np.asarray(p, float)[:k, :k]
         if name != "identity" and np.linalg.norm(frame):
             names.append(name)
-            frames.append(frame.ravel() / np.linalg.norm(frame))
-    F = np.array(frames)
-    out = []
-    for w in kernels.reshape(len(kernels), -1).astype(np.float64):
-        cos = F @ (w / (np.linalg.norm(w) or 1.0))
+            frames.append(frame)
+    F = np.array([f.ravel() / np.linalg.norm(f) for f in frames])
+    tiles, captions = [], []
+    for j, w in enumerate(kernels.reshape(len(kernels), k, k).astype(np.float64), 1):
+        cos = F @ (w.ravel() / (np.linalg.norm(w) or 1.0))
         i = int(np.argmax(np.abs(cos)))
-        out.append(f"{'−' if cos[i] < 0 else ''}{names[i]} {abs(cos[i]):.2f}")
-    return out
+        sign, minus = (-1.0, "−") if cos[i] < 0 else (1.0, "")
+        made = sign * frames[i]
+        halves = [x / max(float(np.abs(x).max()), 1e-12) for x in (w, made)]
+        tiles.append(np.concatenate([halves[0], np.zeros((k, 1)), halves[1]], axis=1))
+        captions.append(f"{minus}{names[i]} {abs(cos[i]):.2f}\nfilter {j} (left) beside the hand-made "
+                        f"{minus}{names[i]} (right): cosine similarity {abs(cos[i]):.2f}")
+    return to_u8(np.stack(tiles), -1.0, 1.0), captions
 
 
 def map_images(maps: np.ndarray) -> np.ndarray:
@@ -136,13 +145,12 @@ class CnnTask(NetworkTask):
 
     def stages(self) -> list[tuple[str, int]]:
         """(title, index into layer_outputs) of each feature-map stage shown."""
-        out, conv = [], 0
-        for i, layer in enumerate(self.model.layers_):
+        out = []
+        for i, (name, layer) in enumerate(zip(layer_names(self.model.layers_), self.model.layers_)):
             if isinstance(layer, Activation):
-                conv += 1
-                out.append((f"conv {conv} + ReLU", i))
+                out.append((f"{name} + ReLU", i))
             elif isinstance(layer, (MaxPool2D, AvgPool2D)):
-                out.append((f"{self.settings['pool']} pool {conv}", i))
+                out.append((f"{name}, {self.settings['pool']} pool", i))
         return out
 
     def layout(self) -> Layout:
@@ -156,26 +164,30 @@ class CnnTask(NetworkTask):
         k = conv1.W.shape[-1]
         panels = [
             *curves,
-            Tiles(id="filters", diverging=True, tile=[k, k], cols=min(8, conv1.filters), count=conv1.filters,
-                  captions=True, itemName="filter", w=2, min=300,
-                  title="First-layer filters as they learn (blue +, orange −) and the hand-made filter each resembles"),
+            Tiles(id="filters", diverging=True, tile=[k, 2 * k + 1], cols=min(4, conv1.filters),
+                  count=conv1.filters, captions=True, itemName="filter", w=2, min=300,
+                  title="First-layer filters as they learn (left) beside the hand-made filter "
+                        "each resembles most (right)"),
             Bars(id="scores", title="Its reading of the digit", labels=[str(d) for d in range(10)], w=1, min=220, h=200),
         ]
-        maps_row = []
+        maps_rows = [[]]  # the input and the first convolution's maps, then a row for each further one
         for title, i in [("input digit", -1), *self.stages()]:
             c, h, w = DIGIT_SHAPE if i < 0 else m.layers_[i].output_shape(m.layers_[i].input_shape)
             cols = min(c, 4 if c <= 8 else 8)
             pid = f"maps{i}"
-            # widths follow the grids, so every stage's maps show at a similar scale
+            # a panel's width follows its columns: every tile of a row is as wide, however few pixels
+            # its map has (at one scale for all, the second layer's maps were tiles of ~25 px)
             panels.append(Tiles(id=pid, tile=[h, w], cols=cols, count=c, itemName="map",
-                                title=f"{title} ({c} x {h} x {w})", w=cols * w / 28, min=60 + 6 * cols))
-            maps_row.append(pid)
+                                title=f"{title} ({c} x {h} x {w})", w=cols, min=20 + 36 * cols))
+            if i >= 0 and isinstance(m.layers_[i], Activation) and len(maps_rows[-1]) > 1:  # a further conv
+                maps_rows.append([])
+            maps_rows[-1].append(pid)
         panels.append(mistakes_tiles(cols=12))
         return Layout(
             metrics=["epoch", "examples / second", "CNN test accuracy", "MLP test accuracy", "parameters"],
             progress=True,
             panels=panels,
-            rows=[["loss", "acc"], ["filters", "scores"], maps_row, ["mistakes"], [c.id for c in curves[2:]]],
+            rows=[["loss", "acc"], ["filters", "scores"], *maps_rows, ["mistakes"], [c.id for c in curves[2:]]],
         )
 
     def snapshot(self, detail: bool | str = "all") -> dict:
@@ -193,11 +205,10 @@ class CnnTask(NetworkTask):
         }
         if not detail:
             return snap
-        W = m.layers_[0].W
+        pairs, captions = filter_pairs(m.layers_[0].W)
         outs = m.layer_outputs(self.probe_digit()[None])
         panels = {
-            "filters": {"images": weight_images(W.reshape(len(W), -1).T, side=W.shape[-1], n=len(W)),
-                        "captions": closest_presets(W)},
+            "filters": {"images": pairs, "captions": captions},
             "scores": {"values": outs[-1][0].astype(np.float32)},
             "maps-1": {"images": to_u8(self.probe_digit().reshape(1, 28, 28), 0.0, 1.0)},
         }

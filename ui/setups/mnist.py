@@ -91,6 +91,30 @@ def make_model(s: dict) -> MLP:
     return recipe_model(recipe(s), epochs=s["epochs"], eval_max_rows=EVAL_ROWS)
 
 
+_ACT_TEX = {"relu": r"\mathrm{relu}", "tanh": r"\tanh", "sigmoid": r"\sigma", "leaky_relu": r"\mathrm{leaky\,relu}"}
+
+
+def formula(s: dict) -> str:
+    """The network of the settings as KaTeX: a line per layer, the loss and the output's delta, aligned
+    (one line is wider than a phone).  The penalty appears when there is one."""
+    lines, prev = [], "x"
+    for i, (units, act) in enumerate(s["layers"], 1):
+        lines.append(rf"a_{i} &= {_ACT_TEX[act]}\big({prev} W_{i} + b_{i}\big) \in \mathbb{{R}}^{{{units}}}")
+        prev = f"a_{i}"
+    last = len(s["layers"]) + 1
+    if s["readout"] == "softmax":
+        lines.append(rf"p &= \mathrm{{softmax}}\big({prev} W_{last} + b_{last}\big)")
+        lines.append(r"L &= -\frac1N\sum_n \ln p_{n, y_n}")
+    else:  # one sigmoid per digit, each its own yes/no question
+        lines.append(rf"p &= \sigma\big({prev} W_{last} + b_{last}\big)")
+        lines.append(r"L &= -\frac1N\sum_{n,k} \Big[y_{nk} \ln p_{nk}")
+        lines.append(r"&\qquad + (1 - y_{nk}) \ln(1 - p_{nk})\Big]")
+    if s["l2"]:
+        lines.append(r"&\qquad + \frac{\lambda}{2n} \textstyle\sum_l \lVert W_l \rVert^2")
+    lines.append(r"\delta_\text{out} &= \frac{p - y}{N}")
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
 class MnistTask(NetworkTask):
     """An MLP on the digits, trained as fast as the pace allows."""
 
@@ -103,7 +127,7 @@ class MnistTask(NetworkTask):
         X_tr, X_te, y_tr, y_te = data
         super().__init__(model or make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
         self.recipe, self.loaded = recipe(s, source), model is not None
-        self.train_seconds = 0.0
+        self.train_seconds, self.seen_before = 0.0, self.model.n_seen_  # (a loaded network has seen some)
         self.weights_sent = -WEIGHTS_EVERY
         self.apply(s)
 
@@ -148,7 +172,7 @@ class MnistTask(NetworkTask):
         if n_weights:
             panels.append(Tiles(
                 id="weights", diverging=True, tile=[28, 28], cols=12, count=n_weights, itemName="hidden neuron",
-                title=f"What the first {n_weights} hidden neurons look for (blue: positive weight, orange: negative)",
+                title=f"What the first {n_weights} hidden neurons look for: each one's weights on the pixels",
             ))
             rows.append(["weights"])
         return Layout(metrics=["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
@@ -160,7 +184,8 @@ class MnistTask(NetworkTask):
             "metrics": {
                 "epoch": self.epoch_text(2),
                 "examples seen": f"{m.n_seen_:,}",
-                "examples / second": f"{m.n_seen_ / self.train_seconds:,.0f}" if self.train_seconds else "–",
+                "examples / second": (f"{(m.n_seen_ - self.seen_before) / self.train_seconds:,.0f}"
+                                      if self.train_seconds else "–"),
                 "train accuracy": f"{self.last('train_acc'):.3f}",
                 "test accuracy": f"{self.last('test_acc'):.3f}",
             },

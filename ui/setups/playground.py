@@ -50,6 +50,8 @@ from ui.settings.shared import (
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons", "iris")
 DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "csv")
 DATA_LABELS = {"multi_gaussian": "multi gaussian", "csv": "your CSV file", "iris": "iris flowers"}
+MAX_ADDED = 500  # points a learner may add to a run
+MAX_WEIGHT = 100.0  # |a typed weight| at most: larger ones only saturate every unit after it
 
 
 def _rules(values: dict) -> dict:
@@ -80,7 +82,8 @@ FORM = Form(
     LR,
     BATCH,
     Choice("reg", "none", "regularisation", "A penalty on large weights.", options=("none", "l1", "l2"), live=True),
-    Number("rate", 0.001, "rate λ", "Strength of the penalty.", lo=0.0, hi=10.0, step=0.001, widget="number",
+    Number("rate", 0.001, "rate λ", "Strength of the penalty added to the loss: λ/(2n)·ΣW² for L2, λ/n·Σ|W| for "
+           "L1 (n training points; the biases are free).", lo=0.0, hi=10.0, step=0.001, widget="number",
            fmt="%.4f", live=True),
     SEED,
     EPOCHS,
@@ -207,6 +210,8 @@ class PlaygroundTask(NetworkTask):
         self.grid_inputs = d.inputs(self.plane.points)
         y_all = d.targets(np.r_[d.y_train, d.y_test]) if d.regression else None
         self.value_range = None if y_all is None else (float(y_all.min()), float(y_all.max()))
+        self.n_given = len(d.y_train)  # training points of the data set; those after it the learner added
+        self.by_hand: set[str] = set()  # what the learner changed by hand: "weights", "points"
         self.apply(s)
 
     def apply(self, s: dict) -> None:
@@ -222,7 +227,46 @@ class PlaygroundTask(NetworkTask):
             return "Runs on your own CSV file are not exported as scripts (the script could not read the file)."
         if self.rolled_back:
             return "This run diverged and was rolled back; a script could not replay that. Reset to export."
+        if self.by_hand:
+            done = " and ".join(sorted({"weights": "weights you typed", "points": "points you added"}[w]
+                                       for w in self.by_hand))
+            return f"This run trained with {done}; a script could not replay that. Reset to export."
         return None
+
+    # ------------------------------------------------------------ hands on the diagram
+    def edit(self, what: str, arg) -> None:
+        """A weight typed on an edge, a point added on the plane, or the added points cleared; an
+        edit that does not fit this network or data is ignored.  The guard judges the run from here."""
+        d = self.d
+        if what == "weight":
+            weights = self.model.weights_
+            if arg.layer >= len(weights) or arg.i >= weights[arg.layer].shape[0] or arg.j >= weights[arg.layer].shape[1]:
+                return
+            weights[arg.layer][arg.i, arg.j] = np.clip(arg.value, -MAX_WEIGHT, MAX_WEIGHT)
+            self.by_hand.add("weights")
+        elif what == "point":
+            x0, x1, y0, y1 = self.plane.extent
+            fits = x0 <= arg.x <= x1 and y0 <= arg.y <= y1 and arg.label < len(d.class_names or [])
+            if not fits or len(d.y_train) - self.n_given >= MAX_ADDED:
+                return
+            P = np.array([[arg.x, arg.y]])
+            d.P_train, d.y_train = np.r_[d.P_train, P], np.r_[d.y_train, arg.label]
+            d.X_train = np.r_[d.X_train, d.inputs(P)]  # scaled as the data set was: the inputs keep their meaning
+            self.by_hand.add("points")
+        elif what == "clear":
+            n = self.n_given
+            d.P_train, d.y_train, d.X_train = d.P_train[:n], d.y_train[:n], d.X_train[:n]
+        self.data = (d.X_train, d.y_train, *self.data[2:])  # the next batches train on them
+        self.model.restart_watch(*self.data)  # a loss the learner raised is no divergence
+
+    def added(self):
+        """The points the learner added, for the plane."""
+        return points(self.d.P_train[self.n_given :], self.d.y_train[self.n_given :])
+
+    def ask(self, what: str, arg) -> dict | None:
+        """The +/- buttons: the hidden layers with these sizes (a new layer takes the last one's activation)."""
+        acts = [a for _, a in self.settings["layers"]] or [FORM["layers"].default[0][1]]
+        return {"layers": [(n, acts[min(k, len(acts) - 1)]) for k, n in enumerate(arg.sizes)]}
 
     def script(self) -> str:
         return run_script("playground", self.recipe, self.run_phases(), "R²" if self.d.regression else "accuracy")
@@ -232,10 +276,11 @@ class PlaygroundTask(NetworkTask):
         d = self.d
         spec = dict(id="plane", title="What the network predicts", xlabel=d.axis_names[0], ylabel=d.axis_names[1],
                     w=3, min=300)
-        pts = points(d.P_train, d.y_train if not d.regression else np.zeros(len(d.y_train), int), d.P_test,
+        n = self.n_given  # the learner's points come with the snapshots
+        pts = points(d.P_train[:n], d.y_train[:n] if not d.regression else np.zeros(n, int), d.P_test,
                      d.y_test if not d.regression else np.zeros(len(d.y_test), int))
         if not d.regression:
-            return self.plane.spec(len(d.class_names), d.class_names, pts,
+            return self.plane.spec(len(d.class_names), d.class_names, pts, addable=True,
                                    note="Background: the predicted class; dots: training points, ◇: test points.",
                                    **spec)
         pts.value = d.targets(np.r_[d.y_train, d.y_test]).astype(np.float32)
@@ -254,10 +299,9 @@ class PlaygroundTask(NetworkTask):
             layers=m.layer_sizes, shown=[min(n, MAX_SHOWN) for n in m.layer_sizes],
             acts=[*m.activation, m.output], inputs=[FEATURES[f][0] for f in d.feats],
             outputs=d.class_names or [d.target], map=self.plane.n // every, inputMaps=np.stack(input_maps),
-            w=3, h=380, min=300,
-            note="Each square: that neuron's output over the plane (orange negative, blue positive). Edges: "
-            "blue = positive weight, orange = negative, thicker = larger |w|. Hover a neuron to paint its output "
-            "on the plane, an edge to read its weight.",
+            w=3, h=380, min=300, editable=True, resize=[FORM["layers"].max_layers, FORM["layers"].max_units],
+            note="Each square: that neuron's output over the plane. Thicker edges: larger |w|. Hover or tap a "
+            "neuron to see its output over the plane, an edge to read its weight; click an edge to type a new one.",
         )
         curves = self.curve_specs()
         if d.regression:
@@ -283,6 +327,8 @@ class PlaygroundTask(NetworkTask):
         else:
             grid = self.plane.classes(outputs[-1])
         panels = {"plane": {"grid": grid}}
+        if detail and not d.regression:
+            panels["plane"]["added"] = self.added()
         if detail:
             panels["net"] = {
                 "weights": shown_weights(m),

@@ -30,6 +30,11 @@ from ui.settings.shared import IRIS_FEATURES, L2, LR, iris_axes, two_features
 SPEED_HELP = "Gradient steps per second while playing; Step takes one."
 
 
+def one_unit(readout: str, objective: str, units: str = "one unit") -> str:
+    """What each regression page says about its gradient descent: the smallest network."""
+    return (f"Gradient descent here is the smallest network: one Dense layer ({units}, $z = xW + b$, "
+            f"$\\beta$ is $b$ then $W$) with {readout} readout, trained by the same loop as the networks "
+            f"of the other pages with all points in one batch, so one step is one epoch. It {objective}.")
 
 class GDTask(LiveTask):
     """A gradient-descent estimator on fixed data; one unit is one gradient step."""
@@ -44,7 +49,7 @@ class GDTask(LiveTask):
         return self.speed
 
     def advance(self, units, seconds, final=True):
-        self.model.partial_fit(self.X, self.y, units)  # a step costs microseconds: no time limit needed
+        self.model.partial_fit(self.X, self.y, units)  # a step costs well under a millisecond: no time limit
 
     def status(self):
         if self.model.status_ == "diverged":
@@ -316,7 +321,7 @@ class LogisticTask(ClassifierTask):
 SOFTMAX_FORM = Form(
     CLASS_DATA,
     *iris_axes(2, 3),
-    L2.with_(hi=1.0, step=0.01, widget="slider"),
+    L2.with_(step=0.5, widget="slider"),  # the networks' λ/(2N): up to 100 on about 100 training flowers
     LR.with_(default=3.0, options=ladder(LR_LADDER, 0.01, 30.0)),
     Number("speed", 50, "steps per second", SPEED_HELP, lo=1, hi=500, live=True),
     fix=two_features,
@@ -326,9 +331,9 @@ SOFTMAX_FORM = Form(
 class SoftmaxTask(ClassifierTask):
     """All classes at once: linear regions and the cross-entropy per step."""
 
-    objective, log_objective = "cross-entropy", True
+    objective, log_objective = "loss", True  # the cross-entropy, plus the penalty when λ > 0
     region_title = "Predicted regions"
-    metric_names = ["step", "cross-entropy", "train accuracy", "test accuracy"]
+    metric_names = ["step", "loss", "train accuracy", "test accuracy"]
 
     def __init__(self, s: dict, csv=None):
         P, y, names, axes = class_data(s, csv, (0, 1, 2))
@@ -339,4 +344,4 @@ class SoftmaxTask(ClassifierTask):
 
     def extra_metrics(self) -> dict:
         h = self.model.history_["objective"]
-        return {"cross-entropy": f"{h[-1]:.4f}" if h else "–"}
+        return {"loss": f"{h[-1]:.4f}" if h else "–"}

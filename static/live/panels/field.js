@@ -1,6 +1,9 @@
-// A plane: a painted grid (the model's output), points, straight lines and a path on top.
+// A plane: a painted grid (the model's output), points, straight lines and a path on top, with a
+// legend of its colours. With `addable`, a click adds a training point of the class the learner picks.
 import { Panel } from './panel.js';
-import { BLUE, DEEP_BLUE, NEUTRAL, ORANGE, css, divergingLut, mix, rgb, sequentialLut } from './palette.js';
+import {
+  BLUE, DEEP_BLUE, NEGATIVE, NEUTRAL, ORANGE, POSITIVE, css, divergingLut, mix, rgb, sequentialLut, signLut,
+} from './palette.js';
 import { fmt, gridImage } from './draw.js';
 
 export class FieldPanel extends Panel {
@@ -28,10 +31,65 @@ export class FieldPanel extends Panel {
       };
       this.head.append(label);
     }
+    if (spec.addable && spec.classes) this.addTools();
+    this.showLegend();
+  }
+
+  // "Add points of: (orange) (blue) [Clear]": a class chosen, a click on the plane adds a training point of it
+  addTools() {
+    const tools = document.createElement('div');
+    tools.className = 'bl-tools';
+    tools.append('Add points of:');
+    this.adding = null;
+    this.classButtons = this.spec.classes.map((c, k) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.setAttribute('aria-pressed', 'false');
+      b.title = `a click on the plane adds a training point of ${c.name}`;
+      const swatch = document.createElement('i');
+      swatch.className = 'bl-swatch bl-dot';
+      swatch.style.setProperty('--c', c.color);
+      b.append(swatch, c.name);
+      b.onclick = () => {
+        this.adding = this.adding === k ? null : k;
+        this.classButtons.forEach((other, j) => other.setAttribute('aria-pressed', String(this.adding === j)));
+        this.canvas.style.cursor = this.adding == null ? '' : 'crosshair';
+      };
+      tools.append(b);
+      return b;
+    });
+    this.clearButton = document.createElement('button');
+    this.clearButton.type = 'button';
+    this.clearButton.hidden = true;
+    this.clearButton.onclick = () => this.view.command('clear');
+    tools.append(this.clearButton);
+    this.el.insertBefore(tools, this.head.nextSibling);
+    this.canvas.addEventListener('click', (e) => this.add(e));
+  }
+
+  add(e) {
+    const b = this.box;
+    if (this.adding == null || !b) return;
+    const r = this.canvas.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    if (px < b.x || py < b.y || px > b.x + b.w || py > b.y + b.h) return;
+    const [x0, x1, y0, y1] = this.spec.extent;
+    this.view.command('point', {
+      x: x0 + ((px - b.x) / b.w) * (x1 - x0), y: y1 - ((py - b.y) / b.h) * (y1 - y0), label: this.adding,
+    });
   }
 
   update(data, curve, n) {
-    const onlyGrid = data && data.grid && !data.lines && curve === this.curve && n === this.count && this.box;
+    if (data && data.added) {
+      this.added = data.added;
+      const k = this.added.x.length;
+      if (this.clearButton) {
+        this.clearButton.hidden = !k;
+        this.clearButton.textContent = `Clear the ${k} added`;
+      }
+    }
+    const onlyGrid = data && data.grid && !data.lines && !data.added && curve === this.curve && n === this.count && this.box;
     if (!onlyGrid) return super.update(data, curve, n);
     this.data = data;
     this.paintGrid();
@@ -40,6 +98,32 @@ export class FieldPanel extends Panel {
   showOverride(map) {
     this.override = map;
     this.paintGrid();
+    this.showLegend();
+  }
+
+  // what the colours mean: the classes (or the value's scale), or a neuron's sign while it is shown
+  showLegend() {
+    const s = this.spec;
+    const bg = this.theme ? css(this.theme.bg) : 'transparent'; // (known once the panel is on the page)
+    if (this.override) {
+      this.legend(["a neuron's output:", ['negative', css(NEGATIVE)], ['positive', css(POSITIVE)]]);
+      return;
+    }
+    if (s.mode === 'scalar') {
+      const [lo, hi] = s.range || [0, 1];
+      const at = (v) => fmt(s.scale === 'log' ? 10 ** v : v);
+      this.legend([[s.valueLabel || 'value', at(lo), [bg, css(DEEP_BLUE)], at(hi)]]);
+      return;
+    }
+    const items = [];
+    if (s.mode === 'value') {
+      const [lo, hi] = s.range || [0, 1];
+      items.push([`predicted ${s.valueLabel || 'value'}`, fmt(lo), [css(ORANGE), bg, css(BLUE)], fmt(hi)]);
+    } else for (const c of s.classes || []) items.push([c.name, c.color, 'dot']);
+    const p = s.points;
+    if (p && p.test && p.test.some((v) => v)) items.push(['test point', 'currentColor', 'diamond']);
+    if (s.addable) items.push(['added by you', 'currentColor', 'ring']);
+    this.legend(items.length ? items : null);
   }
 
   paintGrid() {
@@ -50,9 +134,9 @@ export class FieldPanel extends Panel {
     if (this.bg.hidden) return;
     const t = this.theme;
     if (!this.luts || this.luts.bg !== t.bg) {
-      this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), seq: sequentialLut(t.bg, DEEP_BLUE) };
+      this.luts = { bg: t.bg, diverging: divergingLut(t.bg, 0.6), sign: signLut(t.bg, 0.6), seq: sequentialLut(t.bg, DEEP_BLUE) };
     }
-    const lut = this.override ? this.luts.diverging : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
+    const lut = this.override ? this.luts.sign : s.mode === 'scalar' ? this.luts.seq : this.classLut(t);
     // ('value' mode, a regression's output, paints on the diverging scale like a probability)
     if (this.bg.width !== grid.n) this.bg.width = this.bg.height = grid.n;
     this.bgCtx.drawImage(gridImage(grid.values, grid.n, grid.n, lut), 0, 0);
@@ -72,6 +156,10 @@ export class FieldPanel extends Panel {
   draw(ctx, t) {
     const s = this.spec;
     const [x0, x1, y0, y1] = s.extent;
+    if (this.legendBg !== t.bg) { // the ramps fade through the page's background
+      this.legendBg = t.bg;
+      this.showLegend();
+    }
     const box = (this.box = this.plotBox());
     Object.assign(this.bg.style, { left: `${box.x}px`, top: `${box.y}px`, width: `${box.w}px`, height: `${box.h}px` });
     this.paintGrid();
@@ -83,6 +171,7 @@ export class FieldPanel extends Panel {
     ctx.rect(box.x, box.y, box.w, box.h);
     ctx.clip();
     if (s.points) this.drawPoints(ctx, s.points, sx, sy);
+    if (this.added) this.drawPoints(ctx, this.added, sx, sy, t.text);
     for (const line of (this.data && this.data.lines) || []) {
       ctx.strokeStyle = line.color;
       ctx.lineWidth = line.width || 2.5;
@@ -138,7 +227,9 @@ export class FieldPanel extends Panel {
     return (this.spec.classes || [])[k] || {};
   }
 
-  drawPoints(ctx, p, sx, sy) {
+  // `ring`: the outline of points the learner added (the data set's have a white one)
+  drawPoints(ctx, p, sx, sy, ring = 'rgba(255,255,255,0.9)') {
+    const r = ring === 'rgba(255,255,255,0.9)' ? 3.6 : 4.6;
     for (let i = 0; i < p.x.length; i++) {
       const test = p.test && p.test[i];
       if (test && !this.showTest) continue;
@@ -156,11 +247,11 @@ export class FieldPanel extends Panel {
         ctx.lineWidth = 1.6;
         ctx.stroke();
       } else {
-        ctx.arc(px, py, 3.6, 0, 2 * Math.PI);
+        ctx.arc(px, py, r, 0, 2 * Math.PI);
         ctx.fillStyle = color;
         ctx.fill();
-        ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-        ctx.lineWidth = 1;
+        ctx.strokeStyle = ring;
+        ctx.lineWidth = r > 4 ? 2 : 1;
         ctx.stroke();
       }
     }
@@ -217,6 +308,19 @@ export class FieldPanel extends Panel {
     }
   }
 
+  // the plane as it is painted now (grid and points, no axes) into a `w` x `h` picture elsewhere: the
+  // network panel shows a hovered neuron's output with it where the plane is out of sight
+  drawInto(ctx, w, h) {
+    const b = this.box;
+    if (!b) return;
+    const dpr = this.canvas.width / this.w;
+    ctx.fillStyle = css(this.theme.bg);
+    ctx.fillRect(0, 0, w, h);
+    ctx.imageSmoothingEnabled = true;
+    if (!this.bg.hidden) ctx.drawImage(this.bg, 0, 0, w, h);
+    ctx.drawImage(this.canvas, b.x * dpr, b.y * dpr, b.w * dpr, b.h * dpr, 0, 0, w, h);
+  }
+
   hover(px, py) {
     const b = this.box;
     if (!b || px < b.x || py < b.y || px > b.x + b.w || py > b.y + b.h) return '';
@@ -225,21 +329,19 @@ export class FieldPanel extends Panel {
     const x = x0 + ((px - b.x) / b.w) * (x1 - x0);
     const y = y1 - ((py - b.y) / b.h) * (y1 - y0);
     const parts = [];
-    const p = s.points;
-    if (p) {
-      let best = -1;
-      let dist = 49;
-      for (let i = 0; i < p.x.length; i++) {
+    let near = null; // the nearest point within 7 px: [points, index, kind]
+    let dist = 49;
+    for (const [p, kind] of [[s.points, 'training'], [this.added, 'added']]) {
+      for (let i = 0; p && i < p.x.length; i++) {
         if (p.test && p.test[i] && !this.showTest) continue;
         const d = (this.sx(p.x[i]) - px) ** 2 + (this.sy(p.y[i]) - py) ** 2;
-        if (d < dist) [best, dist] = [i, d];
+        if (d < dist) [near, dist] = [[p, i, p.test && p.test[i] ? 'test' : kind], d];
       }
-      if (best >= 0) {
-        const name = p.value
-          ? `${s.valueLabel || 'target'} ${fmt(p.value[best])}`
-          : this.classStyle(p.label[best]).name || `class ${p.label[best]}`;
-        parts.push(`${p.test && p.test[best] ? 'test' : 'training'} point: ${name} at (${fmt(p.x[best])}, ${fmt(p.y[best])})`);
-      }
+    }
+    if (near) {
+      const [p, i, kind] = near;
+      const name = p.value ? `${s.valueLabel || 'target'} ${fmt(p.value[i])}` : this.classStyle(p.label[i]).name || `class ${p.label[i]}`;
+      parts.push(`${kind} point: ${name} at (${fmt(p.x[i])}, ${fmt(p.y[i])})`);
     }
     parts.push(`${s.xlabel || 'x'} = ${fmt(x)}, ${s.ylabel || 'y'} = ${fmt(y)}`);
     const g = (this.data && this.data.grid) || s.values;
@@ -264,3 +366,4 @@ export class FieldPanel extends Panel {
     return parts.join('\n');
   }
 }
+

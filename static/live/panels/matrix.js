@@ -1,8 +1,14 @@
-// A confusion matrix: true class on rows, predicted on columns, counts written in the cells.
+// A confusion matrix: true class on rows, predicted on columns, counts written in the cells: grey
+// where the model is right, red where it is wrong.
 import { Panel } from './panel.js';
-import { BLUE, ORANGE, css, mix } from './palette.js';
+import { RIGHT, WRONG, css, mix } from './palette.js';
 
 export class MatrixPanel extends Panel {
+  constructor(spec, view) {
+    super(spec, view);
+    this.legend([['right', css(RIGHT)], ['wrong', css(WRONG)], 'deeper: a larger share of the row']);
+  }
+
   height(width) {
     return Math.min(width, this.spec.maxh || 420);
   }
@@ -24,7 +30,7 @@ export class MatrixPanel extends Panel {
       for (let c = 0; c < k; c++) {
         const v = counts[r * k + c];
         const share = rowSum ? v / rowSum : 0;
-        const color = r === c ? BLUE : ORANGE;
+        const color = r === c ? RIGHT : WRONG;
         ctx.fillStyle = css(mix(t.bg, color, Math.min(1, share * (r === c ? 1 : 3))), 1);
         ctx.fillRect(box.x + c * cell, box.y + r * cell, cell - 1, cell - 1);
         if (v) {

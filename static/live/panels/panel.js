@@ -1,5 +1,6 @@
 // The base of every panel: its own <canvas> in a <figure>, redrawn on resize at most as often as it
-// asks, with hover answered by a tooltip text and axes drawn for those that plot.
+// asks, with hover (or a tap) answered by a tooltip text, a legend of its colours, and axes drawn
+// for those that plot.
 import { css, rgb } from './palette.js';
 import { fmt, logTicks, ticks } from './draw.js';
 
@@ -20,17 +21,50 @@ export class Panel {
     this.canvas.setAttribute('aria-label', spec.title || spec.type);
     this.el.append(head, this.canvas);
     if (spec.note) {
-      const note = document.createElement('div');
-      note.className = 'bl-note';
-      note.textContent = spec.note;
-      this.el.append(note);
+      this.noteEl = document.createElement('div');
+      this.noteEl.className = 'bl-note';
+      this.noteEl.textContent = spec.note;
+      this.el.append(this.noteEl);
     }
     this.ctx = this.canvas.getContext('2d');
     this.data = null;
     this.observer = new ResizeObserver(() => this.resize());
     this.observer.observe(this.el);
     this.canvas.addEventListener('pointermove', (e) => this.pointer(e));
-    this.canvas.addEventListener('pointerleave', () => this.leave());
+    // a finger has no hover: a tap shows what hovering shows, until the next tap elsewhere
+    this.canvas.addEventListener('pointerdown', (e) => e.pointerType !== 'mouse' && this.view.tapped(this, e));
+    this.canvas.addEventListener('pointerleave', (e) => e.pointerType === 'mouse' && this.leave());
+  }
+
+  // what each colour means here: [label, colour (css), shape ('dot', 'box', 'diamond', 'ring')], a ramp
+  // [label, low text, [css colours low to high], high text], or a plain text; null hides the legend
+  legend(items) {
+    if (!this.legendEl) {
+      this.legendEl = document.createElement('div');
+      this.legendEl.className = 'bl-legend';
+      this.el.insertBefore(this.legendEl, this.noteEl || null);
+    }
+    this.legendEl.textContent = '';
+    this.legendEl.hidden = !items;
+    for (const item of items || []) {
+      const key = document.createElement('span');
+      key.className = 'bl-key';
+      if (typeof item === 'string') key.textContent = item;
+      else if (Array.isArray(item[2])) { // a ramp
+        const [label, low, colors, high] = item;
+        const ramp = document.createElement('i');
+        ramp.className = 'bl-ramp';
+        ramp.style.background = `linear-gradient(to right, ${colors.join(', ')})`;
+        key.append(`${label} ${low}`, ramp, high);
+      } else {
+        const [label, color, shape = 'box'] = item;
+        const swatch = document.createElement('i');
+        swatch.className = `bl-swatch bl-${shape}`;
+        swatch.style.setProperty('--c', color);
+        key.append(swatch, label);
+      }
+      this.legendEl.append(key);
+    }
   }
 
   destroy() {

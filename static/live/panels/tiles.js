@@ -1,9 +1,14 @@
-// Small images in a grid: first-layer weights seen as pictures, misclassified digits.
+// Small images in a grid: first-layer weights seen as pictures (by sign), misclassified digits.
 import { Panel } from './panel.js';
-import { css, divergingLut, sequentialLut } from './palette.js';
+import { NEGATIVE, POSITIVE, css, sequentialLut, signLut } from './palette.js';
 import { gridImage } from './draw.js';
 
 export class TilesPanel extends Panel {
+  constructor(spec, view) {
+    super(spec, view);
+    if (spec.diverging) this.legend([['negative', css(NEGATIVE)], ['positive', css(POSITIVE)], 'weight']);
+  }
+
   height(width) {
     const s = this.spec;
     const cols = s.cols || 8;
@@ -22,7 +27,7 @@ export class TilesPanel extends Panel {
     const th = tw * (h / w);
     const n = images.length / (h * w);
     if (!this.lut || this.lutBg !== t.bg) {
-      this.lut = s.diverging ? divergingLut(t.bg) : sequentialLut([255, 255, 255], [0, 0, 0]);
+      this.lut = s.diverging ? signLut(t.bg) : sequentialLut([255, 255, 255], [0, 0, 0]);
       this.lutBg = t.bg;
     }
     this.cells = [];

@@ -1,12 +1,10 @@
-"""AppTest for the MNIST and convolution pages."""
+"""AppTest for the MNIST page: steps, weights files, uploads of digits and of the four MNIST files, exports, its formula."""
 
 import io
 from pathlib import Path
 
 from engine import MLP, weights_bytes
 from tests.app.conftest import command, frame, metric, shown
-
-SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "samples" / "camera.png"
 
 
 def test_mnist_step_views_and_bad_weights(app):
@@ -45,6 +43,22 @@ def test_mnist_loads_good_weights_and_rejects_wrong_shape(app):
     at.run()  # the sidebar now shows the loaded network: the next run keeps it
     assert at.session_state["mn:run"].task is task
     assert not at.exception
+    assert any("no training history" in c.value and "start afresh" in c.value for c in at.caption)
+
+
+def test_mnist_weights_bring_their_epoch_and_curves(app):
+    at = app("mnist", {"layers": "16"})
+    command(at, "mn", "step")
+    trained = at.session_state["mn:run"].task.model
+    other = app("mnist")
+    other.file_uploader(key="weights_upload").set_value(("m.npz", weights_bytes(trained), "application/npz")).run()
+    model = other.session_state["mn:run"].task.model
+    assert model.layer_sizes == [784, 16, 10] and model.epoch_ == trained.epoch_ == 1
+    assert model.history_["step"][: len(trained.history_["step"])] == trained.history_["step"]
+    f = frame(other, "mn")
+    assert metric(f, "epoch") == "1.00" and f["curves"]["loss"]["x"][0] == 0  # the curves from the start
+    assert any("trained for 1.00 epochs" in c.value for c in other.caption)
+    assert not other.exception
 
 
 def test_mnist_digit_upload_predicts(app):
@@ -58,58 +72,6 @@ def test_mnist_digit_upload_predicts(app):
     at.file_uploader(key="digit_upload").set_value(("one.png", buf.getvalue(), "image/png")).run()
     assert any("prediction" in m.value for m in at.markdown)
     assert not at.exception
-
-
-def _shape_line(at):
-    return next(m.value for m in at.markdown if m.value.startswith("**Shapes:**"))
-
-
-def test_convolutions_upload_grid_and_live_shapes(app):
-    at = app("convolutions")
-    at.sidebar.radio[0].set_value("upload").run()
-    assert any("Upload an image" in i.value for i in at.info)
-    at.sidebar.file_uploader[0].set_value(("camera.png", SAMPLE.read_bytes(), "image/png")).run()
-    assert not at.error and not at.exception
-    assert any("64 feature maps" in c.proto.spec for c in at.get("plotly_chart"))
-    assert "output 1 x 254 x 254" in _shape_line(at)  # 256 working size, 3x3, valid, stride 1
-    stride = next(s for s in at.slider if s.label == "stride s")
-    stride.set_value(2).run()
-    assert "output 1 x 127 x 127" in _shape_line(at)
-    assert any("does not fit" in w.value for w in at.warning)
-    padding = next(s for s in at.selectbox if s.label == "padding")
-    padding.set_value("same (zero)").run()
-    assert "output 1 x 128 x 128" in _shape_line(at)
-    pool = next(s for s in at.selectbox if s.label == "pooling")
-    pool.set_value("max").run()
-    assert "1 x 64 x 64" in _shape_line(at)
-
-
-def test_convolutions_bad_uploads_keep_the_app_usable(app):
-    at = app("convolutions")
-    at.sidebar.radio[0].set_value("upload").run()
-    for name, data in [("empty.png", b""), ("text.png", b"hello"), ("trunc.png", SAMPLE.read_bytes()[:100])]:
-        at.sidebar.file_uploader[0].set_value((name, data, "image/png")).run()
-        assert any("could not use that file" in e.value for e in at.error), name
-        assert not at.exception
-    at.sidebar.radio[0].set_value("sample photo").run()
-    assert not at.error and _shape_line(at)
-
-
-def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (1, 1), (10, 20, 30)).save(buf, format="PNG")
-    at = app("convolutions")
-    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
-    assert "input 3 x" in _shape_line(at)
-    at.sidebar.radio[0].set_value("upload").run()
-    at.sidebar.file_uploader[0].set_value(("dot.png", buf.getvalue(), "image/png")).run()
-    assert any("do not fit" in e.value for e in at.error)  # a 1x1 image is smaller than the filter
-    assert not at.exception
-    at.sidebar.radio[0].set_value("sample photo").run()
-    next(s for s in at.selectbox if s.label == "filter").set_value("custom 5x5").run()
-    assert "filter 3 x 5 x 5" in _shape_line(at)
 
 
 def _idx_set(folder=None, n_train=40, n_test=10):
@@ -168,3 +130,23 @@ def test_mnist_run_exports_as_a_script_that_reproduces_it(app, tmp_path):
     out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, check=True).stdout
     acc = task.model.score(task.data[2], task.data[3])
     assert f"{acc:.4f}" in out.splitlines()[-1]
+
+
+def test_mnist_formula_follows_the_network(app):
+    from ui.setups import mnist as ms
+
+    default = ms.formula(dict(ms.FORM.defaults))
+    assert r"\mathrm{relu}" in default and r"\mathbb{R}^{100}" in default and "softmax" in default
+    s = {**ms.FORM.defaults, "layers": [(64, "tanh"), (32, "sigmoid")], "readout": "sigmoid", "l2": 0.5}
+    tex = ms.formula(s)
+    assert r"a_1 &= \tanh\big(x W_1" in tex and r"a_2 &= \sigma\big(a_1 W_2" in tex and "W_3" in tex
+    assert "relu" not in tex and "softmax" not in tex and r"\ln(1 - p_{nk})" in tex and r"\lambda" in tex
+    at = app("mnist", {"layers": "64,32", "acts": "tanh,sigmoid"})
+    shown = next(t.value for t in at.latex if "delta_" in t.value)
+    assert r"\tanh\big(x W_1" in shown and r"\mathbb{R}^{32}" in shown and "relu" not in shown
+
+
+def test_the_drawing_caption_says_where_the_bin_icon_is(app):
+    at = app("cnn")
+    caption = next(c.value for c in at.caption if c.value.startswith("Draw one digit"))
+    assert "toolbar above the box" in caption and "below" not in caption  # the toolbar floats above the box

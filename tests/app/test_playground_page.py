@@ -96,6 +96,18 @@ def test_saved_network_restores_its_page(app):
     assert other.session_state["pg_data"] == "spiral" and other.session_state["pg_layers_units_1"] == 5
     assert all(np.array_equal(a, b) for a, b in zip(loaded.model.weights_, task.model.weights_))
     assert not other.exception
+    # the training so far comes with it: the epoch counter and the curves go on from there
+    assert loaded.model.epoch_ == task.model.epoch_ > 0
+    assert loaded.model.history_["step"][: len(task.model.history_["step"])] == task.model.history_["step"]
+    assert metric(frame(other, "pg"), "epoch") == f"{task.model.epoch_:.1f}"
+    assert any("go on from there" in c.value for c in other.caption)
+    older = load_weights(saved)
+    older.history_ = {key: [] for key in older.history_}
+    old = weights_bytes(older, page=page)  # as files were saved before they carried a history
+    other.file_uploader(key="pg:load").set_value(("old.npz", old, "application/octet-stream")).run()
+    other.run()
+    assert other.session_state["pg:run"].task.model.steps_ == 0
+    assert any("start afresh" in c.value for c in other.caption), [c.value for c in other.caption]
 
 
 def test_a_file_from_another_page_is_refused(app):

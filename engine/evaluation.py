@@ -1,0 +1,88 @@
+"""Evaluation in chunks: a network's predictions and scores, and its loss, accuracy (or R²) and dead
+ReLU units on a whole data set, a slice of rows at a time.
+
+A convolution's im2col holds ``kh * kw`` copies of its input, so 60 000 digits at once would not
+fit: a slice holds at most ``EVAL_FLOATS`` numbers in any layer.  Each slice's loss counts by its
+share of the rows, so one slice gives exactly the plain value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .metrics import r2_from_sums
+from .network_checks import check_settings
+from .regularization import penalty
+
+EVAL_FLOATS = 2**22
+
+
+def chunk_rows(layers, in_shapes) -> int:
+    """Rows per slice for ``layers`` built on ``in_shapes`` (one input shape per layer)."""
+    row = max(max(layer.row_floats(s) for layer, s in zip(layers, in_shapes)), math.prod(in_shapes[0]))
+    return max(1, EVAL_FLOATS // row)
+
+
+class ChunkedEvaluation:
+    """Mixed into :class:`~engine.sequential.Sequential`: its predictions and scores, and the
+    measures of its history points, through its layers, readout, loss and penalty, ``self._chunk``
+    rows at a time."""
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Readout activations ``(N, K)`` (probabilities for softmax; with one sigmoid unit P(class 1),
+        ``(N, 1)``); classification only."""
+        self._check_fitted()
+        if self._class_targets is None:
+            raise ValueError("This network does regression (output='linear'): it predicts values, not class "
+                             "probabilities; use predict(X).")
+        return self._proba(self._check_X(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels ``(N,)``; for regression the predicted values, ``(N,)`` for one output
+        (as scikit-learn gives them) or ``(N, K)``."""
+        self._check_fitted()
+        if self._class_targets is None:
+            values = self._proba(self._check_X(X))
+            return values[:, 0] if self.n_outputs_ == 1 else values
+        return self.classes_[self._labels(self.predict_proba(X))]
+
+    def score(self, X, y) -> float:
+        """Accuracy in [0, 1]; for regression the R² (scikit-learn's ``r2_score``: at most 1, 0 for
+        always predicting the mean, below 0 for worse)."""
+        self._check_fitted()
+        X, y = self._check_Xy(X, y)
+        out = self._proba(X)
+        if self._class_targets is None:
+            return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
+        return float(np.mean(self._labels(out) == y))
+
+    def _labels(self, a: np.ndarray) -> np.ndarray:
+        """The class each row of readout values picks: the largest, or with one sigmoid unit 1 from 0.5 up."""
+        return (a[:, 0] >= 0.5).astype(np.int64) if len(self._class_targets) > a.shape[1] else np.argmax(a, axis=1)
+
+    def _proba(self, X: np.ndarray) -> np.ndarray:
+        """Readout of checked rows."""
+        return np.concatenate([self.forward(X[i : i + self._chunk]) for i in range(0, len(X), self._chunk)])
+
+    def _measure(self, X, y) -> tuple[float, float, float, list[float]]:
+        """(loss with penalty, data loss, accuracy or R², dead share per ReLU layer) of checked arrays."""
+        data, correct, sse, alive = 0.0, 0, 0.0, None
+        for i in range(0, len(X), self._chunk):
+            xb, yb = X[i : i + self._chunk], y[i : i + self._chunk]
+            a = self.forward(xb)
+            data += self._loss.value_from_logits(self._z, a, self._targets(yb), self._readout) * (len(xb) / len(X))
+            if self._class_targets is None:
+                sse = sse + np.sum((a - yb) ** 2, axis=0)
+            else:
+                correct += np.count_nonzero(self._labels(a) == yb)
+            units = [x.alive_units() for x in self._relu_layers()]
+            alive = units if alive is None else [u | v for u, v in zip(alive, units)]
+        _, l1, l2 = check_settings(self)
+        loss = data + penalty(self._weights(), l1, l2, self.n_train_ or len(X))
+        if self._class_targets is None:
+            acc = r2_from_sums(sse, np.sum((y - y.mean(axis=0)) ** 2, axis=0))
+        else:
+            acc = correct / len(X)
+        return loss, data, acc, [1.0 - u.mean() for u in alive]
