@@ -173,7 +173,8 @@ if action == "conv":  # the costliest ordinary controls: RGB, 512 px, 100 filter
     next(s for s in at.select_slider if s.label == "filters").set_value(100).run()
     box = next(c for c in at.checkbox if "second" in c.label)
     out["grown"], out["cpu"] = measure(lambda: box.check().run())
-    out["said"] = [c.value for c in at.caption if "dead" in c.value] + [e.value for e in at.error]
+    out["said"] = [e.value for e in at.error]
+    out["grids"] = len(at.get("plotly_chart"))
 elif action == "linear":  # a 4,900-row CSV under the loss surface, and a later run of the page
     at = page("linear_regression", {"data": "csv"})
     data = open(os.path.join(folder, "regression.csv"), "rb").read()
@@ -228,10 +229,8 @@ def test_the_costliest_ordinary_controls_stay_within_the_budget(tmp_path, action
     linear regression's loss surface 288 MB; both are now worked out in bands of at most 64 MB."""
     result = _page_action(tmp_path, action)
     assert result["grown"] < LIMIT_MB, result
-    if action == "conv":
-        assert result["said"] and "of 16 maps are blank" in result["said"][0], result
-    else:
-        assert not result["said"], result
+    assert not result["said"], result  # no refusal: the work was split, not turned down
+    assert result.get("grids", 2) == 2, result  # both feature-map grids are drawn
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox forks")
