@@ -11,8 +11,8 @@ from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d, pool_forward
 from ui.charts.feature_maps import conv_bands, feature_maps
 from ui.charts.images import feature_grid, for_display
-from ui.inputs.cost import TooCostly
 from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached, mark_patch, to_planes
+from ui.shell.cost import TooCostly
 from ui.shell.show_code import show_code
 from ui.shell.text import plain
 

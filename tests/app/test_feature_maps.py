@@ -7,7 +7,7 @@ from engine.conv import conv2d
 from engine.kernels import as_bank, random_bank
 from ui.charts.feature_maps import conv_bands, feature_maps
 from ui.charts.images import downsample
-from ui.inputs.cost import TooCostly, band_rows
+from ui.shell.cost import TooCostly, band_rows
 
 RNG = np.random.default_rng(0)
 

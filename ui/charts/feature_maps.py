@@ -2,7 +2,7 @@
 
 A direct ``conv2d`` holds im2col's columns for the whole image at once: at a working size of 512 px,
 a second layer of 16 filters over 100 ReLU'd maps is (900, 262144) float64, 1.9 GB.  Here the same
-sums are taken a band of output rows at a time (``ui.inputs.cost``), and of the feature maps only what
+sums are taken a band of output rows at a time (``ui.shell.cost``), and of the feature maps only what
 the page shows is kept: the grid's tiles (every k-th pixel, as ``charts.images.downsample`` picks
 them) and each second-layer map's peak (a map whose peak is at most 0 is dead).  The random banks
 ({-1, 0, 1}) work in float32, half the memory and time of float64, on an image that is float32 already.
@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.conv import conv2d, pad, resolve_padding
 from ui.charts.images import TILE_PX
-from ui.inputs.cost import BAND, band_rows
+from ui.shell.cost import BAND, band_rows
 
 
 def conv_bands(x, w, stride=1, padding=0, pad_mode="zero", relu=False, budget=BAND) -> np.ndarray:
