@@ -1,7 +1,8 @@
 """Your own data on a page: upload a CSV (or take the bundled example), choose its columns.
 
 The file is parsed in a child process under limits (``ui.inputs.sandbox``), once per content while a
-session keeps the table (``ui.inputs.content_cache``); this session keeps it until its upload changes.
+session keeps the table (``ui.inputs.content_cache``); this session keeps it until its upload changes
+or the session is gone for good.
 Every message quotes the file (names, cells): it is shown as plain text, never as Markdown.
 """
 
@@ -15,6 +16,7 @@ import streamlit as st
 from ui.inputs import csv_data
 from ui.inputs.content_cache import ContentCache
 from ui.inputs.sandbox import Job
+from ui.shell import sessions
 from ui.shell.text import plain
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "fruit.csv"
@@ -56,9 +58,11 @@ def csv_table(key: str, where=None):
     except csv_data.CsvError as exc:
         _refuse(where, exc, f"{plain(name)}: ")
         return None, None
-    state[f"{key}_csv:table"] = table  # the cache shares it while some session keeps it
+    digest = hashlib.sha1(data).hexdigest()
+    if state.get(f"{key}_csv:table", (None,))[0] != digest:  # the cache shares it while some session keeps it
+        state[f"{key}_csv:table"] = (digest, sessions.keep(table))
     where.caption(csv_data.summary(table, name))
-    return table, hashlib.sha1(data).hexdigest()
+    return table, digest
 
 
 def csv_columns(table, digest: str, key: str, kind: str | None = None, where=None):
