@@ -160,6 +160,7 @@ st.caption(
     f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
     "when it is taken, never the stored state, so a new rate changes the very next step."
 )
-st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
-st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+st.caption("With an L2 or L1 penalty λ (n training points):")
+st.latex(r"\text{L2: }\begin{aligned}" + L2_FORMULA + r"\end{aligned}")
+st.latex(r"\text{L1: }\begin{aligned}" + L1_FORMULA + r"\end{aligned}")
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)
