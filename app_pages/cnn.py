@@ -41,9 +41,8 @@ with st.sidebar:
 s = form.values
 data = server_digits()
 
-run = canvas.run(KEY, lambda: cs.CnnTask(s, data), cs.FORM.reset_key(s))
+run = canvas.run(KEY, lambda: cs.CnnTask(s, data), form)
 task: cs.CnnTask = run.task
-task.apply(s)
 st.caption(
     " → ".join(
         ["1x28x28"]

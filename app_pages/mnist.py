@@ -79,9 +79,8 @@ def digits():
 s = form.values
 
 source = "bundled" if data_key == "bundled" else "full"
-run = canvas.run(KEY, lambda: ms.MnistTask(s, digits(), source=source), (ms.FORM.reset_key(s), data_key))
+run = canvas.run(KEY, lambda: ms.MnistTask(s, digits(), source=source), form, data_key)
 task: ms.MnistTask = run.task
-task.apply(s)
 canvas.view(KEY, run)
 model: MLP = task.model
 
@@ -144,8 +143,8 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"], state[f"{KEY}:load_note"] = up.file_id, loaded_note(loaded)
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
-        canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source),
-                     (ms.FORM.reset_key(settings), data_key))
+        canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source), ms.FORM, settings,
+                       data_key)
         st.rerun()
 if up is not None and state.get(f"{KEY}:loaded") == up.file_id:
     st.caption(state[f"{KEY}:load_note"])

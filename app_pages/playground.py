@@ -87,9 +87,8 @@ s = form.values
 if s["data"] == "csv" and csv is None:  # no usable file yet: the problem's first set stands in
     s = {**s, "data": kinds[0]}
 
-run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), (pg.FORM.reset_key(s), csv_key))
+run = canvas.run(KEY, lambda: pg.PlaygroundTask(s, csv), form, csv_key)
 task: pg.PlaygroundTask = run.task
-task.apply(s)
 canvas.view(KEY, run, form)  # the diagram's +/- buttons change the form's layers
 
 
@@ -121,7 +120,7 @@ with st.expander("💾 Save, export and load"):
         else:
             state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
             form.load(values)
-            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), (pg.FORM.reset_key(values), None))
+            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), pg.FORM, values)
             st.rerun()
     if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
         st.caption(state[f"{KEY}:load_note"])
@@ -162,6 +161,7 @@ st.caption(
     f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
     "when it is taken, never the stored state, so a new rate changes the very next step."
 )
-st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
-st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+st.caption("With an L2 or L1 penalty λ (n training points):")
+st.latex(r"\text{L2: }\begin{aligned}" + L2_FORMULA + r"\end{aligned}")
+st.latex(r"\text{L1: }\begin{aligned}" + L1_FORMULA + r"\end{aligned}")
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)

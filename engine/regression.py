@@ -252,8 +252,8 @@ class SoftmaxRegressionGD(_OneLayerGD):
     watch_factor = 1e3  # as for logistic regression
     formula = (  # one line each, aligned: side by side they are wider than a phone
         r"\begin{aligned}P(y=k\mid x) &= \mathrm{softmax}(a^\top B)_k \\"
-        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
-        r"\nabla J &= \frac{1}{N}A^\top(P - Y) + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
+        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) \\ &\quad + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(P - Y) \\ &\quad + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
     )
 
     def _check_y(self, X, y):

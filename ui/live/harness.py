@@ -47,6 +47,9 @@ class LiveTask:
     unit = "step"
     share = 0.15  # of a core this task may use while its learner is alone
 
+    def apply(self, settings: dict) -> None:
+        """The page's settings on this run: the live ones (learning rate, speed, ...) take effect now."""
+
     def rate(self) -> float | None:
         """Units per second the learner asked for; None trains as fast as the pace allows."""
         return None
