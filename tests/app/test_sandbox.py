@@ -1,8 +1,10 @@
 """ui.inputs.sandbox: a decoder runs in a child under limits; whatever it does, the server gets a sentence."""
 
+import json
 import os
 import resource
 import signal
+import socket
 import threading
 import time
 
@@ -89,3 +91,20 @@ def test_children_run_side_by_side_from_many_threads():
     for t in threads:
         t.join()
     assert sorted(results) == list(range(6))
+
+
+@pytest.mark.parametrize("header,extra", [
+    ({"$a": ["|O", [2]]}, b""),  # an object array would be a pickle
+    ({"$a": ["<f8", [1000]]}, b"\x00" * 16),  # more data than the message holds
+    ({"$b": -5}, b""),
+    ({"$d": [[[1], 2]]}, b""),  # a key that cannot be one
+])
+def test_a_child_cannot_send_back_more_than_plain_data(header, extra):
+    """What a decoder taken over by its file could send: read as a crash, nothing built from it."""
+    ours, theirs = socket.socketpair()
+    text = json.dumps(["ok", header]).encode()
+    head = len(text).to_bytes(4, "little") + text
+    head += bytes(-len(head) % 16)
+    with ours, theirs:
+        theirs.sendall((len(head) + len(extra)).to_bytes(8, "little") + head + extra)
+        assert sandbox.Zygote._answer(ours, job("echo")) == ("crash", None)

@@ -4,7 +4,7 @@ Pillow, zlib, NumPy's ``.npy`` reader and the csv module run in a short-lived ch
 server process (which holds every learner's model).  A small helper process started once (the
 *zygote*: Python with NumPy, Pillow and the decoders imported, no Streamlit, no threads) forks one
 child per file: forking the server itself is unsafe with its threads, and a fresh interpreter per
-upload would cost half a second.  The child sets its own limits before it reads the file:
+upload would cost a second or more.  The child sets its own limits before it reads the file:
 
     address space   its size when forked + the job's memory (RLIMIT_AS): an allocation past it fails
     CPU seconds     the job's seconds (RLIMIT_CPU): the kernel stops it
@@ -165,7 +165,7 @@ def _receive(sock: socket.socket, limit: int):
     def take(nbytes: int) -> int:
         nonlocal offset
         start, offset = offset, offset + nbytes + (-nbytes % _ALIGN)
-        if offset - (-nbytes % _ALIGN) > total:
+        if nbytes < 0 or start + nbytes > total:
             raise ValueError("a message shorter than its header says")
         return start
 
