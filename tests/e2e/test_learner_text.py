@@ -43,10 +43,11 @@ def test_markup_in_a_csv_is_shown_as_text_and_fetches_nothing(page, app_url, cou
         for build, says in ((markup_header, "is not a number"), (one_class, "one class only"), (markup_classes, None)):
             uploader.set_input_files(files=[{"name": f"{kind}.csv", "mimeType": "text/csv", "buffer": build(payload)}])
             if says is None:  # a valid file: the plane names the payload as a class
-                page.locator('[data-panel="plane"] canvas').first.wait_for(timeout=30_000)
+                page.get_by_text(f"{kind}.csv: 30 rows").wait_for(timeout=90_000)
+                page.locator('[data-panel="plane"] canvas').first.wait_for(timeout=90_000)
             else:
                 error = page.locator('[data-testid="stAlertContentError"]').filter(has_text=says).first
-                error.wait_for(timeout=30_000)
+                error.wait_for(timeout=90_000)
                 page.wait_for_timeout(500)  # time for an image the page might have rendered to be asked for
                 assert asked == [], (kind, says)
                 assert payload[:20] in error.inner_text()  # shown as the text it is
