@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_number
+
+
+def _decay(name: str, value) -> float:
+    """A running average's weight on the past: from 0 up to, not including, 1 (at 1 nothing new
+    enters it; Adam's bias correction divides by zero)."""
+    value = check_number(name, value, 0, 1)
+    if value == 1:
+        raise ValueError(f"{name} must be below 1; got 1.")
+    return value
+
 
 class Optimizer:
     name = "optimizer"
     formula = ""
 
     def __init__(self, lr: float = 0.1):
-        self.lr = float(lr)
+        self.lr = check_number("lr", lr, 0, low_open=True)
         self.t = 0  # number of steps taken
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
@@ -61,7 +72,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float = 0.1, mu: float = 0.9):
         super().__init__(lr)
-        self.mu = float(mu)
+        self.mu = _decay("mu", mu)
         self.v: dict[int, np.ndarray] = {}
 
     def _update(self, i, p, g):
@@ -80,7 +91,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
         super().__init__(lr)
-        self.rho, self.eps = float(rho), float(eps)
+        self.rho, self.eps = _decay("rho", rho), check_number("eps", eps, 0, low_open=True)
         self.s: dict[int, np.ndarray] = {}
 
     def _update(self, i, p, g):
@@ -99,7 +110,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(lr)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1, self.beta2 = _decay("beta1", beta1), _decay("beta2", beta2)
+        self.eps = check_number("eps", eps, 0, low_open=True)
         self.m: dict[int, np.ndarray] = {}
         self.v: dict[int, np.ndarray] = {}
 
@@ -121,8 +133,10 @@ def get_optimizer(name: str | Optimizer, lr: float | None = None) -> Optimizer:
     """Return a fresh optimizer from its name, or pass an optimizer object through."""
     if isinstance(name, Optimizer):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer must be a name or an Optimizer; got {type(name).__name__}.")
     try:
-        cls = OPTIMIZERS[str(name).lower()]
+        cls = OPTIMIZERS[name.lower()]
     except KeyError:
         raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.") from None
     return cls() if lr is None else cls(lr=lr)
