@@ -63,6 +63,8 @@ def parse_idx(data: bytes, name: str = "file", max_bytes: int = MAX_FILE_BYTES) 
         Not IDX, wrong type, implausible shape, truncated, trailing data, damaged gzip.
     """
     name = _label(name)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"{name}: an IDX file's content must be bytes; got {type(data).__name__}.")
     if not data:
         raise IDXError(f"{name} is empty.")
     stream = gzip.GzipFile(fileobj=io.BytesIO(data)) if data[:2] == b"\x1f\x8b" else io.BytesIO(data)
@@ -179,6 +181,8 @@ def load_idx_files(
     the names say which file is which (``train-images-idx3-ubyte.gz``,
     ``t10k-labels.idx1-ubyte``, ...), gzip-compressed or not.
     """
+    if not isinstance(files, Mapping):
+        raise TypeError(f"files must map each file's name to its bytes; got {type(files).__name__}.")
     data, names = {}, {}
     for name, content in files.items():
         base = _label(name)

@@ -67,8 +67,14 @@ def critical_learning_rate(X, l2=0.0) -> float:
     """
     A = _design(_check_X(X))
     l2 = check_number("l2", l2, 0)
-    H = (A.T @ A + l2 * np.diag([0.0] + [1.0] * (A.shape[1] - 1))) / len(A)
-    return float(2.0 / np.linalg.eigvalsh(H)[-1])
+    # A'A of inputs near 1e200 overflows, and an eigensolver fed inf answers NaN or not at all: huge
+    # inputs are scaled by s first (s = 1 otherwise, so ordinary data gives the very same float);
+    # a rate below the smallest float is 0
+    s = float(np.abs(A).max())
+    s = s if s > 1e100 else 1.0
+    A = A / s
+    H = (A.T @ A + l2 / s / s * np.diag([0.0] + [1.0] * (A.shape[1] - 1))) / len(A)
+    return float(2.0 / np.linalg.eigvalsh(H)[-1] / s / s)
 
 
 class LinearRegressionOLS(Estimator):

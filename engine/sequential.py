@@ -35,7 +35,14 @@ from .estimator import Estimator
 from .evaluation import ChunkedEvaluation, chunk_rows
 from .layers import Activation, Layer
 from .losses import READOUT_LOSS, get_loss
-from .network_checks import check_declaration, check_one_hot, check_rows, check_settings, check_values
+from .network_checks import (
+    check_declaration,
+    check_one_hot,
+    check_rows,
+    check_settings,
+    check_size,
+    check_values,
+)
 from .optimizers import get_optimizer
 from .regularization import penalty, penalty_grad
 from .validation import check_labels, check_number
@@ -123,6 +130,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         check_settings(self)
         layers, shape = self._declare()
         dtype = np.dtype(self.dtype)
+        check_size(layers, shape, dtype)
         rng = np.random.default_rng(int(self.seed))
         in_shapes = []
         for layer in layers:
@@ -150,6 +158,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self._order, self._pos = None, 0
         self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
         self._snapshot = None
+        self._guess_acc = None  # accuracy of always guessing the commonest training class (the guard's)
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
         sizes = [len(x.params) for x in self._param_layers]
@@ -386,7 +395,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         if self.status_ == "ready" and not self.history_["step"]:
             self.partial_fit(X, y, 0, X_test, y_test)  # zero epochs: still check the data and record the start
         if self.status_ == "ready":
-            self.status_ = "done"
+            self.status_, self.message_ = "done", self.chance_notice()
         return self
 
     def batches_to(self, epoch: float, n: int) -> int:

@@ -35,6 +35,7 @@ MAX_PARAMS = 1_500_000
 MAX_CONFIG_CHARS = 4096
 _NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
+MAX_WEIGHT = 1e6  # no network trained here holds a weight past this; 1e300 is a forged or broken file
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
 # The training so far a file may carry, so a loaded network goes on where it was saved: its counters
 # (config keys named as the model's attributes) and its history, one float array a column, thinned
@@ -69,6 +70,10 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
 
     ``page``: the settings of the page the network was trained on, as a URL query string (at most
     MAX_PAGE_CHARS); loading gives it back as ``model.page_`` so the page can be restored."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP; got {type(model).__name__}.")
+    if not (isinstance(file, (str, Path)) or hasattr(file, "write")):
+        raise TypeError(f"file must be a path or a binary file object with write(); got {type(file).__name__}.")
     if not model.is_fitted():
         raise ValueError("The model has no weights yet; train or initialise it first.")
     config = {k: getattr(model, k) for k in _CONFIG_KEYS}
@@ -164,10 +169,19 @@ def _read_capped(file, max_bytes: int) -> bytes:
     if isinstance(file, (bytes, bytearray, memoryview)):
         data = bytes(file)
     elif isinstance(file, (str, Path)):
-        with open(file, "rb") as f:
-            data = f.read(max_bytes + 1)
-    else:
+        try:
+            with open(file, "rb") as f:
+                data = f.read(max_bytes + 1)
+        except FileNotFoundError:  # (the message does not repeat the path: pages show it)
+            raise ModelFileError("There is no weights file at the path given.") from None
+        except IsADirectoryError:
+            raise ModelFileError("The path given is a folder, not a weights file.") from None
+    elif hasattr(file, "read"):
         data = file.read(max_bytes + 1)
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("file must be opened in binary mode ('rb'): its read() gave text.")
+    else:
+        raise TypeError(f"file must be bytes, a path or a binary file object; got {type(file).__name__}.")
     if len(data) > max_bytes:
         raise ModelFileError(f"The weights file is larger than {max_bytes / 1e6:.0f} MB.")
     return data
@@ -385,6 +399,10 @@ def _build(config: dict, arrays: dict[str, np.ndarray], history: dict[str, np.nd
     for name, arr in arrays.items():
         if not np.all(np.isfinite(arr)):
             raise ModelFileError(f"Array {name} contains NaN or infinite values.")
+        if arr.size and np.abs(arr).max() > MAX_WEIGHT:
+            raise ModelFileError(
+                f"Array {name} holds values beyond ±{MAX_WEIGHT:g}: no trained network has weights that large."
+            )
     try:
         model = MLP(**{k: config[k] for k in _CONFIG_KEYS}).initialize()
         model.weights_ = [arrays[f"W{i}"].astype(model.dtype) for i in range(len(model.weights_))]

@@ -32,6 +32,9 @@ from .layers import Activation, layer_names
 from .optimizers import get_optimizer
 
 LOWER_LR = "Try a smaller learning rate."
+# a run whose training accuracy ends within this share of the way from guessing to perfect has
+# learned next to nothing (MNIST: 0.28 or less; two balanced classes: 0.60 or less)
+NEAR_CHANCE = 0.2
 STALL_HINT = (
     "Try a smaller learning rate or another initialisation (he for ReLU), then Reset; "
     "if the loss has hardly moved since the start, the learning rate may be too small instead."
@@ -181,6 +184,20 @@ class Guard:
         relu = self._relu_layers()
         return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in relu]
 
+    def chance_notice(self) -> str:
+        """A sentence when the last history point's training accuracy is near what always guessing
+        the commonest class gives (a run that ended having learned next to nothing), else ''.  Not a
+        stall: the run went where it was asked to go, and the learner should hear how it ended."""
+        guess = self._guess_acc
+        acc = self.history_["train_acc"][-1] if self.history_["train_acc"] else None
+        if guess is None or acc is None or not self.steps_ or acc > guess + NEAR_CHANCE * (1 - guess):
+            return ""
+        return (
+            f"Training ended near chance level: training accuracy {acc:.2f}, where always guessing the "
+            f"commonest class gives {guess:.2f}. The network learned next to nothing: check the inputs' "
+            "scale, then try another learning rate or initialisation."
+        )
+
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned
         nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
@@ -222,6 +239,7 @@ class Guard:
         watch.factor = float(self.divergence_factor)
         if watch.start_loss is None and math.isfinite(loss):
             watch.start(loss, _norm(self.parameters()), self._chance_loss(y))
+            self._guess_acc = None if self._class_targets is None else float(np.bincount(y).max() / len(y))
         if watch.start_loss is None:
             verdict = ("diverged", f"the loss before training is {loss}")
         else:
