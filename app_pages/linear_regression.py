@@ -29,9 +29,8 @@ with st.sidebar:
     form.widget("speed")
 s = form.values
 
-run = canvas.run(KEY, lambda: rs.LinearTask(s, xy), (rs.LINEAR_FORM.reset_key(s), xy_key))
+run = canvas.run(KEY, lambda: rs.LinearTask(s, xy), form, xy_key)
 task: rs.LinearTask = run.task
-task.apply(s)
 st.sidebar.caption(
     f"For these data gradient descent converges for η below **{task.critical_lr:.3g}** "
     "(2 / the largest eigenvalue of AᵀA/N) and diverges above it."

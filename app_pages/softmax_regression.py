@@ -29,8 +29,7 @@ with st.sidebar:
     form.widget("speed")
 s = form.values
 
-run = canvas.run(KEY, lambda: rs.SoftmaxTask(s, csv), (rs.SOFTMAX_FORM.reset_key(s), csv_key))
-run.task.apply(s)
+run = canvas.run(KEY, lambda: rs.SoftmaxTask(s, csv), form, csv_key)
 canvas.view(KEY, run)
 
 st.subheader("The math")

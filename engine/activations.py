@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import from_registry
+
 
 class ActivationFunction:
     """Base class. Subclasses define ``value`` and ``derivative``."""
@@ -135,9 +137,5 @@ ACTIVATIONS = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Linear,
 
 def get_activation(name: str | ActivationFunction) -> ActivationFunction:
     """Return an activation function from its name (``"relu"``) or pass one through."""
-    if isinstance(name, ActivationFunction):
-        return name
-    try:
-        return ACTIVATIONS[str(name).lower()]()
-    except KeyError:
-        raise ValueError(f"Unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}.") from None
+    found = from_registry("activation", ACTIVATIONS, name, ActivationFunction)
+    return found if isinstance(found, ActivationFunction) else found()

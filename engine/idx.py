@@ -35,6 +35,7 @@ MNIST_MD5 = {
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 MNIST_SHAPE = (28, 28)
 MAX_ITEMS = 1_000_000
+MAX_DIMS = 3  # labels (N,), images (N, rows, columns)
 MAX_FILE_BYTES = 64_000_000  # per file, unpacked; MNIST's largest (train images) is 47 MB
 # which file is which, from the start of its name (also matches unzipped and "train-images.idx3-ubyte")
 _ROLE_PREFIXES = {
@@ -75,6 +76,8 @@ def parse_idx(data: bytes, name: str = "file", max_bytes: int = MAX_FILE_BYTES) 
         raw_dims = stream.read(4 * ndim)
         if ndim == 0 or len(raw_dims) < 4 * ndim:
             raise IDXError(f"{name} has an incomplete header (no shape).")
+        if ndim > MAX_DIMS:
+            raise IDXError(f"{name} declares {ndim} dimensions; MNIST files have 1 (labels) or 3 (images).")
         dims = tuple(int(d) for d in np.frombuffer(raw_dims, dtype=">u4"))
         count = math.prod(dims)
         if dims[0] > MAX_ITEMS or math.prod(dims[1:]) > 4096 or count > max_bytes:

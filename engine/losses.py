@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ActivationFunction, Linear, Sigmoid, Softmax
-from .validation import check_labels, check_number
+from .validation import check_labels, check_number, from_registry
 
 
 def one_hot(y, k: int, dtype=np.float64) -> np.ndarray:
@@ -125,9 +125,5 @@ READOUT_LOSS = {"softmax": "cce", "sigmoid": "bce", "linear": "mse"}  # each rea
 
 def get_loss(name: str | Loss) -> Loss:
     """Return a loss object from its name (``"mse"``, ``"bce"``, ``"cce"``)."""
-    if isinstance(name, Loss):
-        return name
-    try:
-        return LOSSES[str(name).lower()]()
-    except KeyError:
-        raise ValueError(f"Unknown loss {name!r}; choose one of {', '.join(LOSSES)}.") from None
+    found = from_registry("loss", LOSSES, name, Loss)
+    return found if isinstance(found, Loss) else found()

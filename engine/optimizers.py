@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_number
+from .validation import check_number, from_registry
 
 
 def _decay(name: str, value) -> float:
@@ -131,12 +131,7 @@ OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, RMSprop, Adam)}
 
 def get_optimizer(name: str | Optimizer, lr: float | None = None) -> Optimizer:
     """Return a fresh optimizer from its name, or pass an optimizer object through."""
-    if isinstance(name, Optimizer):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"optimizer must be a name or an Optimizer; got {type(name).__name__}.")
-    try:
-        cls = OPTIMIZERS[name.lower()]
-    except KeyError:
-        raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.") from None
-    return cls() if lr is None else cls(lr=lr)
+    found = from_registry("optimizer", OPTIMIZERS, name, Optimizer)
+    if isinstance(found, Optimizer):
+        return found
+    return found() if lr is None else found(lr=lr)

@@ -254,12 +254,11 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         share of both (``l1``, ``l2`` checked, ``n_total`` the training rows that scale it)."""
         a = self.forward(X, training)
         if loss_from == "logits":
-            loss = self._loss.value_from_logits(self._z, a, Y, self._readout)
+            loss = self._loss.value_from_logits(self._z, a, Y, self._readout) + penalty(self._weights(), l1, l2, n_total)
         elif loss_from == "outputs":
-            loss = self._loss.value(a, Y)
+            loss = self._loss.value(a, Y) + penalty(self._weights(), l1, l2, n_total)
         else:
             loss = float("nan")
-        loss += penalty(self._weights(), l1, l2, n_total)
         self.backward(self._loss.delta(self._z, a, Y, self._readout))
         grads = [g for layer in self._param_layers for g in layer.grads]
         if l1 or l2:

@@ -100,28 +100,21 @@ def weights_bytes(model: MLP, page: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def load_weights(
-    file,
-    *,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_hidden: int = MAX_HIDDEN,
-    max_units: int = MAX_UNITS,
-    max_params: int = MAX_PARAMS,
-) -> MLP:
-    """Read a file written by :func:`save_weights` and return a ready model.
+def load_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """Read a file written by :func:`save_weights` (bytes, a path or a binary file object) and return a
+    ready model.  ``max_bytes``: the largest file accepted; ``max_hidden``, ``max_units``, ``max_params``:
+    the largest network (hidden layers, units in any layer including inputs and outputs, weights plus
+    biases).  Raises ModelFileError with a plain sentence for anything wrong; nothing large is allocated
+    first."""
+    caps = dict(max_hidden=max_hidden, max_units=max_units, max_params=max_params)
+    return weights_model(*read_weights(file, max_bytes=max_bytes, **caps), **caps)
 
-    Parameters
-    ----------
-    file : bytes, path or binary file object
-    max_bytes : largest file accepted
-    max_hidden, max_units, max_params : largest network accepted (hidden layers,
-        units in any layer including inputs and outputs, weights plus biases)
 
-    Raises
-    ------
-    ModelFileError
-        With a plain sentence for anything wrong; nothing large is allocated first.
-    """
+def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict]:
+    """A weights file's checked settings, arrays and history (none in older files): the parsing half of
+    :func:`load_weights`, which a server runs in a child process; :func:`weights_model` is the other."""
     data = _read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
@@ -129,19 +122,16 @@ def load_weights(
             if "config.npy" not in members:
                 raise ModelFileError("The weights file lacks its settings (no config array).")
             config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
-            sizes = _check_config(config, max_hidden, max_units, max_params)
-            shapes = {}
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-                shapes[f"W{i}.npy"], shapes[f"b{i}.npy"] = (n_in, n_out), (n_out,)
+            shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
             history = _history_shapes(members)
-            missing = sorted(name[:-4] for name in shapes.keys() - members.keys())
-            extra = sorted(name for name in members.keys() - shapes.keys() - history.keys())
+            missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
+            extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes} - history.keys())
             if missing:
                 raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
             if extra:
                 raise ModelFileError(f"The weights file has {len(extra)} unexpected arrays.")
             arrays = {
-                name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
+                name: _read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
                 for name, shape in shapes.items()
             }
             history = {name[8:-4]: _read_npy(zf, members[name], ok) for name, ok in history.items()}
@@ -150,7 +140,29 @@ def load_weights(
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
+    return config, arrays, history
+
+
+def weights_model(config: dict, arrays: dict, history: dict | None = None, *, max_hidden: int = MAX_HIDDEN,
+                  max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """The model of :func:`read_weights`' parts, checked again (another process may have read them)."""
+    history = history or {}
+    shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
+    columns = _history_shapes({f"history_{k}.npy": None for k in history})
+    if set(arrays) != set(shapes) or {name[8:-4] for name in columns} != set(history):
+        raise ModelFileError("The weights file's arrays do not fit its settings.")
+    checks = [(_weights_header_ok(name, shape), arrays[name]) for name, shape in shapes.items()]
+    for ok, arr in checks + [(ok, history[name[8:-4]]) for name, ok in columns.items()]:
+        ok(arr.shape, arr.dtype)
     return _build(config, arrays, history)
+
+
+def _shapes(sizes: list[int]) -> dict[str, tuple]:
+    """Each array's name and shape for layer sizes ``sizes``: W0, b0, W1, ..."""
+    shapes = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes[f"W{i}"], shapes[f"b{i}"] = (n_in, n_out), (n_out,)
+    return shapes
 
 
 def _read_capped(file, max_bytes: int) -> bytes:

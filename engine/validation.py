@@ -68,6 +68,18 @@ def check_choice(name: str, value, choices):
     return value
 
 
+def from_registry(kind: str, registry: dict, name, base: type):
+    """The class ``registry[name]`` (any case) for a name, or ``name`` itself when it is a ``base`` already."""
+    if isinstance(name, base):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} must be a name or a {base.__name__}; got {type(name).__name__}.")
+    try:
+        return registry[name.lower()]
+    except KeyError:
+        raise ValueError(f"Unknown {kind} {name!r}; choose one of {', '.join(registry)}.") from None
+
+
 def check_array(name: str, x, ndim: int | tuple[int, ...], form: str, finite: bool = True) -> np.ndarray:
     """``x`` as a non-empty array of real numbers with ``ndim`` dimensions (``form`` describes them)."""
     a = real_array(x, name)

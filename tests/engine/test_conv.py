@@ -1,3 +1,5 @@
+"""Convolution and pooling: the fast path against the loop references, sizes, padding, presets and kernel banks."""
+
 import numpy as np
 import pytest
 

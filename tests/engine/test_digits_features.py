@@ -1,3 +1,5 @@
+"""Drawn digits made MNIST-like, and the feature maps of 2-D points."""
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw

@@ -1,18 +1,14 @@
-import io
+"""The MLP: learning gates on iris and the digits, seeded runs, divergence, monitoring and its arrays."""
 
 import numpy as np
 import pytest
 
 from engine import (
     MLP,
-    ModelFileError,
     StandardScaler,
     load_iris,
     load_mnist,
-    load_weights,
-    save_weights,
     train_test_split,
-    weights_bytes,
 )
 from engine.layers import Dense
 from engine.sequential import Sequential
@@ -133,70 +129,6 @@ def test_bad_inputs_have_clear_errors():
         model.partial_fit(np.full((5, 4), np.nan), np.zeros(5, int))
 
 
-def test_save_load_roundtrip(tmp_path):
-    Xtr, Xte, ytr, _ = _iris_split(0)
-    model = MLP([4, 6, 3], activation="tanh", epochs=2).fit(Xtr, ytr)
-    save_weights(model, tmp_path / "m.npz")
-    again = load_weights(tmp_path / "m.npz")
-    assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
-    assert load_weights(weights_bytes(model)).activation == ["tanh"]
-    f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
-    assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
-
-
-
-def test_a_saved_network_goes_on_where_it_stopped(monkeypatch):
-    import engine.serialize
-
-    Xtr, Xte, ytr, yte = _iris_split(0)
-    model = MLP([4, 6, 3], activation="tanh", batch_size=10).initialize()
-    for _ in range(4):
-        model.partial_fit(Xtr, ytr, 7, Xte, yte)
-    again = load_weights(weights_bytes(model))
-    assert again.history_ == model.history_ and again.history_["step"] == [0, 7, 14, 21, 28]
-    assert (again.steps_, again.n_seen_, again.epoch_) == (model.steps_, model.n_seen_, model.epoch_)
-    again.partial_fit(Xtr, ytr, 7, Xte, yte)  # training goes on: where it resumes, then one new point
-    assert again.history_["step"][-3:] == [28, 28, 35] and again.epoch_ > model.epoch_
-    assert again.history_["train_loss"][-2] == pytest.approx(model.history_["train_loss"][-1])  # same data
-    fresh = load_weights(weights_bytes(MLP([4, 6, 3]).initialize()))  # nothing trained, nothing carried
-    assert fresh.history_["step"] == [] and fresh.steps_ == 0
-    monkeypatch.setattr(engine.serialize, "MAX_HISTORY", 3)  # a long history is thinned evenly, the last kept
-    assert load_weights(weights_bytes(model)).history_["step"] == [0, 14, 28]
-
-def _npz(**arrays):
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-@pytest.mark.parametrize(
-    "payload,match",
-    [
-        (b"", "not a Backprop Lab"),
-        (b"hello world", "not a Backprop Lab"),
-        (_npz(W0=np.ones((4, 3))), "settings"),
-        (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
-        (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
-    ],
-)
-def test_bad_weight_files(payload, match):
-    with pytest.raises(ModelFileError, match=match):
-        load_weights(payload)
-
-
-def test_weight_file_with_wrong_shapes_or_nan():
-    Xtr, _, ytr, _ = _iris_split(0)
-    model = MLP([4, 6, 3]).partial_fit(Xtr, ytr, 1)
-    raw = np.load(io.BytesIO(weights_bytes(model)))
-    arrays = {k: raw[k] for k in raw.files}
-    with pytest.raises(ModelFileError, match="shape"):
-        load_weights(_npz(**{**arrays, "W0": np.ones((5, 6))}))
-    with pytest.raises(ModelFileError, match="NaN"):
-        load_weights(_npz(**{**arrays, "b1": np.full(3, np.nan)}))
-    with pytest.raises(ModelFileError, match="unexpected"):
-        load_weights(_npz(**arrays, extra=np.ones(2)))
-
-
 def test_monitoring_is_sampled_on_long_epochs():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(6400, 4)), rng.integers(0, 3, 6400)
@@ -248,7 +180,6 @@ def test_weights_are_the_live_arrays_and_assigning_copies_in():
     with pytest.raises(ValueError, match="shapes"):
         model.biases_ = [np.zeros(4)]
     assert not hasattr(MLP([3, 2]), "weights_")  # learned attributes exist only after fitting
-
 
 
 def test_the_mlp_takes_sequentials_settings_by_name():

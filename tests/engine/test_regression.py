@@ -1,3 +1,5 @@
+"""Linear, logistic and softmax regression: OLS against gradient descent, the one loop and penalty, verdicts."""
+
 import numpy as np
 import pytest
 

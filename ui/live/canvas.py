@@ -46,9 +46,11 @@ export default function (component) {
 _canvas = st.components.v2.component("backprop_lab.live", js=_LOADER, isolate_styles=True)
 
 
-def run(key: str, make_task, reset_key) -> LiveRun:
-    """This learner's run of the page ``key``; a new one when ``reset_key`` differs from the last."""
+def run(key: str, make_task, form, data_key=None) -> LiveRun:
+    """This learner's run of the page ``key`` with the settings of ``form`` (a bound form): a new one when a
+    setting that needs a fresh model (or ``data_key``, naming the data) changed, else the live ones applied."""
     state = st.session_state
+    reset_key = (form.form.reset_key(form.values), data_key)
     if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
         ctx = get_script_run_ctx()
         # the commands of the run before are not acted on again, and the learner's turns go on;
@@ -60,14 +62,16 @@ def run(key: str, make_task, reset_key) -> LiveRun:
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
+    live.task.apply(form.values)
     return live
 
 
-def replace(key: str, task, reset_key) -> None:
-    """Put ``task`` (e.g. built from loaded weights) in place of the current one, as a new series."""
+def replace(key: str, task, form, values: dict, data_key=None) -> None:
+    """Put ``task`` (e.g. built from loaded weights) in place of the current one, as a new series; ``values``
+    are the settings it was built from (those of ``form``, a declared Form), as :func:`run` will see them."""
     live: LiveRun = st.session_state[f"{key}:run"]
     live.replace(task)
-    st.session_state[f"{key}:reset_key"] = reset_key
+    st.session_state[f"{key}:reset_key"] = (form.reset_key(values), data_key)
 
 
 def _take_command(key: str) -> None:

@@ -47,6 +47,9 @@ class LiveTask:
     unit = "step"
     share = 0.15  # of a core this task may use while its learner is alone
 
+    def apply(self, settings: dict) -> None:
+        """The page's settings on this run: the live ones (learning rate, speed, ...) take effect now."""
+
     def rate(self) -> float | None:
         """Units per second the learner asked for; None trains as fast as the pace allows."""
         return None
@@ -143,9 +146,12 @@ class LiveRun:
         self.playing = False
 
     def release(self) -> None:
-        """The learner's session has expired and cannot come back: drop the task and its memory."""
+        """The learner's session has expired and cannot come back: drop the task and its memory (and the
+        maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
-        self.task = None
+        task, self.task, self.make = self.task, None, None
+        if task is not None:  # the page's last run may still name it: let go of its model and data as well
+            vars(task).clear()
 
     # ------------------------------------------------------------------ commands
     def command(self, value) -> bytes:

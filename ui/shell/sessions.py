@@ -102,6 +102,24 @@ def hold(obj) -> None:
         SESSIONS.hold(ctx.session_id, obj)
 
 
+class Kept:
+    """A value a session keeps in its state (an upload's decoded content) until it is gone for good:
+    Streamlit may hold a closed session's state much longer."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def release(self) -> None:
+        self.value = None
+
+
+def keep(value) -> Kept:
+    """``value`` in a :class:`Kept` that this session lets go of once it is gone for good."""
+    kept = Kept(value)
+    hold(kept)
+    return kept
+
+
 def admit_or_stop() -> None:
     """Let this session in, or show that the server is full and stop the page."""
     ctx = get_script_run_ctx()

@@ -1,4 +1,5 @@
-"""Hostile weight and IDX files, built here: each is refused with a plain message, nothing half-built.
+"""Weight files (.npz): a saved network loads back and goes on; bad and hostile files, built here, are each
+refused with a plain message, nothing half-built.
 
 (The peak-memory check of the same files is in tests/app/test_hostile_memory.py.)
 """
@@ -10,19 +11,23 @@ import zipfile
 import numpy as np
 import pytest
 
-from engine import MLP, load_mnist, weights_bytes
-from engine.idx import IDXError, load_idx_files, load_idx_folder, parse_idx, read_idx, write_idx
+from engine import MLP, StandardScaler, load_iris, save_weights, train_test_split, weights_bytes
 from engine.serialize import MAX_PARAMS, ModelFileError, load_weights
 from tests.hostile import assert_plain_message
-from tests.hostile.idx import idx_bytes, idx_cases, mnist_files
 from tests.hostile.weights import GOOD_CONFIG, good_members, weight_files, zip_of
 
 WEIGHTS = weight_files()
-IDX = idx_cases()
+
+
+def _iris_split(seed):
+    iris = load_iris()
+    Xtr, Xte, ytr, yte = train_test_split(iris.X, iris.y, test_size=0.3, seed=seed)
+    sc = StandardScaler().fit(Xtr)
+    return sc.transform(Xtr), sc.transform(Xte), ytr, yte
 
 
 def test_corpus_is_big_enough():
-    assert len(WEIGHTS) >= 60 and len(IDX) >= 25
+    assert len(WEIGHTS) >= 60
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHTS))
@@ -30,14 +35,6 @@ def test_hostile_weight_files_are_refused_plainly(name):
     data, pattern = WEIGHTS[name]
     with pytest.raises(ModelFileError, match=pattern) as info:
         load_weights(data)
-    assert_plain_message(str(info.value))
-
-
-@pytest.mark.parametrize("name", sorted(IDX))
-def test_hostile_idx_sets_are_refused_plainly(name):
-    files, pattern = IDX[name]
-    with pytest.raises(IDXError, match=pattern) as info:
-        load_idx_files(files)
     assert_plain_message(str(info.value))
 
 
@@ -105,59 +102,6 @@ def test_every_setting_is_kept():
 # ------------------------------------------------------------------ IDX
 
 
-def test_idx_upload_loader_matches_folder_loader(tmp_path):
-    files = mnist_files(gz=False)
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
-    from_files = load_idx_files(files)
-    from_folder = load_idx_folder(tmp_path)
-    assert from_files[0].shape == (30, 28, 28) and from_files[1].shape == (30,)
-    assert all(np.array_equal(a, b) for a, b in zip(from_files, from_folder))
-    data = load_mnist(files=mnist_files())  # gzipped, any order of the dict
-    assert data.X.shape == (30, 784) and data.X.dtype == np.float32 and "30 digits" in data.description
-    assert data.n_train == 20
-    with pytest.raises(ValueError, match="not both"):
-        load_mnist(tmp_path, files=files)
-
-
-def test_idx_names_with_unzipped_and_dotted_variants():
-    files = {
-        "train-images.idx3-ubyte": idx_bytes(np.zeros((3, 28, 28))),
-        "train-labels.idx1-ubyte": idx_bytes(np.arange(3)),
-        "T10K-IMAGES-IDX3-UBYTE.GZ": idx_bytes(np.zeros((2, 28, 28)), gz=True),
-        "t10k_labels_idx1_ubyte": idx_bytes(np.arange(2)),
-    }
-    images, labels, n_train = load_idx_files(files)
-    assert images.shape == (5, 28, 28) and labels.tolist() == [0, 1, 2, 0, 1] and n_train == 3
-
-
-def test_folder_messages_never_show_the_folder(tmp_path):
-    secret = tmp_path / "secret-folder"
-    with pytest.raises(IDXError) as info:
-        load_idx_folder(secret)
-    assert "secret" not in str(info.value)
-    secret.mkdir()
-    write_idx(secret / "train-images-idx3-ubyte.gz", np.zeros((2, 28, 28)))
-    with pytest.raises(IDXError, match="has no train-labels") as info:
-        load_idx_folder(secret)
-    assert "secret" not in str(info.value) and str(tmp_path) not in str(info.value)
-    for name, data in mnist_files(labels=np.full(20, 12)).items():
-        (secret / name).write_bytes(data)
-    with pytest.raises(IDXError, match="label 12") as info:
-        load_idx_folder(secret)
-    assert_plain_message(str(info.value))
-
-
-def test_parse_idx_reads_what_write_idx_wrote(tmp_path):
-    arr = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
-    write_idx(tmp_path / "a.gz", arr)
-    assert np.array_equal(parse_idx((tmp_path / "a.gz").read_bytes(), "a.gz"), arr)
-    assert np.array_equal(parse_idx(idx_bytes(arr)), arr)
-    (tmp_path / "a.gz").write_bytes(bytes(2_000_000))
-    with pytest.raises(IDXError, match="^a.gz is larger than 1 MB"):
-        read_idx(tmp_path / "a.gz", max_bytes=1_000_000)
-
-
 def test_a_weights_file_carries_its_page_settings_as_plain_text():
     model = MLP([2, 3, 2]).initialize()
     loaded = load_weights(weights_bytes(model, page="data=spiral&layers=3"))
@@ -167,3 +111,67 @@ def test_a_weights_file_carries_its_page_settings_as_plain_text():
         config = dict(GOOD_CONFIG, page=bad)
         with pytest.raises(ModelFileError, match="page settings"):
             load_weights(zip_of(good_members(config)))
+
+
+def test_save_load_roundtrip(tmp_path):
+    Xtr, Xte, ytr, _ = _iris_split(0)
+    model = MLP([4, 6, 3], activation="tanh", epochs=2).fit(Xtr, ytr)
+    save_weights(model, tmp_path / "m.npz")
+    again = load_weights(tmp_path / "m.npz")
+    assert np.array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
+    assert load_weights(weights_bytes(model)).activation == ["tanh"]
+    f32 = MLP([4, 3], dtype=np.float32).initialize()  # stored as given, written as a dtype name
+    assert load_weights(weights_bytes(f32)).weights_[0].dtype == np.float32
+
+
+def test_a_saved_network_goes_on_where_it_stopped(monkeypatch):
+    import engine.serialize
+
+    Xtr, Xte, ytr, yte = _iris_split(0)
+    model = MLP([4, 6, 3], activation="tanh", batch_size=10).initialize()
+    for _ in range(4):
+        model.partial_fit(Xtr, ytr, 7, Xte, yte)
+    again = load_weights(weights_bytes(model))
+    assert again.history_ == model.history_ and again.history_["step"] == [0, 7, 14, 21, 28]
+    assert (again.steps_, again.n_seen_, again.epoch_) == (model.steps_, model.n_seen_, model.epoch_)
+    again.partial_fit(Xtr, ytr, 7, Xte, yte)  # training goes on: where it resumes, then one new point
+    assert again.history_["step"][-3:] == [28, 28, 35] and again.epoch_ > model.epoch_
+    assert again.history_["train_loss"][-2] == pytest.approx(model.history_["train_loss"][-1])  # same data
+    fresh = load_weights(weights_bytes(MLP([4, 6, 3]).initialize()))  # nothing trained, nothing carried
+    assert fresh.history_["step"] == [] and fresh.steps_ == 0
+    monkeypatch.setattr(engine.serialize, "MAX_HISTORY", 3)  # a long history is thinned evenly, the last kept
+    assert load_weights(weights_bytes(model)).history_["step"] == [0, 14, 28]
+
+
+def _npz(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "payload,match",
+    [
+        (b"", "not a Backprop Lab"),
+        (b"hello world", "not a Backprop Lab"),
+        (_npz(W0=np.ones((4, 3))), "settings"),
+        (_npz(config=np.array('{"layer_sizes": [4, 3]}')), "settings"),
+        (_npz(config=np.array(np.array([object()], dtype=object))), "not a Backprop Lab"),
+    ],
+)
+def test_bad_weight_files(payload, match):
+    with pytest.raises(ModelFileError, match=match):
+        load_weights(payload)
+
+
+def test_weight_file_with_wrong_shapes_or_nan():
+    Xtr, _, ytr, _ = _iris_split(0)
+    model = MLP([4, 6, 3]).partial_fit(Xtr, ytr, 1)
+    raw = np.load(io.BytesIO(weights_bytes(model)))
+    arrays = {k: raw[k] for k in raw.files}
+    with pytest.raises(ModelFileError, match="shape"):
+        load_weights(_npz(**{**arrays, "W0": np.ones((5, 6))}))
+    with pytest.raises(ModelFileError, match="NaN"):
+        load_weights(_npz(**{**arrays, "b1": np.full(3, np.nan)}))
+    with pytest.raises(ModelFileError, match="unexpected"):
+        load_weights(_npz(**arrays, extra=np.ones(2)))

@@ -1,4 +1,4 @@
-"""The pure pieces behind the pages: figure builders and page helpers (no streamlit)."""
+"""The pure view builders: plotly figures (ui.charts) and the canvas's digit tiles (ui.live.digit_views)."""
 
 import numpy as np
 import pytest

@@ -1,12 +1,16 @@
-"""A corpus of bad and odd image files, made here: each gives a clean array or a plain error."""
+"""Images a visitor uploads (odd, bad, hostile, any bytes): each decodes small and clean or is refused plainly."""
 
 import io
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from ui.inputs.images import MAX_SIDE, ImageError, load_image, to_planes
+from tests.hostile import assert_plain_message
+from tests.hostile.images import image_files, save, tricky_images
+from ui.inputs.images import EXTENSIONS, MAX_SIDE, ImageError, load_image, to_planes
 
 
 def _save(img, fmt, **kw):
@@ -102,7 +106,7 @@ def test_bad_files_give_plain_errors(name):
     assert "Traceback" not in str(info.value) and len(str(info.value)) < 300
 
 
-def test_corpus_is_big_enough():
+def test_odd_and_bad_corpus_is_big_enough():
     assert len(GOOD) + len(BAD) >= 15
 
 
@@ -111,3 +115,89 @@ def test_exif_orientation_applied_and_rgba_flattened_on_white():
     assert arr.shape[0] > arr.shape[1]  # stored 40 wide, shown 40 tall
     assert load_image(GOOD["rgba.png"][0], "x.png", "RGB")[0, 0].tolist() == [255, 255, 255]
     assert load_image(GOOD["animated.gif"][0], "x.gif", "L")[0, 0] == 10  # the first frame
+
+
+REFUSED = image_files()
+
+
+TRICKY = tricky_images()
+
+
+def test_hostile_corpus_is_big_enough():
+    assert len(REFUSED) >= 30 and len(TRICKY) >= 12
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_hostile_images_are_refused_plainly(name):
+    data, pattern = REFUSED[name]
+    with pytest.raises(ImageError, match=pattern) as info:
+        load_image(data, name)
+    assert_plain_message(str(info.value))
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_odd_images_near_the_budget_decode_small(name):
+    data, shape = TRICKY[name]
+    arr = load_image(data, name, "RGB")
+    assert arr.shape == shape and arr.dtype == np.uint8
+    assert load_image(data, name, "L", 64).shape[:2] == tuple(
+        max(1, round(n * min(1, 64 / max(shape[:2])))) for n in shape[:2]
+    )
+
+
+def test_values_survive_the_early_resize():
+    """Grey ramps in 16-bit, float, palette and RGBA keep their order and range after shrinking."""
+    from PIL import Image
+
+    ramp = np.tile(np.linspace(0, 1, 3000), (40, 1))
+    for img in (
+        Image.fromarray((ramp * 65535).astype(np.uint16)),
+        Image.fromarray(ramp.astype(np.float32)),
+        Image.fromarray((ramp * 255).astype(np.uint8)).convert("P"),
+        Image.fromarray((ramp * 255).astype(np.uint8)).convert("RGBA"),
+    ):
+        arr = load_image(save(img, "TIFF"), "ramp.tiff").astype(int)
+        assert arr.shape == (14, 1024)
+        assert arr[7, 0] < 10 and arr[7, -1] > 245 and np.all(np.diff(arr[7]) >= -2)
+
+
+def _sample(fmt, mode="RGB", **kw):
+    buf = io.BytesIO()
+    img = Image.effect_noise((24, 16), 50).convert(mode)
+    img.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+SAMPLES = [
+    _sample("PNG"),
+    _sample("PNG", "RGBA"),
+    _sample("PNG", "I;16"),
+    _sample("JPEG"),
+    _sample("JPEG", "CMYK"),
+    _sample("GIF", "P"),
+    _sample("BMP"),
+    _sample("WEBP"),
+    _sample("TIFF"),
+    _sample("TIFF", "F"),
+    _sample("TIFF", "RGB", compression="tiff_lzw"),
+]
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_bytes_decode_or_are_refused(data):
+    if data.draw(st.booleans()):
+        raw = data.draw(st.binary(max_size=300))
+    else:
+        raw = bytearray(data.draw(st.sampled_from(SAMPLES)))
+        for _ in range(data.draw(st.integers(1, 8))):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        raw = bytes(raw[: data.draw(st.integers(1, len(raw)))])
+    name = "upload." + data.draw(st.sampled_from(EXTENSIONS))
+    mode = data.draw(st.sampled_from(["L", "RGB"]))
+    try:
+        arr = load_image(raw, name, mode, 64)
+    except ImageError as exc:
+        assert str(exc).strip() and "Traceback" not in str(exc)
+        return
+    assert arr.dtype == np.uint8 and max(arr.shape[:2]) <= 64 and arr.ndim == (2 if mode == "L" else 3)
