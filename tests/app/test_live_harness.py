@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ui.live import frames
+from ui.live import frames, harness
 from ui.live.harness import BOOT, LiveRun
 from ui.live.pacing import (
     BASE_INTERVAL,
@@ -15,6 +15,7 @@ from ui.live.pacing import (
     WINDOW,
     Governor,
     Pace,
+    Turns,
 )
 from ui.setups import mnist as ms
 from ui.setups import playground as pg
@@ -49,6 +50,13 @@ def test_to_u8_maps_the_range_and_nan():
 
 
 # ------------------------------------------------------------------------- commands
+@pytest.fixture(autouse=True)
+def back_to_back(monkeypatch):
+    """The commands here come back to back, as no browser sends them: each run keeps its turns
+    without waiting for them (the turns have tests of their own, with a clock of their own)."""
+    monkeypatch.setattr(harness, "Turns", lambda: Turns(sleep=None))
+
+
 def have(run: LiveRun, series=None) -> dict:
     """What a browser that got every frame would report."""
     return {"series": run.series if series is None else series,

@@ -174,7 +174,7 @@ class NetworkTask(LiveTask):
     def advance(self, units, seconds, final=True):
         X, y, X_test, y_test = self.data
         m = self.model
-        seen = len(m.stats_["step"])
+        seen, steps = len(m.stats_["step"]), m.steps_
         record = final or self.record_every_piece
         m.partial_fit(X, y, units, X_test, y_test, time_budget=seconds, record=record)
         self.rolled_back |= m.status_ == "diverged"
@@ -183,13 +183,15 @@ class NetworkTask(LiveTask):
             self.diag["step"].append(m.steps_)
             self.diag["grad"].append(np.mean(new, axis=0))
             self.diag["dead"].append(m.stats_["dead_fraction"][-1])
+        return m.steps_ - steps
 
     def status(self):
         m = self.model
         if m.status_ in ("diverged", "stalled"):  # the engine's message says what to try
             return "error", m.message_
         if m.epoch_ >= self.epochs - 1e-9:
-            return "info", f"Reached the epoch budget ({self.epochs}). Raise it to keep training, or Reset."
+            chance = m.chance_notice()  # a run that learned nothing ends with a word on it, not as any other
+            return "info", f"Reached the epoch budget ({self.epochs}). {chance or 'Raise it to keep training, or Reset.'}"
         return "ok", ""
 
     def resume(self) -> None:

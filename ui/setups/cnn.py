@@ -124,13 +124,14 @@ class CnnTask(NetworkTask):
 
     def advance(self, units, seconds, final=True):
         t0 = time.perf_counter()
-        super().advance(units, seconds, final)
+        done = super().advance(units, seconds, final)
         self.train_seconds += time.perf_counter() - t0
         if final:  # the MLP catches up to the CNN's epoch (it costs a third of the CNN's time)
             X, y, X_te, y_te = self.data
             left = self.mlp.batches_to(self.model.epoch_, len(X))
             if left:
                 self.mlp.partial_fit(X, y, left, X_te, y_te)
+        return done
 
     def probe_digit(self) -> np.ndarray:
         return self.probe if self.probe is not None else self.data[2][self.settings["digit"]]

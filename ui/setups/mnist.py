@@ -151,8 +151,9 @@ class MnistTask(NetworkTask):
 
     def advance(self, units, seconds, final=True):
         t0 = time.perf_counter()
-        super().advance(units, seconds, final)
+        done = super().advance(units, seconds, final)
         self.train_seconds += time.perf_counter() - t0
+        return done
 
     def test_predictions(self) -> np.ndarray:
         return self.model.predict_proba(self.data[2])
