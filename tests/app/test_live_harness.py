@@ -199,6 +199,10 @@ def test_mnist_task_views():
     data = ms.bundled_split()
     run = LiveRun(lambda: ms.MnistTask(ms.FORM.defaults, data), "test", governor=Governor())
     f = frames.decode(run.command({"do": "step", "id": 1, "have": {}}))
+    for i in range(2, 40):  # a Step cut short by its time budget (a busy machine) goes on with the next Step
+        if run.task.model.epoch_ >= 1 - 1e-9:
+            break
+        f = frames.decode(run.command({"do": "step", "id": i, "have": have(run)}))
     p = f["snaps"][-1]["panels"]
     assert p["confusion"]["counts"].shape == (10, 10) and p["confusion"]["counts"].sum() == 1000
     assert p["weights"]["images"].shape == (48, 28, 28)
