@@ -7,11 +7,13 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 
 import streamlit as st
 
+from ui.inputs import sandbox
 from ui.shell.errors import page_boundary
 from ui.shell.server import configure
 from ui.shell.sessions import admit_or_stop
 
 configure()
+sandbox.start()  # the process that decodes uploads: ready before the first one
 st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
 admit_or_stop()  # a server at its cap of learners says so instead of slowing everyone
 

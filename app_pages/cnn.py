@@ -16,10 +16,9 @@ from ui.shell.show_code import show_code
 KEY = "cnn"
 
 
-@st.cache_resource(show_spinner="Loading digits…")
-def digits():
-    """The bundled digits, read-only and shared by every visitor (never a user's model)."""
-    return ms.bundled_split()
+# the bundled digits, read-only and shared with the MNIST page (a function defined in this script would
+# keep one of its runs, and a learner's model, for good)
+server_digits = st.cache_resource(show_spinner="Loading digits…")(ms.server_digits)
 
 
 st.title("🧩 A CNN learns its filters")
@@ -40,7 +39,7 @@ with st.sidebar:
     st.header("Look inside")
     form.widget("digit")
 s = form.values
-data = digits()
+data = server_digits()
 
 run = canvas.run(KEY, lambda: cs.CnnTask(s, data), form)
 task: cs.CnnTask = run.task

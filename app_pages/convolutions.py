@@ -9,8 +9,10 @@ import streamlit as st
 from engine.conv import ConvShapeError, conv2d, conv2d_naive, conv_forward, output_size, resolve_padding
 from engine.kernels import PRESETS, as_bank, preset, random_bank
 from engine.pooling import REDUCERS, global_pool, pool2d, pool_forward
+from ui.charts.feature_maps import conv_bands, feature_maps
 from ui.charts.images import feature_grid, for_display
-from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached, mark_patch, to_planes
+from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached, mark_patch, to_planes
+from ui.shell.cost import TooCostly
 from ui.shell.show_code import show_code
 from ui.shell.text import plain
 
@@ -34,7 +36,7 @@ with st.sidebar:
         up = st.file_uploader(
             "your image",
             type=list(EXTENSIONS),
-            help="PNG, JPEG, GIF, BMP, WebP or TIFF, up to 10 MB. Large images are shrunk.",
+            help=f"{FORMATS_HELP}. Large images are shrunk.",
         )
         raw, name = (up.getvalue(), up.name) if up is not None else (None, None)
     else:
@@ -163,7 +165,8 @@ with c2:
                 st.warning(
                     f"{axis}: {exc} Here the last {(n_ - f + 2 * p_px) % s} pixel(s) are simply skipped."
                 )
-        out = conv2d(x, as_bank(kernel, C, mix), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
+        # conv2d, a band of rows at a time: a 5 x 5 filter over a 512 px RGB image is 157 MB of columns at once
+        out = conv_bands(x, as_bank(kernel, C, mix), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
         shape_line = f"input {C} x {H} x {W} → filter {C} x {f} x {f} → output 1 x {ho} x {wo}"
         if pool_mode != "none":
             out = pool2d(out, pool_size, pool_stride, pool_mode)
@@ -188,7 +191,7 @@ with c2:
         a.image(for_display(x), caption="input", width="stretch")
         b.image(for_display(out), caption=f"{choice} output (rescaled to 0-1 for display)", width="stretch")
         st.caption(f"global average pooling of this map: {global_pool(out)[0]:.4f} (one number per channel)")
-    except ConvShapeError as exc:
+    except (ConvShapeError, TooCostly) as exc:
         st.error(f"These settings do not fit this image: {exc}")
 
 # ---------------------------------------------------------------- many random filters
@@ -202,26 +205,23 @@ n_filters = c1.select_slider("filters", [4, 9, 16, 25, 36, 49, 64, 81, 100], 64)
 bank_seed = c2.number_input("filter seed", 0, 10_000, 0, help="Same seed, same filters.")
 second = c3.checkbox("stack a second layer", help="Apply 16 random filters of depth N to the ReLU'd maps.")
 bank = random_bank(n_filters, 3, C, int(bank_seed))
+bank2 = random_bank(16, 3, n_filters, int(bank_seed) + 1) if second else None
 try:
-    maps = conv2d(x, bank, padding="same", relu=second)
-    st.plotly_chart(
-        feature_grid(maps, bank, title=f"{n_filters} feature maps, {maps.shape[1]} x {maps.shape[2]}"),
-        key="grid",
-    )
+    # the maps as the grid shows them (a band of rows at a time: 100 maps of 512 px and a second layer
+    # over them would hold 2 GB at once)
+    maps, maps2, peaks = feature_maps(x, bank, bank2)
+    st.plotly_chart(feature_grid(maps, bank, title=f"{n_filters} feature maps, {H} x {W}"), key="grid")
     if second:
-        bank2 = random_bank(16, 3, n_filters, int(bank_seed) + 1)
-        maps2 = conv2d(maps, bank2, padding="same", relu=True)
-        st.plotly_chart(
-            feature_grid(maps2, None, title=f"layer 2: 16 maps from {n_filters}-deep filters"), key="grid2"
-        )
-        dead = int(np.sum(maps2.reshape(len(maps2), -1).max(axis=1) <= 0))
+        st.plotly_chart(feature_grid(maps2, None, title=f"layer 2: 16 maps from {n_filters}-deep filters"),
+                        key="grid2")
+        dead = int(np.sum(peaks <= 0))
         if dead:
             st.caption(
                 f"{dead} of the 16 maps {'is' if dead == 1 else 'are'} blank: **dead**. A random "
                 f"{n_filters}-deep filter can sum to a negative number at every position, and ReLU turns all "
                 "of it into 0. Training moves such filters until they fire somewhere; random ones stay dead."
             )
-except ConvShapeError as exc:
+except (ConvShapeError, TooCostly) as exc:
     st.error(f"These settings do not fit this image: {exc}")
 
 st.header("The math")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine import ModelFileError, load_mnist, load_weights, weights_bytes
+from engine import ModelFileError, weights_bytes
 from engine.digits import preprocess_digit
 from engine.idx import IDXError
 from engine.mlp import MLP
@@ -10,7 +10,7 @@ from engine.sequential import Sequential
 from ui.charts import plots
 from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
-from ui.inputs.content_cache import ContentCache
+from ui.inputs import mnist_upload, weights
 from ui.inputs.digit_input import digit_input
 from ui.inputs.mnist_source import operator_mnist_dir
 from ui.live import canvas
@@ -23,15 +23,10 @@ KEY = "mn"
 state = st.session_state
 
 
-@st.cache_resource(show_spinner="Loading digits…")
-def server_digits(folder: str | None):
-    """Read-only digits shared by all visitors (never a user's model): the bundled subset, or the
-    full MNIST from the operator's folder."""
-    return ms.bundled_split() if folder is None else ms.split(load_mnist(folder))
+# (a function defined in this script would keep one of its runs, and a learner's data, for good)
+server_digits = st.cache_resource(show_spinner="Loading digits…")(ms.server_digits)
 
 
-# uploads: one decoded copy per content, shared by every session that uploads the same files
-uploaded_digits = ContentCache(lambda files: ms.split(load_mnist(files=files)), max_entries=2)
 SOURCES = {
     "bundled": "bundled subset (4000 training + 1000 test digits)",
     "server": "full MNIST on this server (60 000 + 10 000)",
@@ -63,38 +58,28 @@ with st.sidebar:
         "BACKPROP_LAB_MNIST_DIR, or from the four standard files you upload (gzipped: each fits the "
         "10 MB upload limit).",
     )
-    data, data_key = server_digits(None), "bundled"
+    shared, data_key, upload = server_digits(None), "bundled", None
     if source == "server":
         try:
-            data, data_key = server_digits(str(folder)), "server"
+            shared, data_key = server_digits(str(folder)), "server"
         except IDXError as exc:
             st.error(f"{exc} Using the bundled subset.")
     elif source == "upload":
-        ups = st.file_uploader(
-            "train-images, train-labels, t10k-images, t10k-labels (.gz)",
-            accept_multiple_files=True,
-            key=f"{KEY}_idx",
-            help="The four files from the MNIST site, e.g. train-images-idx3-ubyte.gz.",
-        )
-        if len(ups) < 4:
-            st.info(f"{len(ups)} of 4 files; until all four are here the bundled subset is used.")
-        else:
-            ids = tuple(sorted(u.file_id for u in ups))
-            if state.get(f"{KEY}:upload", (None,))[0] != ids:  # decode (and hash) a new upload once
-                try:
-                    state[f"{KEY}:upload"] = (ids, uploaded_digits({u.name: u.getvalue() for u in ups}))
-                except IDXError as exc:
-                    state[f"{KEY}:upload"] = (ids, exc)
-            result = state[f"{KEY}:upload"][1]
-            if isinstance(result, IDXError):
-                st.error(f"{result} Using the bundled subset.")
-            else:
-                data, data_key = result, ids
-                st.caption(f"{len(data[0]):,} training and {len(data[1]):,} test digits from your files.")
+        upload, ids = mnist_upload.uploaded_set(KEY)
+        data_key = ids or data_key
+    if source != "upload":
+        mnist_upload.forget(KEY)
+
+
+def digits():
+    """This session's digits: its upload (through the Kept, which a gone session lets go of) or a shared set."""
+    return upload.value if upload is not None and upload.value is not None else shared
+
+
 s = form.values
 
 source = "bundled" if data_key == "bundled" else "full"
-run = canvas.run(KEY, lambda: ms.MnistTask(s, data, source=source), form, data_key)
+run = canvas.run(KEY, lambda: ms.MnistTask(s, digits(), source=source), form, data_key)
 task: ms.MnistTask = run.task
 canvas.view(KEY, run)
 model: MLP = task.model
@@ -132,10 +117,10 @@ downloads(
     lambda: history_csv(run.task.model.history_, running=run.task.model.running_),  # ten rows an epoch
     task.export_problem(),
 )
-up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload")
+up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload", help=weights.FORMAT_HELP)
 if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
     try:
-        loaded = load_weights(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
+        loaded = weights.load_upload(up.getvalue(), max_hidden=4, max_units=784)  # 784 inputs
         if loaded.layer_sizes[0] != 784 or loaded.layer_sizes[-1] != 10:
             raise ModelFileError(
                 f"These weights are for a {loaded.layer_sizes} network, not 784 inputs and 10 digits."
@@ -158,7 +143,8 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"], state[f"{KEY}:load_note"] = up.file_id, loaded_note(loaded)
         settings = ms.FORM.clean(settings)
         form.load(settings)  # the sidebar shows the loaded network
-        canvas.replace(KEY, ms.MnistTask(settings, data, model=loaded, source=source), ms.FORM, settings, data_key)
+        canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source), ms.FORM, settings,
+                       data_key)
         st.rerun()
 if up is not None and state.get(f"{KEY}:loaded") == up.file_id:
     st.caption(state[f"{KEY}:load_note"])

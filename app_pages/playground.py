@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from engine import ModelFileError, load_weights, one_hot, weights_bytes
+from engine import ModelFileError, one_hot, weights_bytes
 from engine.gradcheck import check_model
 from engine.layers import Activation, Dense
 from engine.optimizers import OPTIMIZERS
@@ -13,6 +13,7 @@ from engine.sequential import Sequential
 from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
+from ui.inputs import weights
 from ui.inputs.csv_input import csv_columns, csv_table
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
@@ -107,11 +108,11 @@ with st.expander("💾 Save, export and load"):
         lambda: history_csv(run.task.model.history_, run.task.d.regression),
         task.export_problem(),
     )
-    up = st.file_uploader("Load a saved network (.npz)", type=["npz"], key=f"{KEY}:load")
+    up = st.file_uploader("Load a saved network (.npz)", type=["npz"], key=f"{KEY}:load", help=weights.FORMAT_HELP)
     if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         state[f"{KEY}:loaded"] = up.file_id
         try:
-            loaded = load_weights(up.getvalue(), max_hidden=6, max_units=256)
+            loaded = weights.load_upload(up.getvalue(), max_hidden=6, max_units=256)
             values = pg.restore(loaded)
         except ModelFileError as exc:
             state.pop(f"{KEY}:load_note", None)
@@ -160,6 +161,7 @@ st.caption(
     f"The {step.name} step for each weight θ with its gradient g. The learning rate η multiplies the step "
     "when it is taken, never the stored state, so a new rate changes the very next step."
 )
-st.latex(r"\text{L2 (n training points): } L \mathrel{+}= " + L2_FORMULA)
-st.latex(r"\text{L1: } L \mathrel{+}= " + L1_FORMULA)
+st.caption("With an L2 or L1 penalty λ (n training points):")
+st.latex(r"\text{L2: }\begin{aligned}" + L2_FORMULA + r"\end{aligned}")
+st.latex(r"\text{L1: }\begin{aligned}" + L1_FORMULA + r"\end{aligned}")
 show_code(Dense, Activation, Sequential.forward, Sequential.backward, Sequential.partial_fit, Sequential._train)

@@ -4,7 +4,7 @@ A :class:`Learner` opens a page the way Streamlit's frontend does (an HTTP GET t
 HAProxy's affinity cookie, then the websocket ``/_stcore/stream`` with subprotocol ``streamlit``
 and a ``rerun_script`` BackMsg), presses Play through the live canvas's trigger and answers each
 frame with the next tick, ``interval`` seconds after the last command went out, exactly as
-``static/live/live.js`` does; an unanswered command goes again after ``RETRY`` seconds.
+``static/live/live.js`` does; an unanswered command goes again, with its id, after ``RETRY`` seconds.
 When its websocket drops it reconnects like the frontend (same cookie, a fresh page run).  When a
 frame comes from another server process than the last (``boot``), the page shows "the server
 restarted"; the learner then presses Play again after ``REPLAY_AFTER`` seconds, like a person.
@@ -70,7 +70,7 @@ class Learner:
         self.tally = Tally()
         self.cookies: dict[str, str] = {}
         self.boot = None
-        self.last_id = self.pending = 0
+        self.last_id = self.pending = self.seen = 0  # seen: the ack of the last frame
         self.playing = self.pressed = False
         self.sent_at = 0.0
         self.next_at: float | None = None  # when to send ``next_what``
@@ -145,9 +145,11 @@ class Learner:
                 msg.ParseFromString(raw)
                 self._handle(msg)
 
-    async def _command(self, what: str) -> None:
-        self.last_id += 1
-        self.pending, self.sent_at = self.last_id, time.monotonic()
+    async def _command(self, what: str, again: int = 0) -> None:
+        """Send ``what``; ``again``: the id of the unanswered command this sends again (it keeps it)."""
+        if not again:
+            self.last_id += 1
+        self.pending, self.sent_at = again or self.last_id, time.monotonic()
         self.retry_at = self.sent_at + RETRY
         msg = BackMsg()
         state = msg.rerun_script
@@ -155,7 +157,8 @@ class Learner:
         state.fragment_id = self.fragment
         trigger = state.widget_states.widgets.add()
         trigger.id = _make_trigger_id(self.canvas, "events")
-        value = {"do": what, "id": self.pending, "have": {"series": self.series, "curves": self.curves}}
+        value = {"do": what, "id": self.pending, "seen": self.seen,
+                 "have": {"series": self.series, "curves": self.curves}}
         trigger.json_trigger_value = json.dumps([{"event": "cmd", "value": value}])
         await self.ws.send(msg.SerializeToString())
 
@@ -167,7 +170,7 @@ class Learner:
             if self.playing or self.next_what == "play":
                 await self._command(self.next_what)
         elif self.retry_at is not None and now >= self.retry_at:
-            await self._command("tick" if self.playing else "play")
+            await self._command("tick" if self.playing else "play", again=self.pending)
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -201,6 +204,7 @@ class Learner:
             self.series, self.curves = f["series"], {}
         for pid, update in f["curves"].items():
             self.curves[pid] = update["start"] + len(update["x"])
+        self.seen = max(self.seen, f["ack"])
         if not self.pressed:
             self.pressed = True
             self.next_at, self.next_what = now, "play"  # the page is up: press Play

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import conv_backward, conv_forward, conv_padding, output_size
-from .init import init_layer
+from .init import SCHEMES, init_layer
 from .layers import Layer, param
 from .pooling import pool_backward, pool_forward
-from .validation import check_number, check_pair
+from .validation import check_choice, check_number, check_pair
 
 
 class Conv2D(Layer):
@@ -28,14 +28,21 @@ class Conv2D(Layer):
         self.stride = stride
         self.padding = padding
         self.init = init
+        self.check()
+
+    def check(self):
+        """``(K, kh, kw, stride, padding)`` of checked settings."""
+        K = check_number("filters", self.filters, 1, integer=True)
+        kh, kw = check_pair("kernel_size", self.kernel_size, 1)
+        stride = check_pair("stride", self.stride, 1)
+        if self.init is not None:
+            check_choice("init", self.init, SCHEMES)
+        return K, kh, kw, stride, conv_padding(self.padding, kh, kw)
 
     def _geometry(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError(f"Conv2D needs image inputs (C, H, W); got {tuple(input_shape)}.")
-        K = check_number("filters", self.filters, 1, integer=True)
-        kh, kw = check_pair("kernel_size", self.kernel_size, 1)
-        stride = check_pair("stride", self.stride, 1)
-        pad = conv_padding(self.padding, kh, kw)
+        K, kh, kw, stride, pad = self.check()
         _, H, W = input_shape
         ho, wo = (output_size(n, f, p, s, strict=False) for n, f, p, s in zip((H, W), (kh, kw), pad, stride))
         return K, kh, kw, stride, pad, (K, ho, wo)
@@ -46,6 +53,10 @@ class Conv2D(Layer):
     def row_floats(self, input_shape):
         K, kh, kw, _, _, (_, ho, wo) = self._geometry(input_shape)
         return ho * wo * (input_shape[0] * kh * kw + K)  # im2col columns + output
+
+    def param_count(self, input_shape):
+        K, kh, kw, *_ = self._geometry(input_shape)
+        return K * (input_shape[0] * kh * kw + 1)
 
     def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
         out = super().build(input_shape)
@@ -66,7 +77,7 @@ class Conv2D(Layer):
         return out
 
     def backward(self, dout, need_dx=True):
-        dx, dW, db = conv_backward(dout, self.cache, need_dx)
+        dx, dW, db = conv_backward(dout, self._forward_cache(), need_dx)
         self.grads = [dW, db]
         return dx
 
@@ -78,12 +89,17 @@ class _Pool2D(Layer):
     def __init__(self, size=2, stride=None):
         self.size = size
         self.stride = stride
+        self.check()
+
+    def check(self):
+        """``(size, stride)`` of checked settings."""
+        size = check_pair("size", self.size, 1)
+        return size, size if self.stride is None else check_pair("stride", self.stride, 1)
 
     def _geometry(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError(f"{type(self).__name__} needs image inputs (C, H, W); got {tuple(input_shape)}.")
-        size = check_pair("size", self.size, 1)
-        stride = size if self.stride is None else check_pair("stride", self.stride, 1)
+        size, stride = self.check()
         C, H, W = input_shape
         ho, wo = (output_size(n, f, 0, s, strict=False) for n, f, s in zip((H, W), size, stride))
         return size, stride, (C, ho, wo)
@@ -101,7 +117,7 @@ class _Pool2D(Layer):
         return out
 
     def backward(self, dout, need_dx=True):
-        return pool_backward(dout, self.cache) if need_dx else None
+        return pool_backward(dout, self._forward_cache()) if need_dx else None
 
 
 class MaxPool2D(_Pool2D):

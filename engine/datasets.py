@@ -9,6 +9,8 @@ from typing import Mapping
 
 import numpy as np
 
+from .validation import check_flag
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -66,6 +68,10 @@ def load_mnist(
     """
     if folder is not None and files is not None:
         raise ValueError("Give a folder or the files, not both.")
+    if folder is not None and not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be a path; got {type(folder).__name__}.")
+    check_flag("flatten", flatten)
+    check_flag("scale", scale)
     if files is not None:
         from .idx import load_idx_files
 

@@ -35,6 +35,7 @@ MNIST_MD5 = {
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 MNIST_SHAPE = (28, 28)
 MAX_ITEMS = 1_000_000
+MAX_DIMS = 3  # labels (N,), images (N, rows, columns)
 MAX_FILE_BYTES = 64_000_000  # per file, unpacked; MNIST's largest (train images) is 47 MB
 # which file is which, from the start of its name (also matches unzipped and "train-images.idx3-ubyte")
 _ROLE_PREFIXES = {
@@ -62,6 +63,8 @@ def parse_idx(data: bytes, name: str = "file", max_bytes: int = MAX_FILE_BYTES) 
         Not IDX, wrong type, implausible shape, truncated, trailing data, damaged gzip.
     """
     name = _label(name)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"{name}: an IDX file's content must be bytes; got {type(data).__name__}.")
     if not data:
         raise IDXError(f"{name} is empty.")
     stream = gzip.GzipFile(fileobj=io.BytesIO(data)) if data[:2] == b"\x1f\x8b" else io.BytesIO(data)
@@ -73,6 +76,8 @@ def parse_idx(data: bytes, name: str = "file", max_bytes: int = MAX_FILE_BYTES) 
         raw_dims = stream.read(4 * ndim)
         if ndim == 0 or len(raw_dims) < 4 * ndim:
             raise IDXError(f"{name} has an incomplete header (no shape).")
+        if ndim > MAX_DIMS:
+            raise IDXError(f"{name} declares {ndim} dimensions; MNIST files have 1 (labels) or 3 (images).")
         dims = tuple(int(d) for d in np.frombuffer(raw_dims, dtype=">u4"))
         count = math.prod(dims)
         if dims[0] > MAX_ITEMS or math.prod(dims[1:]) > 4096 or count > max_bytes:
@@ -176,6 +181,8 @@ def load_idx_files(
     the names say which file is which (``train-images-idx3-ubyte.gz``,
     ``t10k-labels.idx1-ubyte``, ...), gzip-compressed or not.
     """
+    if not isinstance(files, Mapping):
+        raise TypeError(f"files must map each file's name to its bytes; got {type(files).__name__}.")
     data, names = {}, {}
     for name, content in files.items():
         base = _label(name)

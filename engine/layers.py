@@ -12,6 +12,9 @@ object is a thin wrapper that keeps the cache on ``self``:
 * ``output_shape(input_shape)``: shapes without the batch axis, so a network can
   be declared without working out each size by hand.
 
+A layer is no estimator: it checks its settings as it is made (``Dense(-3)`` fails at the line
+that wrote it, not at fit), and again when it is built (``set_params`` may have changed them).
+
 Shapes: a batch ``x`` is ``(N, D)`` for dense layers, ``(N, C, H, W)`` for images.
 Convolution and pooling layers live in :mod:`engine.conv_layers`, their kernels in
 :mod:`engine.conv` and :mod:`engine.pooling`.
@@ -25,8 +28,8 @@ import numpy as np
 
 from .activations import get_activation
 from .estimator import Estimator, NotFittedError
-from .init import init_layer
-from .validation import check_number
+from .init import SCHEMES, init_layer
+from .validation import check_choice, check_number
 
 
 class Layer(Estimator):
@@ -37,12 +40,21 @@ class Layer(Estimator):
     params: list = []
     grads: list = []
     input_shape = None  # set by build
+    cache = None  # what the last forward pass keeps for the backward pass
+
+    def check(self) -> None:
+        """Refuse settings that cannot make this layer (the constructor calls it, and build again)."""
 
     def output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)
 
+    def param_count(self, input_shape) -> int:
+        """Numbers the layer's parameters hold, given its input shape (before any is allocated)."""
+        return 0
+
     def build(self, input_shape, rng=None, dtype=np.float64, init="xavier") -> tuple:
         """Check the layer's settings against ``input_shape``, create its parameters; return its output shape."""
+        self.check()
         self.input_shape = tuple(input_shape)
         return self.output_shape(self.input_shape)
 
@@ -68,6 +80,15 @@ class Layer(Estimator):
             )
         got = getattr(x, "shape", type(x).__name__)
         raise ValueError(f"{type(self).__name__} expects a batch of shape (N, {self.input_shape}); got {got}.")
+
+    def _forward_cache(self):
+        """What the last forward pass kept; a backward pass without one is a mistake in the caller."""
+        if self.cache is None:
+            raise NotFittedError(
+                f"{type(self).__name__}.backward needs a forward pass first: call forward(x, training=True), "
+                "then backward with the gradient of its output."
+            )
+        return self.cache
 
 
 def layer_names(layers) -> list[str]:
@@ -122,11 +143,20 @@ class Dense(Layer):
     def __init__(self, units, init=None):
         self.units = units
         self.init = init
+        self.check()
+
+    def check(self):
+        check_number("units", self.units, 1, integer=True)
+        if self.init is not None:
+            check_choice("init", self.init, SCHEMES)
 
     def output_shape(self, input_shape):
         if len(input_shape) != 1:
             raise ValueError(f"Dense needs flat inputs (D,); got {tuple(input_shape)}: put a Flatten before it.")
         return (check_number("units", self.units, 1, integer=True),)
+
+    def param_count(self, input_shape):
+        return (math.prod(input_shape) + 1) * self.output_shape(input_shape)[0]
 
     def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
         out = super().build(input_shape)
@@ -143,7 +173,7 @@ class Dense(Layer):
         return out
 
     def backward(self, dout, need_dx=True):
-        dx, dW, db = dense_backward(dout, self.cache, need_dx)
+        dx, dW, db = dense_backward(dout, self._forward_cache(), need_dx)
         self.grads = [dW, db]
         return dx
 
@@ -167,6 +197,12 @@ class Activation(Layer):
 
     def __init__(self, name="relu"):
         self.name = name
+        self.check()
+
+    def check(self):
+        if not isinstance(self.name, str):
+            raise TypeError(f"Activation takes the name of an activation function; got {self.name!r}.")
+        get_activation(self.name)
 
     def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
         self.fn = get_activation(self.name)
@@ -178,7 +214,7 @@ class Activation(Layer):
         return a
 
     def backward(self, dout, need_dx=True):
-        return activation_backward(dout, self.cache) if need_dx else None
+        return activation_backward(dout, self._forward_cache()) if need_dx else None
 
     def alive_units(self) -> np.ndarray:
         """ReLU: which units output more than 0 for some example of the last batch."""
@@ -197,6 +233,8 @@ class Flatten(Layer):
         return x.reshape(len(x), -1)
 
     def backward(self, dout, need_dx=True):
+        if self.input_shape is None:
+            self._forward_cache()  # (never built, so never run forward)
         return dout.reshape(len(dout), *self.input_shape) if need_dx else None
 
 
@@ -218,11 +256,14 @@ class Dropout(Layer):
 
     def __init__(self, rate=0.5):
         self.rate = rate
+        self.check()
 
-    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
+    def check(self):
         check_number("rate", self.rate, 0, 1)
         if self.rate == 1:
             raise ValueError("Dropout rate must be below 1 (1 drops every unit).")
+
+    def build(self, input_shape, rng=None, dtype=np.float64, init="xavier"):
         # its own stream, so that dropping units does not shift the shuffling or other layers' draws
         self._rng = np.random.default_rng(None if rng is None else rng.integers(2**63))
         return super().build(input_shape)
@@ -230,12 +271,14 @@ class Dropout(Layer):
     def forward(self, x, training=False):
         self._check_input(x)
         if not training or self.rate == 0:
-            self.mask = None
+            self.cache = (None,)  # the identity: no mask
             return x
-        out, self.mask = dropout_forward(x, self.rate, self._rng)
+        out, mask = dropout_forward(x, self.rate, self._rng)
+        self.cache = (mask,)
         return out
 
     def backward(self, dout, need_dx=True):
+        (mask,) = self._forward_cache()
         if not need_dx:
             return None
-        return dout if self.mask is None else dropout_backward(dout, self.mask)
+        return dout if mask is None else dropout_backward(dout, mask)

@@ -25,7 +25,9 @@ import numpy as np
 
 from .optimizers import Optimizer
 from .sequential import Sequential
-from .validation import check_number
+from .validation import check_number, check_seed
+
+LR_CEILING = 1e3  # no rate above this trains a network here (a weights file may not carry one either)
 
 
 def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, smoothing=0.98,
@@ -38,7 +40,7 @@ def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, 
     model : a Sequential (or MLP), fitted or not: the copy starts from its current weights (or from
         the fresh ones its seed gives) with a fresh optimizer of the same kind and its batch size
     X, y : the training data, as ``model.partial_fit`` takes it
-    lr_min, lr_max : the range swept, on a log scale
+    lr_min, lr_max : the range swept, on a log scale (``lr_max`` at most LR_CEILING)
     steps : mini-batches at most (the cost: about ``steps`` training steps)
     smoothing : the running average's weight on the past (0 smooths nothing)
     stop_factor : stop once the smoothed loss exceeds this many times its lowest value
@@ -51,11 +53,11 @@ def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, 
         divided by 10, within ``[lr_min, lr_max]``
     """
     lr_min = check_number("lr_min", lr_min, 0, low_open=True)
-    lr_max = check_number("lr_max", lr_max, lr_min, low_open=True)
+    lr_max = check_number("lr_max", lr_max, lr_min, LR_CEILING, low_open=True)
     steps = check_number("steps", steps, 2, 100_000, integer=True)
     smoothing = check_number("smoothing", smoothing, 0, 0.999)
     stop_factor = check_number("stop_factor", stop_factor, 1, low_open=True)
-    check_number("seed", seed, 0, integer=True)
+    check_seed(seed)
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a Sequential or MLP; got {type(model).__name__}.")
     net = _copy(model, seed)
@@ -63,7 +65,7 @@ def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, 
     if net.partial_fit(X, y, 0).status_ == "diverged":  # (it checks the data and measures the start)
         return np.array(lrs), np.array(losses), lr_min  # the loss before training is not finite
     X, y = net._check_Xy(X, y)
-    rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    rates = np.geomspace(lr_min, lr_max, steps)  # (lr_max / lr_min may overflow)
     for i, lr in enumerate(rates):
         net.set_params(lr=float(lr))
         net._train(X, y, 1)  # one step of the loop every network trains by

@@ -15,7 +15,7 @@ from .init import SCHEMES
 from .layers import Layer
 from .losses import LOSSES, READOUT_LOSS
 from .optimizers import OPTIMIZERS, Optimizer
-from .validation import as_float_array, check_choice, check_number
+from .validation import as_float_array, check_choice, check_number, check_seed
 
 
 def check_settings(net) -> tuple[int, float, float]:
@@ -39,7 +39,7 @@ def check_settings(net) -> tuple[int, float, float]:
     check_choice("dtype", dtype, ("float32", "float64"))
     check_number("lr", net.lr, 0, low_open=True)
     check_number("epochs", net.epochs, 0, integer=True)
-    check_number("seed", net.seed, 0, integer=True)
+    check_seed(net.seed)
     check_number("divergence_factor", net.divergence_factor, 1, low_open=True)
     if net.monitor_every != "auto":
         check_number("monitor_every", net.monitor_every, 1, integer=True)
@@ -65,6 +65,24 @@ def check_declaration(layers, input_shape) -> tuple[list[Layer], tuple]:
         raise ValueError(f"input_shape must be a tuple such as (4,) or (1, 28, 28); got {shape!r}.")
     shape = tuple(check_number("input_shape", n, 1, integer=True) for n in shape)
     return [layer.clone() for layer in layers], shape
+
+
+MAX_PARAM_BYTES = 2**30  # past 1 GiB of parameters a network is a typo (10**9 units), not one to train here
+
+
+def check_size(layers: list[Layer], input_shape: tuple, dtype) -> None:
+    """Refuse, before anything is allocated, a network whose parameters would take more than
+    MAX_PARAM_BYTES (training needs a few times that again: gradients, optimizer state)."""
+    shape, count = input_shape, 0
+    for layer in layers:
+        count += layer.param_count(shape)
+        shape = layer.output_shape(shape)
+    need = count * np.dtype(dtype).itemsize
+    if need > MAX_PARAM_BYTES:
+        raise ValueError(
+            f"This network has {count:,} parameters: {need / 2**30:.3g} GiB as {np.dtype(dtype)}, more than "
+            f"the {MAX_PARAM_BYTES / 2**30:g} GiB allowed. Use fewer units or filters."
+        )
 
 
 def check_rows(X, shape: tuple, dtype, name: str = "X") -> np.ndarray:

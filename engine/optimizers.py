@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import from_registry
+from .validation import check_number, from_registry
+
+
+def _decay(name: str, value) -> float:
+    """A running average's weight on the past: from 0 up to, not including, 1 (at 1 nothing new
+    enters it; Adam's bias correction divides by zero)."""
+    value = check_number(name, value, 0, 1)
+    if value == 1:
+        raise ValueError(f"{name} must be below 1; got 1.")
+    return value
 
 
 class Optimizer:
@@ -19,7 +28,7 @@ class Optimizer:
     formula = ""
 
     def __init__(self, lr: float = 0.1):
-        self.lr = float(lr)
+        self.lr = check_number("lr", lr, 0, low_open=True)
         self.t = 0  # number of steps taken
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
@@ -63,7 +72,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float = 0.1, mu: float = 0.9):
         super().__init__(lr)
-        self.mu = float(mu)
+        self.mu = _decay("mu", mu)
         self.v: dict[int, np.ndarray] = {}
 
     def _update(self, i, p, g):
@@ -82,7 +91,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
         super().__init__(lr)
-        self.rho, self.eps = float(rho), float(eps)
+        self.rho, self.eps = _decay("rho", rho), check_number("eps", eps, 0, low_open=True)
         self.s: dict[int, np.ndarray] = {}
 
     def _update(self, i, p, g):
@@ -101,7 +110,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(lr)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1, self.beta2 = _decay("beta1", beta1), _decay("beta2", beta2)
+        self.eps = check_number("eps", eps, 0, low_open=True)
         self.m: dict[int, np.ndarray] = {}
         self.v: dict[int, np.ndarray] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_number, check_seed
+from .validation import check_array, check_flag, check_number, check_seed, real_array
 
 
 def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
@@ -16,7 +16,8 @@ def train_test_split(X, y, test_size=0.3, seed=0, stratify=True):
     -------
     X_train, X_test, y_train, y_test
     """
-    X, y = np.asarray(X), np.asarray(y)
+    stratify = check_flag("stratify", stratify)
+    X, y = real_array(X, "X"), np.asarray(y)
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(f"X must be rows (N, ...) and y labels (N,); got shapes {X.shape} and {y.shape}.")
     if len(X) != len(y):

@@ -67,8 +67,14 @@ def critical_learning_rate(X, l2=0.0) -> float:
     """
     A = _design(_check_X(X))
     l2 = check_number("l2", l2, 0)
-    H = (A.T @ A + l2 * np.diag([0.0] + [1.0] * (A.shape[1] - 1))) / len(A)
-    return float(2.0 / np.linalg.eigvalsh(H)[-1])
+    # A'A of inputs near 1e200 overflows, and an eigensolver fed inf answers NaN or not at all: huge
+    # inputs are scaled by s first (s = 1 otherwise, so ordinary data gives the very same float);
+    # a rate below the smallest float is 0
+    s = float(np.abs(A).max())
+    s = s if s > 1e100 else 1.0
+    A = A / s
+    H = (A.T @ A + l2 / s / s * np.diag([0.0] + [1.0] * (A.shape[1] - 1))) / len(A)
+    return float(2.0 / np.linalg.eigvalsh(H)[-1] / s / s)
 
 
 class LinearRegressionOLS(Estimator):
@@ -99,9 +105,12 @@ class LinearRegressionOLS(Estimator):
 def mse_surface(x, y, b0s, b1s):
     """Half mean squared error of the line ``b0 + b1 x`` on a grid: ``J[i, j]`` for ``b1s[i], b0s[j]``."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    B0, B1 = np.meshgrid(b0s, b1s)
-    r = B0[..., None] + B1[..., None] * x - y  # (len(b1s), len(b0s), N)
-    return 0.5 * np.mean(r * r, axis=-1)
+    b0s = np.asarray(b0s, float)
+    J = np.empty((len(b1s), len(b0s)))
+    for i, b1 in enumerate(b1s):  # a row of the grid at a time: (len(b0s), N), not (len(b1s), len(b0s), N)
+        r = b0s[:, None] + b1 * x - y
+        J[i] = 0.5 * np.mean(r * r, axis=-1)
+    return J
 
 
 class _OneLayerGD(Estimator):
@@ -249,8 +258,8 @@ class SoftmaxRegressionGD(_OneLayerGD):
     watch_factor = 1e3  # as for logistic regression
     formula = (  # one line each, aligned: side by side they are wider than a phone
         r"\begin{aligned}P(y=k\mid x) &= \mathrm{softmax}(a^\top B)_k \\"
-        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
-        r"\nabla J &= \frac{1}{N}A^\top(P - Y) + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
+        r"J &= -\frac{1}{N}\sum_n \ln P(y_n\mid x_n) \\ &\quad + \frac{\lambda}{2N}\lVert W\rVert^2 \\"
+        r"\nabla J &= \frac{1}{N}A^\top(P - Y) \\ &\quad + \frac{\lambda}{N}\begin{bmatrix}0\\ W\end{bmatrix}\end{aligned}"
     )
 
     def _check_y(self, X, y):

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-# as the pages write them (n training rows, W each weight matrix; the biases are free), each with
-# what it adds to the gradient of W
-L2_FORMULA = r"\frac{\lambda}{2n}\sum_W \lVert W\rVert^2,\quad \nabla_W \mathrel{+}= \frac{\lambda}{n} W"
+# as the pages write them (n training rows, W each weight matrix; the biases are free): what each adds
+# to the loss, then to the gradient of W, as two aligned lines (side by side they are wider than a phone)
+L2_FORMULA = r"L &\mathrel{+}= \frac{\lambda}{2n}\sum_W \lVert W\rVert^2 \\ \nabla_W &\mathrel{+}= \frac{\lambda}{n} W"
 L1_FORMULA = (
-    r"\frac{\lambda}{n}\sum_W \sum_{ij} \lvert W_{ij}\rvert,\quad "
-    r"\nabla_W \mathrel{+}= \frac{\lambda}{n}\operatorname{sign} W"
+    r"L &\mathrel{+}= \frac{\lambda}{n}\sum_W \sum_{ij} \lvert W_{ij}\rvert \\ "
+    r"\nabla_W &\mathrel{+}= \frac{\lambda}{n}\operatorname{sign} W"
 )
 
 

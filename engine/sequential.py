@@ -36,11 +36,18 @@ from .estimator import Estimator
 from .evaluation import ChunkedEvaluation, chunk_rows
 from .layers import Layer
 from .losses import READOUT_LOSS, get_loss
-from .network_checks import check_declaration, check_one_hot, check_rows, check_settings, check_values
+from .network_checks import (
+    check_declaration,
+    check_one_hot,
+    check_rows,
+    check_settings,
+    check_size,
+    check_values,
+)
 from .optimizers import get_optimizer
 from .regularization import penalty, penalty_grad
 from .validation import check_labels, check_number
-from .watch import Guard, Watch
+from .watch import Guard
 
 
 class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
@@ -126,6 +133,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         check_settings(self)
         layers, shape = self._declare()
         dtype = np.dtype(self.dtype)
+        check_size(layers, shape, dtype)
         rng = np.random.default_rng(int(self.seed))
         in_shapes = []
         for layer in layers:
@@ -152,9 +160,6 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
         self._order, self._pos = None, 0
         self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
-        self._snapshot = None
-        self._thinned = 0  # how often history_ and running_ were thinned (a checkpoint's rows count from it)
-        self._new_row()
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
         sizes = [len(x.params) for x in self._param_layers]
@@ -165,35 +170,27 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         elif hasattr(self, "classes_"):
             del self.classes_  # a classifier re-initialised as a regression
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
-        self.watch_ = Watch(float(self.divergence_factor))
         self.steps_, self.n_seen_, self.n_train_ = 0, 0, 0
         self.epoch_ = 0.0
-        self.status_, self.message_, self.reason_, self.notice_ = "ready", "", "", ""
-        self.rolled_back_to_ = None  # after a divergence: the epoch the restored weights come from
-        self.loss_ = float("nan")
+        self.status_, self.message_, self.reason_ = "ready", "", ""
         self.history_ = {k: [] for k in ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")}
-        self.running_ = {k: [] for k in ("step", "epoch", "loss", "acc", "grad_norms", "dead_fraction")}
+        self._start_guard()
         return self
 
     def set_params(self, **params):
         """Change parameters by name.  On a fitted model the training ones (optimizer, lr, batch_size,
         epochs, l1, l2) act at once and keep the weights (a new optimizer starts with fresh state); the
         network's (layers, init, seed, dtype) take effect at the next :meth:`initialize` or :meth:`fit`."""
+        fitted = self.is_fitted()
+        if fitted and "lr" in params:  # checked before it is stored: a refused rate leaves the model as it was
+            check_number("lr", params["lr"], 0, low_open=True)
         super().set_params(**params)
-        if self.is_fitted():
+        if fitted:
             if "lr" in params:
-                self.optimizer_.lr = check_number("lr", self.lr, 0, low_open=True)
+                self.optimizer_.lr = float(self.lr)
             if "optimizer" in params:
                 self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
         return self
-
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate; weights and optimizer state are kept."""
-        self.set_params(lr=check_number("lr", lr, 0, low_open=True))
-
-    def set_optimizer(self, optimizer) -> None:
-        """Switch optimizer (fresh state); weights are kept."""
-        self.set_params(optimizer=optimizer)
 
     def named_parameters(self) -> list[tuple[str, np.ndarray]]:
         """``[("W0", W), ("b0", b), ("W1", ...), ...]``: each layer's weights then biases, layer by layer."""
@@ -390,7 +387,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         if self.status_ == "ready" and not self.history_["step"]:
             self.partial_fit(X, y, 0, X_test, y_test)  # zero epochs: still check the data and record the start
         if self.status_ == "ready":
-            self.status_ = "done"
+            self.status_, self.message_ = "done", self.chance_notice()
         return self
 
     def batches_to(self, epoch: float, n: int) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,6 +24,7 @@ from .activations import ACTIVATIONS
 from .init import SCHEMES
 from .losses import LOSSES, READOUT_LOSS
 from .mlp import MLP
+from .npz import ModelFileError, read_capped, read_npy
 from .optimizers import OPTIMIZERS
 
 # Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
@@ -33,8 +33,8 @@ MAX_HIDDEN = 6
 MAX_UNITS = 1024
 MAX_PARAMS = 1_500_000
 MAX_CONFIG_CHARS = 4096
-_NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
+MAX_WEIGHT = 1e6  # no network trained here holds a weight past this; 1e300 is a forged or broken file
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
 # The training so far a file may carry, so a loaded network goes on where it was saved: its counters
 # (config keys named as the model's attributes) and its history, one float array a column, thinned
@@ -60,8 +60,6 @@ _CONFIG_KEYS = (
 _NOT_NPZ = "This is not a Backprop Lab weights file (.npz archive of plain arrays)."
 
 
-class ModelFileError(ValueError):
-    """A weights file that cannot be used; the message is meant for the user."""
 
 
 def save_weights(model: MLP, file, page: str | None = None) -> None:
@@ -69,6 +67,10 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
 
     ``page``: the settings of the page the network was trained on, as a URL query string (at most
     MAX_PAGE_CHARS); loading gives it back as ``model.page_`` so the page can be restored."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP; got {type(model).__name__}.")
+    if not (isinstance(file, (str, Path)) or hasattr(file, "write")):
+        raise TypeError(f"file must be a path or a binary file object with write(); got {type(file).__name__}.")
     if not model.is_fitted():
         raise ValueError("The model has no weights yet; train or initialise it first.")
     config = {k: getattr(model, k) for k in _CONFIG_KEYS}
@@ -95,70 +97,69 @@ def weights_bytes(model: MLP, page: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def load_weights(
-    file,
-    *,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_hidden: int = MAX_HIDDEN,
-    max_units: int = MAX_UNITS,
-    max_params: int = MAX_PARAMS,
-) -> MLP:
-    """Read a file written by :func:`save_weights` and return a ready model.
+def load_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """Read a file written by :func:`save_weights` (bytes, a path or a binary file object) and return a
+    ready model.  ``max_bytes``: the largest file accepted; ``max_hidden``, ``max_units``, ``max_params``:
+    the largest network (hidden layers, units in any layer including inputs and outputs, weights plus
+    biases).  Raises ModelFileError with a plain sentence for anything wrong; nothing large is allocated
+    first."""
+    caps = dict(max_hidden=max_hidden, max_units=max_units, max_params=max_params)
+    return weights_model(*read_weights(file, max_bytes=max_bytes, **caps), **caps)
 
-    Parameters
-    ----------
-    file : bytes, path or binary file object
-    max_bytes : largest file accepted
-    max_hidden, max_units, max_params : largest network accepted (hidden layers,
-        units in any layer including inputs and outputs, weights plus biases)
 
-    Raises
-    ------
-    ModelFileError
-        With a plain sentence for anything wrong; nothing large is allocated first.
-    """
-    data = _read_capped(file, max_bytes)
+def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict]:
+    """A weights file's checked settings, arrays and history (none in older files): the parsing half of
+    :func:`load_weights`, which a server runs in a child process; :func:`weights_model` is the other."""
+    data = read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
             members = {info.filename: info for info in zf.infolist()}
             if "config.npy" not in members:
                 raise ModelFileError("The weights file lacks its settings (no config array).")
-            config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
-            sizes = _check_config(config, max_hidden, max_units, max_params)
-            shapes = {}
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-                shapes[f"W{i}.npy"], shapes[f"b{i}.npy"] = (n_in, n_out), (n_out,)
+            config = _parse_config(read_npy(zf, members.pop("config.npy"), _config_header_ok))
+            shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
             history = _history_shapes(members)
-            missing = sorted(name[:-4] for name in shapes.keys() - members.keys())
-            extra = sorted(name for name in members.keys() - shapes.keys() - history.keys())
+            missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
+            extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes} - history.keys())
             if missing:
                 raise ModelFileError(f"The weights file has no array {', '.join(missing)}.")
             if extra:
                 raise ModelFileError(f"The weights file has {len(extra)} unexpected arrays.")
             arrays = {
-                name[:-4]: _read_npy(zf, members[name], _weights_header_ok(name[:-4], shape))
+                name: read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
                 for name, shape in shapes.items()
             }
-            history = {name[8:-4]: _read_npy(zf, members[name], ok) for name, ok in history.items()}
+            history = {name[8:-4]: read_npy(zf, members[name], ok) for name, ok in history.items()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
+    return config, arrays, history
+
+
+def weights_model(config: dict, arrays: dict, history: dict | None = None, *, max_hidden: int = MAX_HIDDEN,
+                  max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+    """The model of :func:`read_weights`' parts, checked again (another process may have read them)."""
+    history = history or {}
+    shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
+    columns = _history_shapes({f"history_{k}.npy": None for k in history})
+    if set(arrays) != set(shapes) or {name[8:-4] for name in columns} != set(history):
+        raise ModelFileError("The weights file's arrays do not fit its settings.")
+    checks = [(_weights_header_ok(name, shape), arrays[name]) for name, shape in shapes.items()]
+    for ok, arr in checks + [(ok, history[name[8:-4]]) for name, ok in columns.items()]:
+        ok(arr.shape, arr.dtype)
     return _build(config, arrays, history)
 
 
-def _read_capped(file, max_bytes: int) -> bytes:
-    if isinstance(file, (bytes, bytearray, memoryview)):
-        data = bytes(file)
-    elif isinstance(file, (str, Path)):
-        with open(file, "rb") as f:
-            data = f.read(max_bytes + 1)
-    else:
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ModelFileError(f"The weights file is larger than {max_bytes / 1e6:.0f} MB.")
-    return data
+def _shapes(sizes: list[int]) -> dict[str, tuple]:
+    """Each array's name and shape for layer sizes ``sizes``: W0, b0, W1, ..."""
+    shapes = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes[f"W{i}"], shapes[f"b{i}"] = (n_in, n_out), (n_out,)
+    return shapes
 
 
 def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
@@ -175,37 +176,6 @@ def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
             f"has at most {max_members}."
         )
     return zipfile.ZipFile(io.BytesIO(data))
-
-
-def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, header_ok) -> np.ndarray:
-    """One member as an array; ``header_ok(shape, dtype)`` vets it before any data is read.
-
-    zipfile never unpacks more than the directory's declared size, so checking
-    that size against the expected shape bounds the work.
-    """
-    name = info.filename[:-4]
-    # flag bits: 0x1 encrypted, 0x20 patched data, 0x40 strong encryption
-    if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise ModelFileError(f"Array {name} is encrypted or compressed in a way this app does not read.")
-    with zf.open(info) as fp:
-        version = np.lib.format.read_magic(fp)
-        if version not in ((1, 0), (2, 0)):
-            raise ModelFileError(f"Array {name} is stored in an unknown .npy version.")
-        read_header = (
-            np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        )
-        try:
-            shape, fortran, dtype = read_header(fp)
-        except Exception:  # noqa: BLE001 - NumPy parses headers with ast and tokenize, whose errors vary
-            raise ModelFileError(f"Array {name} has a damaged header.") from None
-        header_ok(shape, dtype)
-        nbytes = math.prod(shape) * dtype.itemsize
-        if info.file_size > nbytes + _NPY_HEADER_BYTES:
-            raise ModelFileError(f"Array {name} holds more data than its shape {shape} needs.")
-        raw = fp.read(nbytes)
-        if len(raw) != nbytes or fp.read(1):  # reading to the end also checks the CRC
-            raise ModelFileError(f"Array {name} is truncated or has trailing data.")
-    return np.frombuffer(raw, dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def _config_header_ok(shape, dtype) -> None:
@@ -373,6 +343,10 @@ def _build(config: dict, arrays: dict[str, np.ndarray], history: dict[str, np.nd
     for name, arr in arrays.items():
         if not np.all(np.isfinite(arr)):
             raise ModelFileError(f"Array {name} contains NaN or infinite values.")
+        if arr.size and np.abs(arr).max() > MAX_WEIGHT:
+            raise ModelFileError(
+                f"Array {name} holds values beyond ±{MAX_WEIGHT:g}: no trained network has weights that large."
+            )
     try:
         model = MLP(**{k: config[k] for k in _CONFIG_KEYS}).initialize()
         model.weights_ = [arrays[f"W{i}"].astype(model.dtype) for i in range(len(model.weights_))]

@@ -16,6 +16,7 @@ import numpy as np
 
 _INTEGER = (int, np.integer)
 _REAL = (int, float, np.integer, np.floating)
+SEED_MAX = 2**32 - 1  # what a weights file may carry, and more draws than any page makes
 
 
 def check_number(name: str, value, low=None, high=None, *, integer=False, low_open=False):
@@ -26,7 +27,10 @@ def check_number(name: str, value, low=None, high=None, *, integer=False, low_op
     kind = "a whole number" if integer else "a number"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, _INTEGER if integer else _REAL):
         raise TypeError(f"{name} must be {kind}; got {value!r} ({type(value).__name__}).")
-    value = int(value) if integer else float(value)
+    try:
+        value = int(value) if integer else float(value)
+    except OverflowError:  # an int past float's range (2**1024)
+        raise ValueError(f"{name} must be a finite number; got an integer of {int(value).bit_length()} bits.") from None
     if not integer and not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number; got {value}.")
     too_low = low is not None and (value <= low if low_open else value < low)
@@ -45,9 +49,16 @@ def check_pair(name: str, value, low=None) -> tuple[int, int]:
     return tuple(check_number(name, v, low, integer=True) for v in pair)
 
 
-def check_seed(value) -> int | None:
-    """A random seed: None or a whole number >= 0."""
-    return None if value is None else check_number("seed", value, 0, integer=True)
+def check_seed(value, name: str = "seed") -> int | None:
+    """A random seed: None or a whole number from 0 to SEED_MAX."""
+    return None if value is None else check_number(name, value, 0, SEED_MAX, integer=True)
+
+
+def check_flag(name: str, value) -> bool:
+    """``value`` if it is True or False (a string such as 'yes' or 'False' is a mistake, not a flag)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__}).")
+    return bool(value)
 
 
 def check_choice(name: str, value, choices):
@@ -61,15 +72,17 @@ def from_registry(kind: str, registry: dict, name, base: type):
     """The class ``registry[name]`` (any case) for a name, or ``name`` itself when it is a ``base`` already."""
     if isinstance(name, base):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} must be a name or a {base.__name__}; got {type(name).__name__}.")
     try:
-        return registry[str(name).lower()]
+        return registry[name.lower()]
     except KeyError:
         raise ValueError(f"Unknown {kind} {name!r}; choose one of {', '.join(registry)}.") from None
 
 
 def check_array(name: str, x, ndim: int | tuple[int, ...], form: str, finite: bool = True) -> np.ndarray:
     """``x`` as a non-empty array of real numbers with ``ndim`` dimensions (``form`` describes them)."""
-    a = _real_array(x, name)
+    a = real_array(x, name)
     if a.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
         raise ValueError(f"{name} must have the form {form}; got shape {a.shape}.")
     if a.size == 0:
@@ -81,7 +94,7 @@ def check_array(name: str, x, ndim: int | tuple[int, ...], form: str, finite: bo
 
 def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
     """A non-empty, rectangular, finite float array (integers and booleans are cast)."""
-    arr = _real_array(X, name)
+    arr = real_array(X, name)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one row of numbers.")
     arr = arr.astype(dtype, copy=False)
@@ -89,8 +102,9 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
     return arr
 
 
-def _real_array(x, name: str) -> np.ndarray:
-    """``x`` as an array of booleans, integers or floats (no copy when it is one)."""
+def real_array(x, name: str) -> np.ndarray:
+    """``x`` as an array of booleans, integers or floats (no copy when it is one): never strings,
+    dates, durations or objects, which NumPy would carry along until some arithmetic fails."""
     try:
         a = np.asarray(x)
     except ValueError:  # ragged nested lists

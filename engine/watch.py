@@ -36,6 +36,9 @@ from .optimizers import get_optimizer
 from .regularization import penalty
 
 LOWER_LR = "Try a smaller learning rate."
+# a run whose training accuracy ends within this share of the way from guessing to perfect has
+# learned next to nothing (MNIST: 0.28 or less; two balanced classes: 0.60 or less)
+NEAR_CHANCE = 0.2
 ROW_EXAMPLES = 256  # a row of running means averages at least this many examples (tiny data sets: fewer rows)
 LEVEL_ROWS = 5  # rows averaged into the level the notices compare: one row's mean is noisy
 MAX_ROWS = 5000  # rows a log (history_, running_) keeps: past it every other one goes, so a run can go on for hours
@@ -188,6 +191,17 @@ class Guard:
     row of running means and every history point, and a divergence puts the weights back to the last
     healthy point."""
 
+    def _start_guard(self) -> None:
+        """A fresh watch, no rows, no notice, nothing to roll back to (part of ``initialize``)."""
+        self.watch_ = Watch(float(self.divergence_factor))
+        self.running_ = {k: [] for k in ("step", "epoch", "loss", "acc", "grad_norms", "dead_fraction")}
+        self.notice_, self.loss_ = "", float("nan")
+        self.rolled_back_to_ = None  # after a divergence: the epoch the restored weights come from
+        self._snapshot = None  # (weights, epoch) of the last healthy history point
+        self._guess_acc = None  # accuracy of always guessing the commonest training class
+        self._thinned = 0  # how often history_ and running_ were thinned (a checkpoint's rows count from it)
+        self._new_row()
+
     def _rows_every(self, n: int, batch_size: int) -> int:
         """Steps a row of running means spans: a tenth of an epoch, at least ROW_EXAMPLES examples."""
         return max(-(-n // batch_size) // 10, -(-ROW_EXAMPLES // batch_size), 1)
@@ -263,6 +277,20 @@ class Guard:
         relu = self._relu_layers()
         return [name for name, x in zip(layer_names(self.layers_), self.layers_) if x in relu]
 
+    def chance_notice(self) -> str:
+        """A sentence when the last history point's training accuracy is near what always guessing
+        the commonest class gives (a run that ended having learned next to nothing), else ''.  Not a
+        stall: the run went where it was asked to go, and the learner should hear how it ended."""
+        guess = self._guess_acc
+        acc = self.history_["train_acc"][-1] if self.history_["train_acc"] else None
+        if guess is None or acc is None or not self.steps_ or acc > guess + NEAR_CHANCE * (1 - guess):
+            return ""
+        return (
+            f"Training ended near chance level: training accuracy {acc:.2f}, where always guessing the "
+            f"commonest class gives {guess:.2f}. The network learned next to nothing: check the inputs' "
+            "scale, then try another learning rate or initialisation."
+        )
+
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned
         nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
@@ -302,6 +330,7 @@ class Guard:
         if watch.start_loss is None and math.isfinite(loss):
             watch.start(loss, _norm(self.parameters()), self._chance_loss(y))
             self.notice_ = ""
+            self._guess_acc = None if self._class_targets is None else float(np.bincount(y).max() / len(y))
         why = f"the loss before training is {loss}" if watch.start_loss is None else watch.point(loss)
         if why:
             self._diverge(why)

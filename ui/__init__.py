@@ -8,8 +8,10 @@ Each page reads like a recipe: its setup's settings -> the engine -> the live vi
                widgets bound to the URL (widgets); the learning-rate hint
     live/      the live canvas on a page (canvas), the harness that trains and snapshots (harness), binary frames,
                the pace shared by a server's learners, what the canvas shows of a network or of digits
-    inputs/    what a learner brings: CSV data, images, drawn digits, MNIST files; decoded once per content
-    charts/    plotly figures for paused and static views (plots, images)
+    inputs/    what a learner brings: CSV data, images, drawn digits, weights and MNIST files; decoded in a child
+               process under limits (sandbox), once per content
+    charts/    plotly figures for paused and static views (plots, images), feature maps within the budget
     export/    what a learner takes home: the run as a script, its history, the download buttons
-    shell/     the server process: start-up, sessions, the page's error boundary, plain text, the code views
+    shell/     the server process: start-up, sessions, what one action may allocate (cost), the page's error
+               boundary, plain text, the code views
 """

@@ -4,6 +4,8 @@
 // Streamlit reruns the page's live fragment, which answers with a frame carrying `ack` = the id it
 // acted on. While playing, the next "tick" goes out only after the last one was answered and
 // `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.
+// A command sent again keeps its id, and says which answer the canvas had (`seen`): the server acts
+// on a command once, and keeps the pace itself whatever a browser asks.
 import { unpack } from './frame.js';
 import { makePanel } from './panels/index.js';
 
@@ -41,6 +43,7 @@ class LiveView {
     this.host = host;
     this.playing = false;
     this.lastId = 0;
+    this.seen = 0; // the ack of the last frame: a command sent before its answer came is a resend
     this.pending = 0; // id of the command awaiting its answer
     this.outbox = []; // edits waiting for it: a trigger sent before the last was taken would replace it
     this.sentAt = 0;
@@ -139,8 +142,8 @@ class LiveView {
     if (tell) this.command(on ? 'play' : 'pause');
   }
 
-  // `arg`: an edit's details (ui/live/protocol.py: Weight, Point, Hidden); an edit sent again keeps
-  // its id, so the server, which acts on an id once, never adds a point twice
+  // `arg`: an edit's details (ui/live/protocol.py: Weight, Point, Hidden); a command sent again keeps
+  // its id, so the server, which acts on an id once, never adds a point twice nor trains an epoch twice
   command(what, arg, again = 0) {
     if (what === 'step' || what === 'reset') this.setPlaying(false, false);
     if (!this.send || !this.host.isConnected) return;
@@ -150,13 +153,13 @@ class LiveView {
     this.sentAt = performance.now();
     const have = { series: this.series, curves: {} };
     for (const [id, c] of Object.entries(this.curves)) have.curves[id] = c.x.length;
-    this.send('cmd', { do: what, id: this.pending, have, arg, shown: this.shown });
+    this.send('cmd', { do: what, id: this.pending, seen: this.seen, have, arg, shown: this.shown });
     clearTimeout(this.retry);
     const id = this.pending;
     this.retry = setTimeout(() => {
       if (this.pending !== id) return;
-      if (EDITS.has(what)) this.command(what, arg, id);
-      else this.command(this.playing ? 'tick' : what === 'tick' ? 'pause' : what);
+      const again = EDITS.has(what) ? what : this.playing ? 'tick' : what === 'tick' ? 'pause' : what;
+      this.command(again, arg, id);
     }, RETRY_MS);
   }
 
@@ -174,6 +177,7 @@ class LiveView {
     }
     this.mergeCurves(frame.curves || {});
     const status = frame.status || {};
+    this.seen = Math.max(this.seen, frame.ack || 0);
     const answered = this.pending && frame.ack >= this.pending;
     if (answered) {
       this.pending = 0;

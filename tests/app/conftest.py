@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,9 @@ def command(at: AppTest, key: str, do: str, have: dict | None = None, arg: dict 
 def metric(f: dict, label: str) -> str:
     """A metric's text in a frame's last snapshot."""
     return f["snaps"][-1]["metrics"][label]
+
+
+def shown(body: str) -> str:
+    """The text Markdown shows of an element's body: learner text arrives backslash-escaped
+    (``ui.shell.text.plain``), and each escape shows as the mark itself."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", body)

@@ -102,6 +102,8 @@ def test_formula_injection_stays_plain_text():
     ("-Infinity", "Row 18, column 'b': '-Infinity' is not a finite number."),
     ("1e999", "Row 18, column 'b': '1e999' is not a finite number."),
     ("1e300", "Row 18, column 'b': '1e300' is too large"),
+    ("1e-310", "Row 18, column 'b': '1e-310' is too small"),  # a denormal: float32 draws it as 0
+    ("-2e-31", "Row 18, column 'b': '-2e-31' is too small"),
     ("1_000", "Row 18, column 'b': '1_000' is not a number."),
     ("0x1F", "Row 18, column 'b': '0x1F' is not a number."),
 ])

@@ -5,7 +5,7 @@ import pytest
 
 from tests.app.conftest import command
 from tests.hostile import assert_plain_message
-from tests.hostile.idx import idx_cases
+from tests.hostile.idx import idx_cases, page_idx_cases
 from tests.hostile.images import image_files
 from tests.hostile.weights import weight_files
 from ui.inputs.images import EXTENSIONS
@@ -55,7 +55,7 @@ def test_refused_digit_images_on_the_mnist_page(app):
 def test_every_bad_idx_set_falls_back_to_the_bundled_digits(app):
     at = app("mnist")
     at.sidebar.radio(key="mn_source").set_value("upload").run()
-    for name, (files, _) in idx_cases().items():
+    for name, (files, _) in {**idx_cases(), **page_idx_cases()}.items():
         uploads = [(n, content, "application/gzip") for n, content in files.items()]
         at.sidebar.file_uploader(key="mn_idx").set_value(uploads).run()
         assert not at.exception, name

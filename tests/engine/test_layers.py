@@ -193,26 +193,60 @@ def test_conv_kernels_take_one_gemm_shape_per_call():
 
 
 @pytest.mark.parametrize(
-    "layer,shape,match",
+    "make,match",
     [
-        (Conv2D(2, 3, stride=2.5), (1, 8, 8), "stride"),
-        (Conv2D(0, 3), (1, 8, 8), "filters"),
-        (Conv2D(2, 9), (1, 8, 8), "larger"),
-        (Conv2D(2, (3, 3, 3)), (1, 8, 8), "kernel_size"),
-        (Conv2D(2, 3, padding="full"), (1, 8, 8), "padding"),
-        (Conv2D(2, 3, padding=-1), (1, 8, 8), "padding"),
-        (Conv2D(2, 3), (8, 8), r"\(C, H, W\)"),
-        (MaxPool2D(2), (8, 8), r"\(C, H, W\)"),
-        (AvgPool2D(0), (1, 8, 8), "size"),
-        (Dense(3), (2, 4, 4), "Flatten"),
-        (Dense(-1), (4,), "units"),
-        (Dropout(1.5), (4,), "rate"),
-        (Activation("swish"), (4,), "activation"),
+        (lambda: Conv2D(2, 3, stride=2.5), "stride"),
+        (lambda: Conv2D(0, 3), "filters"),
+        (lambda: Conv2D(2, (3, 3, 3)), "kernel_size"),
+        (lambda: Conv2D(2, 3, padding="full"), "padding"),
+        (lambda: Conv2D(2, 3, padding=-1), "padding"),
+        (lambda: Conv2D(2, 3, init="zeros"), "init"),
+        (lambda: AvgPool2D(0), "size"),
+        (lambda: MaxPool2D(2, stride=0), "stride"),
+        (lambda: Dense(-1), "units"),
+        (lambda: Dense(3, init="ones"), "init"),
+        (lambda: Dropout(1.5), "rate"),
+        (lambda: Dropout(float("nan")), "rate"),
+        (lambda: Activation("swish"), "activation"),
+        (lambda: Activation(3), "name of an activation"),
     ],
 )
-def test_bad_layer_settings_are_refused_when_built(layer, shape, match):
+def test_bad_layer_settings_are_refused_when_made(make, match):
+    # (issue 22: these were stored and refused only at build, so a typo failed far from its line)
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
+
+
+@pytest.mark.parametrize(
+    "layer,shape,match",
+    [
+        (Conv2D(2, 9), (1, 8, 8), "larger"),
+        (Conv2D(2, 3), (8, 8), r"\(C, H, W\)"),
+        (MaxPool2D(2), (8, 8), r"\(C, H, W\)"),
+        (Dense(3), (2, 4, 4), "Flatten"),
+    ],
+)
+def test_layers_that_do_not_fit_their_input_are_refused_when_built(layer, shape, match):
     with pytest.raises((ValueError, TypeError), match=match):
         _built(layer, shape)
+
+
+def test_settings_changed_after_making_are_checked_when_built():
+    layer = Dense(3).set_params(units=0)
+    with pytest.raises(ValueError, match="units"):
+        _built(layer, (4,))
+
+
+def test_backward_before_forward_says_so():
+    for layer, shape in ((Dense(3), (4,)), (Activation(), (4,)), (Conv2D(2, 3), (1, 5, 5)), (MaxPool2D(2), (1, 4, 4)),
+                         (Dropout(0.5), (4,))):
+        for built in (False, True):
+            if built:
+                _built(layer, shape)
+            with pytest.raises(NotFittedError, match="forward pass first"):
+                layer.backward(np.ones((2, 3)))
+    with pytest.raises(NotFittedError, match="forward pass first"):
+        Flatten().backward(np.ones((2, 3)))
 
 
 def test_layers_check_their_input():

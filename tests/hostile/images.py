@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zlib
 
 import numpy as np
@@ -133,4 +134,118 @@ def tricky_images() -> dict[str, tuple[bytes, tuple[int, ...]]]:
             (2, 2, 3),
         ),
         "strip_1x20000.png": (save(Image.new("L", (1, 20000)), "PNG"), (1024, 1, 3)),
+    }
+
+
+# ------------------------------------------------------------------ issue 22's rows: cheap to build, costly to decode
+def deflate_zeros(n: int) -> bytes:
+    """A zlib stream of ``n`` zero bytes (about n / 1000 bytes long), built from one flushed unit repeated."""
+    block = 1 << 22
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(bytes(block)) + c.flush(zlib.Z_FULL_FLUSH)
+    unit = c.compress(bytes(block)) + c.flush(zlib.Z_FULL_FLUSH)  # the same bytes for every further block
+    full, rest = divmod(n - block, block)
+    body = head + unit * (full - 1) + c.compress(bytes(block + rest)) + c.flush()
+    return b"\x78\xda" + body + struct.pack(">I", ((n % 65521) << 16) | 1)  # adler32 of n zeros
+
+
+SHORT, LONG, RATIONAL = 3, 4, 5
+
+
+def tiff(tags: dict, blobs: dict[str, bytes]) -> bytes:
+    """A little-endian TIFF written by hand: ``tags`` maps a tag to ``(type, values)``; a value that is
+    a name from ``blobs`` stands for that blob's offset, and ``(type, (name, count))`` makes the blob the
+    tag's ``count`` values (blobs follow the directory)."""
+    extra_at = 8 + 2 + 12 * len(tags) + 4
+    extra, blob_at = bytearray(), {}
+    for name, blob in blobs.items():
+        blob_at[name] = extra_at + len(extra)
+        extra += blob + b"\0" * (len(blob) % 2)
+    entries = b""
+    for tag in sorted(tags):
+        typ, values = tags[tag]
+        if isinstance(values, tuple):  # the values are a blob
+            name, count = values
+            entries += struct.pack("<HHII", tag, typ, count, blob_at[name])
+            continue
+        values = [blob_at[values]] if isinstance(values, str) else [values] if isinstance(values, int) else values
+        raw = struct.pack("<" + {SHORT: "H", LONG: "I", RATIONAL: "I"}[typ] * len(values), *values)
+        count = len(values) // 2 if typ == RATIONAL else len(values)
+        if len(raw) > 4:
+            raw, extra = struct.pack("<I", extra_at + len(extra)), extra + raw
+        entries += struct.pack("<HHI", tag, typ, count) + raw.ljust(4, b"\0")
+    return b"II*\0" + struct.pack("<IH", 8, len(tags)) + entries + bytes(4) + bytes(extra)
+
+
+def tiff_tile_bomb(side: int = 26752, shown: int = 64) -> bytes:
+    """A 64 x 64 RGB TIFF whose one deflated tile is declared ``side`` x ``side``: 2.1 MB that Pillow
+    unpacks into a 2 GB tile buffer."""
+    data = deflate_zeros(side * side * 3)
+    return tiff({256: (LONG, shown), 257: (LONG, shown), 258: (SHORT, [8, 8, 8]), 259: (SHORT, 8),
+                 262: (SHORT, 2), 277: (SHORT, 3), 284: (SHORT, 1), 322: (LONG, side), 323: (LONG, side),
+                 324: (LONG, "tile"), 325: (LONG, len(data))}, {"tile": data})
+
+
+def tiff_strip_per_row(rows: int = 4_900_000) -> bytes:
+    """A 1 x ``rows`` grey TIFF with one strip per row: its strip offsets and sizes (one shared array
+    of 9.8 MB) become millions of Python ints."""
+    return tiff({256: (LONG, 1), 257: (LONG, rows), 258: (SHORT, 8), 259: (SHORT, 1), 262: (SHORT, 1),
+                 273: (SHORT, ("strips", rows)), 277: (SHORT, 1), 278: (LONG, 1), 279: (SHORT, ("strips", rows))},
+                {"strips": struct.pack("<H", 8) * rows})
+
+
+def tiff_rational_tag(n: int = 1_200_000) -> bytes:
+    """A 1 x 1 TIFF whose resolution tag holds ``n`` rationals."""
+    return tiff({256: (LONG, 1), 257: (LONG, 1), 258: (SHORT, 8), 259: (SHORT, 1), 262: (SHORT, 1),
+                 273: (LONG, 8), 277: (SHORT, 1), 278: (LONG, 1), 279: (LONG, 1),
+                 282: (RATIONAL, [1, 1] * n)}, {})
+
+
+def png_exif_rationals(n: int = 1_200_000) -> bytes:
+    """A tiny PNG, turned by its EXIF, whose eXIf chunk holds a resolution tag of ``n`` rationals."""
+    data = save(Image.new("L", (8, 8)), "PNG")
+    exif = tiff({274: (SHORT, 6), 282: (RATIONAL, [1, 1] * n)}, {})  # turned: Pillow rewrites the EXIF
+    return data[:33] + _png_chunk(b"eXIf", exif) + data[33:]
+
+
+def png_text_chunks(n: int = 550_000) -> bytes:
+    """A tiny PNG with ``n`` text chunks of distinct four-letter keys."""
+    data = save(Image.new("L", (8, 8)), "PNG")
+    letters = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+    def key(i):
+        return bytes(letters[(i // 62**k) % 62] for k in range(4))
+
+    chunks = b"".join(_png_chunk(b"tEXt", key(i) + b"\0") for i in range(n))
+    return data[:33] + chunks + data[33:]
+
+
+def progressive_jpeg_declaring(side: int = 9400, mode: str = "CMYK") -> bytes:
+    """A small progressive JPEG whose frame header claims ``side`` x ``side``: libjpeg sets up (and
+    zeroes) coefficient buffers for the whole declared image before the scans run out."""
+    data = save(Image.new(mode, (64, 64)), "JPEG", progressive=True, quality=50)
+    sof = data.index(b"\xff\xc2")
+    return data[: sof + 5] + side.to_bytes(2, "big") + side.to_bytes(2, "big") + data[sof + 9 :]
+
+
+def jpeg_repeated_scan(side: int = 3400, repeats: int = 22_000) -> bytes:
+    """A flat progressive JPEG whose last scan (28 bytes) is repeated: each repeat is another pass over
+    every block, about 15 ms at 3400 x 3400 (660 kB: minutes of CPU)."""
+    data = save(Image.new("L", (side, side), 128), "JPEG", progressive=True, quality=90)
+    last = data.rindex(b"\xff\xda")
+    return data[:last] + data[last:-2] * repeats + data[-2:]
+
+
+def issue_images() -> dict[str, tuple[bytes, str]]:
+    """The image rows of issue 22: each passes the file-size and pixel caps, but cost the server gigabytes
+    or minutes in Pillow; (bytes, the refusal's message).  The last three may decode on a fast machine
+    (the decoding child's limits stop them here): their pattern allows that."""
+    return {
+        "tile_26752.tiff": (tiff_tile_bomb(), "needs more than .* MB of memory"),
+        "strip_per_row_1x4900000.tiff": (tiff_strip_per_row(), "memory|seconds of computing"),
+        "progressive_cmyk_9400.jpg": (progressive_jpeg_declaring(), "9400 x 9400 = 88 million pixels"),
+        "repeated_scan.jpg": (jpeg_repeated_scan(), "took more than .* seconds of computing"),
+        "exif_rationals.png": (png_exif_rationals(), "memory|seconds of computing|loaded"),
+        "text_chunks.png": (png_text_chunks(), "memory|seconds of computing|loaded"),
+        "rational_tag.tiff": (tiff_rational_tag(), "memory|seconds of computing|loaded"),
     }

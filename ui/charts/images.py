@@ -11,6 +11,8 @@ from PIL import Image
 
 from .plots import tiles
 
+TILE_PX = 64  # the longest side of a feature map in a grid
+
 
 def normalise(img: np.ndarray) -> np.ndarray:
     """Scale any real array to [0, 1] (min-max per image; a flat image becomes 0)."""
@@ -41,7 +43,7 @@ def downsample(maps: np.ndarray, max_side: int) -> np.ndarray:
 
 
 def feature_grid(
-    maps: np.ndarray, kernels: np.ndarray | None = None, tile_px: int = 64, title: str = "", height: int = 560
+    maps: np.ndarray, kernels: np.ndarray | None = None, tile_px: int = TILE_PX, title: str = "", height: int = 560
 ) -> go.Figure:
     """Feature maps ``(M, h, w)`` as one square grid image, each map normalised on its own.
 

@@ -6,7 +6,7 @@ Pure Python + NumPy (no streamlit).  Two steps, so a page can offer the columns 
     data = choose(table, "width_cm", "height_cm", "fruit", "classification")
 
 An upload is hostile until proven otherwise: the size and the number of rows and columns are
-capped before anything large is built, and every refusal is a :class:`CsvError` (a ValueError)
+capped before anything large is built (and pages parse it in a child process, ``ui.inputs.sandbox``), and every refusal is a :class:`CsvError` (a ValueError)
 whose message names the row and column at fault and says what to do.  Messages quote the file's
 text (a cell, a column name), so show them, and anything else taken from the file (column and
 class names), with ``ui.shell.text.plain``; in a plotly figure, escape them with ``html.escape``.
@@ -31,6 +31,7 @@ MAX_COLUMNS = 100
 MIN_ROWS = 10  # a training and a test part, each with a few rows
 MAX_CLASSES = 8  # the live plane paints at most 8 classes (ui.live_views.CONF_LEVELS)
 MAX_ABS = 1e12  # squared (the x1² feature) it still leaves room in float64
+MIN_ABS = 1e-30  # smaller (but not 0): float32, which draws the points, rounds it to 0 or a denormal
 MAX_NAME = 40
 DELIMITERS = (",", ";", "\t", "|")
 KINDS = ("classification", "regression")
@@ -200,6 +201,12 @@ def _read(text: str, delimiter: str, limit: int, strict: bool = True):
     return records, lines
 
 
+def parse_plain(data) -> tuple:
+    """:func:`parse_csv` as plain data, ``Table(*parse_plain(data))``: what the decoding child sends back."""
+    table = parse_csv(data)
+    return table.columns, table.rows, table.line_numbers, table.header, table.delimiter
+
+
 def _has_header(records: list[list[str]], delimiter: str) -> bool:
     """The first record is a header when one of its cells is text above a column of mostly numbers."""
     first, below = records[0], records[1 : 1 + SNIFF_RECORDS]
@@ -259,6 +266,9 @@ def numbers(table: Table, name: str) -> np.ndarray:
             raise CsvError(f"{where}: '{_quote(cell)}' is not a finite number.")
         if abs(value) > MAX_ABS:
             raise CsvError(f"{where}: '{_quote(cell)}' is too large (keep numbers within ±{MAX_ABS:.0e}).")
+        if 0 < abs(value) < MIN_ABS:
+            raise CsvError(f"{where}: '{_quote(cell)}' is too small: numbers other than 0 must be at least "
+                           f"{MIN_ABS:.0e} in size (write 0 for nothing).")
         out[i] = value
     return out
 

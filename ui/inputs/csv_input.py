@@ -1,6 +1,9 @@
 """Your own data on a page: upload a CSV (or take the bundled example), choose its columns.
 
-The file stays in this learner's session; decoding is cached by content (``ui.inputs.content_cache``).
+The file is parsed in a child process under limits (``ui.inputs.sandbox``), once per content while a
+session keeps the table (``ui.inputs.content_cache``); this session keeps it until its upload changes
+or the session is gone for good.
+Every message quotes the file (names, cells): it is shown as plain text, never as Markdown.
 """
 
 from __future__ import annotations
@@ -12,10 +15,20 @@ import streamlit as st
 
 from ui.inputs import csv_data
 from ui.inputs.content_cache import ContentCache
+from ui.inputs.sandbox import Job
+from ui.shell import sessions
 from ui.shell.text import plain
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "fruit.csv"
-_parse = ContentCache(csv_data.parse_csv, max_entries=8)
+MESSAGE_CHARS = 400
+# 2 MB of text as up to 500,000 cells: the csv module's lists and the JSON back stay well inside these
+_PARSE = Job("ui.inputs.csv_data:parse_plain", csv_data.CsvError, "CSV file", memory_mb=256, cpu_s=3, result_mb=16)
+# an upload's table, parsed in a child and shared by content while some session keeps it
+parse_table = ContentCache(lambda data: csv_data.Table(*_PARSE(data)), max_entries=8, weak=True)
+
+
+def _refuse(where, exc, prefix: str = "") -> None:
+    where.error(prefix + plain(str(exc), MESSAGE_CHARS))
 
 
 def csv_table(key: str, where=None):
@@ -26,10 +39,13 @@ def csv_table(key: str, where=None):
         "CSV file",
         type=["csv", "tsv", "txt"],
         key=f"{key}_csv",
-        help=f"Columns of numbers and a column to predict; at most {csv_data.MAX_ROWS:,} rows and "
-        f"{csv_data.MAX_BYTES // 1_000_000} MB. Commas, semicolons or tabs; a header row is found by itself.",
+        help=f"A text table (.csv, .tsv or .txt): columns of numbers and a column to predict; at most "
+        f"{csv_data.MAX_ROWS:,} rows, {csv_data.MAX_COLUMNS} columns and {csv_data.MAX_BYTES // 1_000_000} MB. "
+        "Commas, semicolons or tabs; a header row is found by itself.",
     )
+    state = st.session_state
     if up is None:
+        state.pop(f"{key}_csv:table", None)
         if not where.toggle("use the example fruit.csv", key=f"{key}_example",
                             help="300 fruits: width and height in cm, the kind of fruit, the weight in g."):
             where.info("Upload a CSV file, or use the example.")
@@ -38,12 +54,15 @@ def csv_table(key: str, where=None):
     else:
         data, name = up.getvalue(), up.name
     try:
-        table = _parse(data)
+        table = parse_table(data)
     except csv_data.CsvError as exc:
-        where.error(f"{plain(name)}: {exc}")
+        _refuse(where, exc, f"{plain(name)}: ")
         return None, None
+    digest = hashlib.sha1(data).hexdigest()
+    if state.get(f"{key}_csv:table", (None,))[0] != digest:  # the cache shares it while some session keeps it
+        state[f"{key}_csv:table"] = (digest, sessions.keep(table))
     where.caption(csv_data.summary(table, name))
-    return table, hashlib.sha1(data).hexdigest()
+    return table, digest
 
 
 def csv_columns(table, digest: str, key: str, kind: str | None = None, where=None):
@@ -54,7 +73,7 @@ def csv_columns(table, digest: str, key: str, kind: str | None = None, where=Non
     try:
         x1, x2, target, guessed = csv_data.guess(table)
     except csv_data.CsvError as exc:
-        where.error(str(exc))
+        _refuse(where, exc)
         return None, None
     numeric = table.numeric_columns(share=0.8)  # a column with a typo or two is offered: choose() names them
     c1, c2 = where.columns(2)
@@ -71,7 +90,7 @@ def csv_columns(table, digest: str, key: str, kind: str | None = None, where=Non
     try:
         data = csv_data.choose(table, x1, x2, target, kind)
     except csv_data.CsvError as exc:
-        where.error(str(exc))
+        _refuse(where, exc)
         return None, None
     return data, (digest, x1, x2, target, kind)
 
@@ -125,6 +144,6 @@ def xy_source(form, key: str, synthetic_keys):
     try:
         xy = (csv_data.numbers(table, xname), csv_data.numbers(table, yname), xname, yname)
     except csv_data.CsvError as exc:
-        st.sidebar.error(str(exc))
+        _refuse(st.sidebar, exc)
         return None, None
     return xy, (digest, xname, yname)

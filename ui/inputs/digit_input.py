@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from engine.digits import BlankDigitError, preprocess_digit
-from ui.inputs.images import EXTENSIONS, ImageError, load_image_cached
+from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached
 
 CAPTION = (
     "Draw one digit, large, with the mouse or a finger; the bin icon in the toolbar above the box (shown "
@@ -42,7 +42,7 @@ def digit_input(key: str) -> tuple[np.ndarray | None, str]:
         drawn = res.image_data
     except Exception as exc:  # noqa: BLE001 - the canvas is optional; uploads still work
         st.info(f"The drawing canvas is unavailable ({type(exc).__name__}); upload a digit image instead.")
-    up = st.file_uploader("…or upload a digit image", type=list(EXTENSIONS), key=f"{key}_upload")
+    up = st.file_uploader("…or upload a digit image", type=list(EXTENSIONS), key=f"{key}_upload", help=FORMATS_HELP)
     if up is not None:
         try:
             drawn = load_image_cached(up.getvalue(), up.name, "L", 512)

@@ -3,13 +3,19 @@
 Every failure raises :class:`ImageError` whose message is a plain sentence for
 the user, safe to show as Markdown.  The cost of a file is bounded before it is
 decoded: at most ``MAX_PIXELS`` are decoded (JPEGs first drafted down to the
-working size), and the image is resized to the working size in its decoded
-mode, before any conversion, so conversions never touch a full-size image.
+working size, but a progressive JPEG keeps every coefficient of its full size,
+so its declared size counts), and the image is resized to the working
+size in its decoded mode, before any conversion, so conversions never touch a
+full-size image.  Pages decode an upload with :func:`decode_image`, which runs
+Pillow in a child process under hard limits (``ui.inputs.sandbox``): what the
+checks above miss (a lying TIFF tile, thousands of JPEG scans, a million EXIF
+values) costs that child, never the server.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from pathlib import Path
 
@@ -17,10 +23,12 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ui.inputs.content_cache import ContentCache
+from ui.inputs.sandbox import Job
 from ui.shell.text import plain
 
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tiff", "tif")
 PIL_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
+FORMATS_HELP = "PNG, JPEG, GIF, BMP, WebP or TIFF, up to 10 MB (only the first frame of an animation is read)"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 12_000_000  # decoded: 48 MB at Pillow's widest common layout (4 bytes a pixel)
 MAX_SIDE = 1024
@@ -86,14 +94,7 @@ def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: 
     ImageError
         Wrong extension, empty, too large, not an image, damaged, or too many pixels.
     """
-    ext = Path(str(name)).suffix.lower().lstrip(".")
-    if ext not in EXTENSIONS:
-        ending = f"ends in '.{plain(ext, 12)}'" if ext else "has no extension"
-        raise ImageError(f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file {ending}).")
-    if not data:
-        raise ImageError("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise ImageError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.")
+    _check_file(data, name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -101,11 +102,13 @@ def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: 
             w, h = img.size
             if w < 1 or h < 1:
                 raise ImageError("The image has no pixels.")
+            # a progressive JPEG keeps every coefficient of its full size, however small it is drawn
+            kept = (w, h) if "progressive" in img.info else None
             if img.format == "JPEG":
                 img.draft(img.mode, (max_side, max_side))  # the JPEG decoder scales by 1/2, 1/4 or 1/8
             # libwebp decodes into buffers of its own: about four times Pillow's cost a pixel
             limit = MAX_PIXELS // 4 if img.format == "WEBP" else MAX_PIXELS
-            if img.size[0] * img.size[1] > limit:
+            if math.prod(kept or img.size) > limit:
                 raise ImageError(
                     f"The image has {w} x {h} = {w * h / 1e6:.0f} million pixels; "
                     f"the limit is {limit / 1e6:.0f} million for {img.format}. Please shrink it first."
@@ -128,8 +131,32 @@ def load_image(data: bytes, name: str = "image.png", mode: str = "L", max_side: 
     return np.asarray(img, dtype=np.uint8)
 
 
-# the same upload on every rerun: decode it once (results are read-only arrays)
-load_image_cached = ContentCache(load_image, max_entries=16)
+def _check_file(data, name) -> None:
+    """The refusals that need no decoding: the name's extension, an empty or too large file."""
+    ext = Path(str(name)).suffix.lower().lstrip(".")
+    if ext not in EXTENSIONS:
+        ending = f"ends in '.{plain(ext, 12)}'" if ext else "has no extension"
+        raise ImageError(f"Please upload a PNG, JPEG, GIF, BMP, WebP or TIFF image (this file {ending}).")
+    if not data:
+        raise ImageError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ImageError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.")
+
+
+# Pillow in a child: at most 12 million pixels of 4 bytes are decoded, shrunk in strips; 384 MB leaves
+# room for the file and a decoder's own buffers, and a real photo decodes in well under a second
+_DECODE = Job("ui.inputs.images:load_image", ImageError, "image", memory_mb=384, cpu_s=3,
+              result_mb=MAX_SIDE * MAX_SIDE * 3 // 1_000_000 + 1)
+
+
+def decode_image(data, name: str = "image.png", mode: str = "L", max_side: int = MAX_SIDE) -> np.ndarray:
+    """:func:`load_image` of an upload, run in a child process under hard limits (read-only result)."""
+    _check_file(data, name)  # no child for what the name and size refuse
+    return _DECODE(bytes(data), str(name), mode, max_side)
+
+
+# the same upload on every rerun: decode it once (results are read-only arrays, 3 MB at most)
+load_image_cached = ContentCache(decode_image, max_entries=16)
 
 
 def to_planes(img: np.ndarray) -> np.ndarray:

@@ -18,10 +18,14 @@ and the whole page runs again with them (the URL follows, and the new settings s
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.live.harness import LiveRun, LiveTask
+from ui.live.pacing import Turns
 from ui.shell import sessions
 from ui.shell.errors import page_boundary
 
@@ -49,9 +53,11 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     reset_key = (form.form.reset_key(form.values), data_key)
     if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
         ctx = get_script_run_ctx()
-        last = state.get(f"{key}:run")
+        # the commands of the run before are not acted on again, and the learner's turns go on;
+        # without a server (AppTest) there is no browser to pace
         state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}",
-                                      acked=last.acked if last else 0)  # a command is acted on once
+                                      before=state.get(f"{key}:run"),
+                                      turns=Turns(sleep=time.sleep if Runtime.exists() else None))
         state[f"{key}:reset_key"] = reset_key
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
     live: LiveRun = state[f"{key}:run"]

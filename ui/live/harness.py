@@ -27,8 +27,20 @@ import time
 import numpy as np
 
 from ui.live import frames
-from ui.live.pacing import BASE_INTERVAL, GOVERNOR, MAX_SNAPSHOTS, Governor
-from ui.live.protocol import ASKS, EDITS, STOPS, Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
+from ui.live.pacing import BASE_INTERVAL, GOVERNOR, MAX_SNAPSHOTS, STEP_BUDGET, Governor, Turns
+from ui.live.protocol import (
+    ASKS,
+    EDITS,
+    STOPS,
+    TRAINS,
+    Command,
+    CurveUpdate,
+    Have,
+    Header,
+    Layout,
+    Snapshot,
+    Status,
+)
 
 _series_ids = itertools.count(1)
 _snapshot_ids = itertools.count(1)  # one count for the process: a canvas's last id never names another run's
@@ -64,8 +76,9 @@ class LiveTask:
         """Units left before the budget pauses training; None: no budget (or it was passed)."""
         return None
 
-    def advance(self, units: int, seconds: float | None, final: bool = True) -> None:
-        """Train up to ``units`` units, stopping after ``seconds`` (None: no time limit).
+    def advance(self, units: int, seconds: float | None, final: bool = True) -> int:
+        """Train up to ``units`` units, stopping after ``seconds`` (None: no time limit); return the
+        units trained.
 
         ``final`` is False for all but the last piece of a tick: a task may skip costly bookkeeping
         (a history point on a big test set) until then."""
@@ -127,15 +140,24 @@ class LiveTask:
 class LiveRun:
     """One learner's live task: answers the browser's commands with frames.
 
-    ``make`` builds a fresh task (Reset and first use).  Commands carry an increasing ``id``; one
-    already answered is answered again without training (Streamlit may deliver a trigger twice).
-    ``acked``: the last id a run this one replaces acted on (the canvas's ids go on across runs).
+    ``make`` builds a fresh task (Reset and first use).  Commands carry an increasing ``id``, kept
+    when the canvas sends one again; a command is acted on once, whatever the resends: one whose id
+    was acted on, or one that trains and was sent before the canvas saw the answer to the last that
+    trained (``seen``), is answered without acting.  Every command waits for the learner's turn
+    (``ui.live.pacing.Turns``): the server keeps the pace, whatever the browser asks.
+    ``before``: the run this one replaces (the canvas's ids and the learner's turns go on);
+    ``turns``: the learner's turns when there is no run before (default: a fresh :class:`Turns`).
     """
 
-    def __init__(self, make, session: str = "", governor: Governor = GOVERNOR, acked: int = 0):
+    def __init__(self, make, session: str = "", governor: Governor = GOVERNOR, before: LiveRun | None = None,
+                 turns: Turns | None = None):
         self.make, self.session, self.governor = make, session, governor
         self.playing = False
-        self.acked = acked  # id of the last command acted on
+        self.acked = before.acked if before else 0  # id of the last command acted on
+        self.trained = before.trained if before else 0  # id of the last command that trained
+        self.turns = before.turns if before else turns or Turns()
+        self.notice = ""  # said with the frame when the task has nothing to say (a Step cut short)
+        self.interval = 0.0  # s until the next tick, when the last command was one
         self.asked = None  # settings a command asked for, until the page takes them
         self.snapshot_cost = 1e-3  # CPU s per snapshot, measured
         self.shown = 0  # id of the latest snapshot
@@ -153,20 +175,37 @@ class LiveRun:
         self.marks.clear()
 
     def release(self) -> None:
-        """The learner's session has expired and cannot come back: drop the task and its memory."""
+        """The learner's session has expired and cannot come back: drop the task and its memory (and the
+        maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
-        self.task = None
+        task, self.task, self.make = self.task, None, None
+        if task is not None:  # the page's last run may still name it: let go of its model and data as well
+            vars(task).clear()
 
     # ------------------------------------------------------------------ commands
     def command(self, value) -> bytes:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
+        if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
+            return self.frame(cmd.have, [self._snap()])
+        self.turns.wait()
+        cpu0 = time.thread_time()
+        self.notice, self.interval = "", 0.0
+        frame = self._act(cmd)
+        self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
+        return frame
+
+    def _act(self, cmd: Command) -> bytes:
         what, have = cmd.do, cmd.have
         fresh = cmd.id is not None and cmd.id > self.acked
         if fresh:
             self.acked = cmd.id
-        if not fresh or what is None:
+        # a Step clicked again before its answer came, or an old canvas's resend under a new id
+        stale = what in TRAINS and cmd.seen is not None and cmd.seen < self.trained
+        if not fresh or what is None or stale:
             return self.frame(have, [self._snap()])
+        if what in TRAINS:
+            self.trained = cmd.id
         if what in EDITS or what in ASKS:  # playing or not, it goes on as it was
             if cmd.arg is not None and what in EDITS:
                 self.task.edit(what, cmd.arg)
@@ -187,7 +226,7 @@ class LiveRun:
             self.governor.stop(self.session)
             self.back_to(cmd.shown)
             self.task.resume()
-            return self.frame(have, self.train(self.task.step_units(), None, 1, last_detail="all"))
+            return self.frame(have, self._step())
         if what == "play":
             self.task.resume()
         self.playing = True  # play or tick
@@ -198,20 +237,35 @@ class LiveRun:
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
         if what == "play":  # a first tick a fraction of the size: Play shows movement at once
             pace = pace.scaled(FIRST_TICK / pace.interval)
+        self.interval = pace.interval  # the browser waits this long for the next tick, and so does the server
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT
-        frame = self.frame(have, self.train(units, pace.budget, pace.snapshots), pace.interval)
+        frame = self.frame(have, self.train(units, pace.budget, pace.snapshots)[0], pace.interval)
         self.governor.spent(time.thread_time() - cpu0)
         return frame
 
-    def train(self, units: int, budget: float | None, pieces: int, last_detail: bool | str = True) -> list[Snapshot]:
-        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
+    def _step(self) -> list[Snapshot]:
+        """Step: one step's units (an epoch), or what STEP_BUDGET seconds train; a Step cut short says so."""
+        units = self.task.step_units()
+        left = self.task.left()
+        asked = units if left is None else min(units, left)
+        snaps, done = self.train(units, STEP_BUDGET, 1, last_detail="all")
+        if done < asked and self.task.status()[0] == "ok":
+            unit = self.task.unit
+            self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: "
+                           f"{STEP_BUDGET:g} s is the most one command may train. Press Step again to go on.")
+        return snaps
+
+    def train(self, units: int, budget: float | None, pieces: int,
+              last_detail: bool | str = True) -> tuple[list[Snapshot], int]:
+        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each.
+        Returns the snapshots and the units trained."""
         left = self.task.left()
         if left is not None:
             units = min(units, left)
         pieces = max(1, min(pieces, units))
-        snaps, t_train, t_snap = [], 0.0, 0.0
+        snaps, t_train, t_snap, done = [], 0.0, 0.0, 0
         for k in range(pieces):
             part = units * (k + 1) // pieces - units * k // pieces
             final = k == pieces - 1
@@ -220,7 +274,7 @@ class LiveRun:
             c0 = time.thread_time()
             if part and (budget is None or t_train < budget):
                 # each piece may spend what is left of the budget, shared with the pieces after it
-                self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
+                done += self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
             c1 = time.thread_time()
             snaps.append(self._snap(detail=last_detail if final else False))
             t_train, t_snap = t_train + c1 - c0, t_snap + time.thread_time() - c1
@@ -228,7 +282,7 @@ class LiveRun:
                 self.playing = False
                 break
         self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
-        return snaps
+        return snaps, done
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:
         self.shown = next(_snapshot_ids)
@@ -263,6 +317,8 @@ class LiveRun:
                 y={name: np.asarray(y[start:], dtype=np.float32) for name, y in ys.items()},
             )
         kind, message = self.task.status()
+        if kind == "ok" and self.notice:
+            kind, message = "info", self.notice
         return frames.encode(Header(
             boot=BOOT,
             series=self.series,

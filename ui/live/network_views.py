@@ -186,9 +186,11 @@ class NetworkTask(LiveTask):
     def advance(self, units, seconds, final=True):
         steps = self.model.steps_
         self.train_piece(units, seconds, final)
-        self._pieces.append((self.model.steps_ - steps, final))
+        done = self.model.steps_ - steps
+        self._pieces.append((done, final))
         if self.model.status_ == "diverged":
             self._base = None  # a replay of this piece would not stop where the guard stopped it
+        return done
 
     def train_piece(self, units, seconds, final) -> None:
         """What :meth:`advance` trains, and what a mark's replay trains again."""
@@ -232,7 +234,8 @@ class NetworkTask(LiveTask):
         if m.status_ == "diverged":  # the engine's message says what to try
             return "error", m.message_
         if self.left() == 0:
-            return "info", f"Reached the epoch budget ({self.epochs}). Press Play to train on, or Reset."
+            chance = m.chance_notice()  # a run that learned nothing ends with a word on it, not as any other
+            return "info", f"Reached the epoch budget ({self.epochs}). {chance or 'Press Play to train on, or Reset.'}"
         if m.notice_:
             return "notice", m.notice_
         return "ok", ""

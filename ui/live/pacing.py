@@ -8,6 +8,12 @@ learners playing, so the total stays under capacity: past it, every learner gets
 none.  The browser asks for the next tick only after the last one arrived and waits ``interval``,
 so requests never pile up.
 
+The pace is the server's, not the browser's: each learner's commands take turns (:class:`Turns`).
+A command that took ``c`` seconds of CPU at a share ``s`` of the core is followed by a rest of
+``c / s``, and a tick by at least its interval; a command that comes earlier waits, asleep, before
+it is acted on.  A browser that asks for the next tick as soon as a frame arrives, or sends Step
+after Step, gets what a polite one gets and no more CPU.  Step trains at most ``STEP_BUDGET``.
+
 Costs are CPU time, not wall time: with many sessions taking turns on the GIL a snapshot's wall
 time mostly measures the others.  What Streamlit itself spends on a rerun (the fragment machinery,
 the websocket) is measured too, as the process's CPU time that the ticks do not account for.
@@ -17,6 +23,7 @@ Pure Python (no streamlit): the numbers are tested and benchmarked on their own.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -37,6 +44,9 @@ TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
 WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
+STEP_BUDGET = 1.0  # s Step may train (one epoch or this, whichever comes first): no command takes 2 s of CPU
+EARLY = 0.2  # share of its rest a command may come early without waiting (timers and networks jitter)
+MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
 
 
 @dataclass(frozen=True)
@@ -116,10 +126,43 @@ class Governor:
             self.overhead = 0.7 * self.overhead + 0.3 * per_tick
             self._window = (now, cpu, 0, 0.0)
 
+    def share(self, share: float) -> float:
+        """The part of a core one learner's task (alone: ``share``) may use now, with the others playing."""
+        return min(share, self.utilisation / max(1, self.playing()))
+
     def stop(self, session: str) -> None:
         """``session`` paused or left: it no longer counts."""
         with self._lock:
             self._last.pop(session, None)
+
+
+class Turns:
+    """When one learner's next command may start (not thread-safe: a session runs one script at a time).
+
+    :meth:`wait` before a command sleeps until its turn; :meth:`done` after it sets the next turn:
+    ``cpu / share`` seconds after this one began, and for a tick at least its interval, less EARLY.
+    Sleeping costs the server nothing, and the browser simply gets its answer later.
+    ``sleep`` None keeps the turns without waiting for them (AppTest and benchmarks: no browser).
+    """
+
+    def __init__(self, clock=time.monotonic, sleep=time.sleep):
+        self.clock, self.sleep = clock, sleep
+        self.ready_at = -math.inf
+        self.began = 0.0
+
+    def wait(self) -> float:
+        """Sleep until this learner's turn; returns the seconds it was early."""
+        early = max(0.0, self.ready_at - self.clock())
+        if early and self.sleep is not None:
+            self.sleep(early)
+        self.began = self.clock()
+        return early
+
+    def done(self, cpu: float, share: float, interval: float = 0.0) -> None:
+        """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
+        asked the browser to wait ``interval`` s for the next."""
+        rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
+        self.ready_at = self.began + (1 - EARLY) * rest
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it

@@ -101,6 +101,7 @@ class Clear:
 
 
 RUN_COMMANDS = ("tick", "play", "pause", "step", "reset")
+TRAINS = ("tick", "play", "step")  # the commands that train: a resend of one is never acted on twice
 EDITS = {"weight": Weight, "point": Point, "clear": Clear}  # hands on the running model or its data
 ASKS = {"layers": Hidden}  # settings for the page to apply
 COMMANDS = (*RUN_COMMANDS, *EDITS, *ASKS)
@@ -120,7 +121,8 @@ class Command:
     """What the canvas sends (``live.js`` command()) as the trigger "cmd"."""
 
     do: str | None = None  # one of COMMANDS
-    id: int | None = None  # increasing: one already answered is answered again without training
+    id: int | None = None  # increasing, kept when sent again: one already acted on is answered without acting
+    seen: int | None = None  # the ack of the last frame the canvas had when it sent this
     have: Have = field(default_factory=Have)
     arg: Weight | Point | Hidden | Clear | None = None  # an edit's or an ask's details (None: malformed)
     shown: int | None = None  # the snapshot (its id) painted last: Pause and Step go back to its model
@@ -135,8 +137,9 @@ class Command:
         do = value.get("do") if value.get("do") in COMMANDS else None
         kind = EDITS.get(do) or ASKS.get(do)
         arg = value.get("arg")
-        return cls(do=do,
-                   id=value.get("id") if isinstance(value.get("id"), int) else None,
+        whole = {k: value.get(k) if isinstance(value.get(k), int) and not isinstance(value.get(k), bool) else None
+                 for k in ("id", "seen")}
+        return cls(do=do, **whole,
                    have=Have(series=have.get("series"), curves=curves if isinstance(curves, dict) else {}),
                    arg=kind.parse(arg if isinstance(arg, dict) else {}) if kind else None,
                    shown=_index(value.get("shown")))
@@ -148,8 +151,8 @@ STOPS = ("info", "error")  # the status kinds that stop playing
 
 @dataclass(kw_only=True, slots=True)
 class Status(Message):
-    kind: str  # "ok", "notice" (a run that looks stuck: said, training goes on), "info" (budget reached: pause)
-    text: str  # or "error" (diverged: pause)
+    kind: str  # "ok", "notice" (a run that looks stuck: said, training goes on), "info" (budget reached: pause;
+    text: str  # or a Step the server cut short) or "error" (diverged: pause)
 
 
 @dataclass(kw_only=True, slots=True)

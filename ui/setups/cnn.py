@@ -127,8 +127,9 @@ class CnnTask(NetworkTask):
 
     def advance(self, units, seconds, final=True):
         t0 = time.perf_counter()
-        super().advance(units, seconds, final)
+        done = super().advance(units, seconds, final)
         self.train_seconds += time.perf_counter() - t0
+        return done
 
     def train_piece(self, units, seconds, final) -> None:
         super().train_piece(units, seconds, final)

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from engine import MLP
+from engine import MLP, load_mnist
 from engine.datasets import Dataset
 from engine.metrics import confusion
 from engine.recipe import make_data
@@ -60,6 +60,12 @@ def split(d: Dataset):
     """A loaded MNIST ``Dataset`` as X_train, X_test, y_train, y_test: the files' own training and
     test sets (an unknown boundary: the last 20%), read-only."""
     return _read_only(make_data(DIGITS["full"], d))
+
+
+def server_digits(folder: str | None = None):
+    """Read-only digits shared by all visitors (never a user's model): the bundled subset, or the full
+    MNIST from the operator's folder.  (Pages cache it; defined here, its cache holds no page's names.)"""
+    return bundled_split() if folder is None else split(load_mnist(folder))
 
 
 def recipe(s: dict, source: str = "bundled") -> dict:
@@ -147,8 +153,9 @@ class MnistTask(NetworkTask):
 
     def advance(self, units, seconds, final=True):
         t0 = time.perf_counter()
-        super().advance(units, seconds, final)
+        done = super().advance(units, seconds, final)
         self.train_seconds += time.perf_counter() - t0
+        return done
 
     def test_predictions(self) -> np.ndarray:
         return self.model.predict_proba(self.data[2])

@@ -49,7 +49,9 @@ class GDTask(LiveTask):
         return self.speed
 
     def advance(self, units, seconds, final=True):
+        steps = self.steps
         self.model.partial_fit(self.X, self.y, units)  # a step costs well under a millisecond: no time limit
+        return self.steps - steps
 
     def status(self):
         if self.model.status_ == "diverged":
@@ -108,6 +110,7 @@ class LinearTask(GDTask):
         except SingularMatrixError as exc:
             self.ols, self.singular = None, str(exc)
         self.critical_lr = critical_learning_rate(X)
+        self._surface = None
         super().__init__(LinearRegressionGD(lr=s["lr"]), X, y, s["speed"])
 
     def apply(self, s: dict) -> None:
@@ -118,6 +121,15 @@ class LinearTask(GDTask):
         if kind == "error":
             message += f" For these data steps above η = {self.critical_lr:.3g} diverge."
         return kind, message
+
+    def surface(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The loss surface around the optimum, ``(b0s, b1s, J)`` on a 60 x 60 grid: computed once a task
+        (the canvas's layout and the zoomable chart share it), a row of the grid at a time."""
+        if self._surface is None:
+            cx, cy = self.ols if self.ols is not None else (0.0, 0.0)
+            b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
+            self._surface = b0s, b1s, mse_surface(self.x, self.y, b0s, b1s)
+        return self._surface
 
     def line(self) -> tuple[float, float]:
         """Intercept and slope of the gradient-descent line (x counts twice with the 2x copy)."""
@@ -144,8 +156,7 @@ class LinearTask(GDTask):
         panels, rows = [fit], [["fit"]]
         if not self.s["collinear"]:
             cx, cy = self.ols if self.ols is not None else (0.0, 0.0)
-            b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
-            J = np.log10(mse_surface(x, y, b0s, b1s))
+            J = np.log10(self.surface()[2])
             lo, hi = float(J.max()), float(J.min())  # reversed: the valley is the darkest
             panels.append(Field(
                 id="surface", title="Loss surface J(β₀, β₁) and the descent path",
@@ -184,11 +195,9 @@ class LinearTask(GDTask):
         h = self.model.history_
         out = [("fit", plots.line_fit(self.x, self.y, lines, title="Data and fitted lines"))]
         if not self.s["collinear"]:
-            cx, cy = self.ols if self.ols is not None else (0.0, 0.0)
-            b0s, b1s = np.linspace(cx - 4, cx + 4, 60), np.linspace(cy - 4, cy + 4, 60)
             path = np.array(h["beta"] + [self.model.beta_])[:, :2]
             out.append(("surface", plots.loss_surface_path(
-                b0s, b1s, mse_surface(self.x, self.y, b0s, b1s), path, optimum=self.ols,
+                *self.surface(), path, optimum=self.ols,
                 title="Loss surface J(β₀, β₁) and the descent path",
             )))
         out.append(("loss", self.objective_figure("Loss per step", log_y=True)))

@@ -9,11 +9,19 @@ for ``server.disconnectedSessionTTL`` seconds in case the browser reconnects, an
 only when another session disconnects later.  Past that time the session can never come back, so
 what it registered with :meth:`Sessions.hold` is released then (a live run drops its task).
 
-``BACKPROP_LAB_MAX_SESSIONS`` sets the cap (0: none).
+Three rules turn the next learner away, each with a page that says which (the learners inside go on):
+
+* ``BACKPROP_LAB_MAX_SESSIONS`` (default 40, 0: none): connected sessions per process;
+* ``BACKPROP_LAB_MAX_RSS_MB`` (default 800, 0: none): the process's resident memory, so that those
+  inside still have room to grow (a pod is limited to 1 GiB, ``deploy/k8s/deployment.yaml``);
+* ``BACKPROP_LAB_MAX_TABS`` (default 4, 0: none): sessions of one browser, known by Streamlit's XSRF
+  cookie (sent with every page; a client that sends none is held by the other two rules only), so
+  that one learner opening 40 tabs cannot fill a replica alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -28,37 +36,58 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 # default settings (bench/load.py on the 2-core machine); past it, training all but stops.
 DEFAULT_MAX_SESSIONS = 40
 MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)))
+# A replica is ~130 MB plus 1-12 MB a learner, plus 220 MB for an uploaded MNIST (README); a pod may
+# use 1 GiB: past 800 MB the next learner is turned away, and those inside keep the rest to grow into
+DEFAULT_MAX_RSS_MB = 800
+MAX_RSS_MB = max(0, int(os.environ.get("BACKPROP_LAB_MAX_RSS_MB", DEFAULT_MAX_RSS_MB)))
+DEFAULT_MAX_TABS = 4
+MAX_TABS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_TABS", DEFAULT_MAX_TABS)))
+XSRF_COOKIE = "_streamlit_xsrf"
 FULL_TITLE = "Backprop Lab is full right now"
+TABS_TITLE = "Backprop Lab is open in too many tabs of this browser"
 SWEEP_EVERY = 5.0  # s between looks for sessions gone for good
 LINGER_MARGIN = 5.0  # s past Streamlit's own TTL before a gone session's memory is released
 
 
 class Sessions:
-    """Admits up to ``cap`` sessions (0: no cap) for which ``is_live(session)`` holds, and releases
-    what a session held once it has not been live for ``linger`` seconds."""
+    """Admits up to ``cap`` sessions (0: no cap) for which ``is_live(session)`` holds, while ``rss()``
+    (MB, or None where unknown) is under ``max_rss_mb``, and up to ``per_browser`` of one browser
+    (0: no limit); releases what a session held once it has not been live for ``linger`` seconds."""
 
-    def __init__(self, cap: int, is_live, linger: float, clock=time.monotonic):
+    def __init__(self, cap: int, is_live, linger: float, clock=time.monotonic, rss=lambda: None,
+                 max_rss_mb: float = 0, per_browser: int = 0):
         self.cap, self.is_live, self.linger, self.clock = cap, is_live, linger, clock
+        self.rss, self.max_rss_mb, self.per_browser = rss, max_rss_mb, per_browser
         self._lock = threading.Lock()
-        self._inside: set[str] = set()
+        self._inside: dict[str, str] = {}  # session -> its browser ("" when unknown)
         self._held: dict[str, list[weakref.ref]] = {}
         self._gone: dict[str, float] = {}  # session -> when first seen disconnected
         self._swept = -SWEEP_EVERY
 
-    def admit(self, session: str) -> bool:
+    def refusal(self, session: str, browser: str = "") -> str | None:
+        """Let ``session`` (of ``browser``) in and return None, or say why not: "full" (the cap),
+        "memory" (the RSS watermark) or "tabs" (this browser's sessions).  One already in stays in."""
         self.sweep()
         with self._lock:
             if session in self._inside:
-                return True
-            self._inside = {s for s in self._inside if self.is_live(s)}
+                return None
+            self._inside = {s: b for s, b in self._inside.items() if self.is_live(s)}
             if self.cap and len(self._inside) >= self.cap:
-                return False
-            self._inside.add(session)
-            return True
+                return "full"
+            if browser and self.per_browser and sum(b == browser for b in self._inside.values()) >= self.per_browser:
+                return "tabs"
+            rss = self.rss() if self.max_rss_mb else None
+            if rss is not None and rss >= self.max_rss_mb:
+                return "memory"
+            self._inside[session] = browser
+            return None
+
+    def admit(self, session: str, browser: str = "") -> bool:
+        return self.refusal(session, browser) is None
 
     def count(self) -> int:
         with self._lock:
-            self._inside = {s for s in self._inside if self.is_live(s)}
+            self._inside = {s: b for s, b in self._inside.items() if self.is_live(s)}
             return len(self._inside)
 
     def hold(self, session: str, obj) -> None:
@@ -91,7 +120,35 @@ def _connected(session: str) -> bool:
     return Runtime.exists() and Runtime.instance().is_active_session(session)
 
 
-SESSIONS = Sessions(MAX_SESSIONS, _connected, config.get_option("server.disconnectedSessionTTL") + LINGER_MARGIN)
+def rss_mb() -> float | None:
+    """This process's resident memory in MB (None where /proc is not there to say)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def browser_of(cookie: str | None) -> str:
+    """The browser a Streamlit XSRF cookie comes from ("" for none), as a digest of the cookie's
+    token: each answer sends the cookie again with a fresh mask ("2|mask|masked token|time"), so its
+    text changes while its token stays.  (The digest, not the token: that is the browser's secret.)"""
+    if not isinstance(cookie, str) or not cookie:
+        return ""
+    text = cookie.strip("\"'")
+    parts = text.split("|")
+    if len(parts) == 4 and parts[0] == "2":
+        try:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+        except ValueError:
+            mask = b""
+        if mask:
+            text = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked)).hex()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+SESSIONS = Sessions(MAX_SESSIONS, _connected, config.get_option("server.disconnectedSessionTTL") + LINGER_MARGIN,
+                    rss=rss_mb, max_rss_mb=MAX_RSS_MB, per_browser=MAX_TABS)
 
 
 def hold(obj) -> None:
@@ -102,15 +159,46 @@ def hold(obj) -> None:
         SESSIONS.hold(ctx.session_id, obj)
 
 
+class Kept:
+    """A value a session keeps in its state (an upload's decoded content) until it is gone for good:
+    Streamlit may hold a closed session's state much longer."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def release(self) -> None:
+        self.value = None
+
+
+def keep(value) -> Kept:
+    """``value`` in a :class:`Kept` that this session lets go of once it is gone for good."""
+    kept = Kept(value)
+    hold(kept)
+    return kept
+
+
 def admit_or_stop() -> None:
-    """Let this session in, or show that the server is full and stop the page."""
+    """Let this session in, or show why not (the server is full, or this browser has enough tabs) and
+    stop the page."""
     ctx = get_script_run_ctx()
-    if ctx is None or SESSIONS.admit(ctx.session_id):
+    if ctx is None:
         return
-    st.title(FULL_TITLE)
-    st.info(
-        f"This server is already serving {SESSIONS.cap} learners, as many as it can keep running smoothly. "
-        "Please reload this page in a minute or two. If it keeps happening, tell your teacher: "
-        "more server processes can be started (see the README, section *Serving a class*)."
-    )
+    why = SESSIONS.refusal(ctx.session_id, browser_of(st.context.cookies.get(XSRF_COOKIE)))
+    if why is None:
+        return
+    later = ("Please reload this page in a minute or two. If it keeps happening, tell your teacher: more "
+             "server processes can be started (see the README, section *Serving a class*).")
+    if why == "tabs":
+        st.title(TABS_TITLE)
+        st.info(f"This browser already has {SESSIONS.per_browser} Backprop Lab pages open on this server, the "
+                "most one browser may have, so that every learner of a class finds room. Close a tab you no "
+                "longer need, then reload this page.")
+    elif why == "memory":
+        st.title(FULL_TITLE)
+        st.info(f"This server's memory is nearly taken ({SESSIONS.max_rss_mb} MB is as much as it lets its "
+                f"learners use), and the learners already here need the rest. {later}")
+    else:
+        st.title(FULL_TITLE)
+        st.info(f"This server is already serving {SESSIONS.cap} learners, as many as it can keep running "
+                f"smoothly. {later}")
     st.stop()

@@ -6,15 +6,18 @@ function niceStep(span, count) {
   return mag * (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10);
 }
 
-// evenly spaced round values in [lo, hi], each with its label (as many decimals as the step needs)
+// evenly spaced round values in [lo, hi], each with its label (as many decimals as the step needs; past
+// 4 decimals an exponent, since toFixed takes at most 100 and a learner's data may span 1e-310)
 export function ticks(lo, hi, count = 5) {
   if (!(hi > lo)) return [[lo, fmt(lo)]];
   const step = niceStep(hi - lo, count);
+  if (!(step > 0 && Number.isFinite(step))) return [[lo, fmt(lo)], [hi, fmt(hi)]]; // no round step this small
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
     const x = Math.abs(v) < step * 1e-9 ? 0 : v;
-    out.push([x, Math.abs(x) >= 1e5 || (decimals > 4 && x !== 0) ? x.toExponential(0) : x.toFixed(decimals)]);
+    const exponent = Math.abs(x) >= 1e5 || decimals > 4;
+    out.push([x, exponent ? (x === 0 ? '0' : x.toExponential(0)) : x.toFixed(decimals)]);
   }
   return out;
 }

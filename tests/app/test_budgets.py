@@ -1,0 +1,173 @@
+"""Issue 22, point 3: the server keeps the pace, not the browser (ui.live.pacing.Turns), a command is
+acted on once whatever the resends, and Step trains at most STEP_BUDGET and says when it was cut."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ui.live import frames
+from ui.live.harness import LiveRun, LiveTask
+from ui.live.pacing import EARLY, MAX_REST, STEP_BUDGET, Governor, Turns
+from ui.live.protocol import Layout
+from ui.setups import playground as pg
+
+LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "live" / "live.js"
+
+
+class Clock:
+    """A clock that only sleeping moves (and a little CPU per command, as the test says)."""
+
+    def __init__(self):
+        self.now = 100.0
+        self.slept = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class Slow(LiveTask):
+    """A task whose units take 10 ms each: an epoch of 1000 units is 10 s of training."""
+
+    unit = "batch"
+
+    def __init__(self):
+        self.done, self.asked = 0, []
+
+    def step_units(self):
+        return 1000
+
+    def advance(self, units, seconds, final=True):
+        self.asked.append(seconds)
+        n = units if seconds is None else min(units, int(seconds / 0.01))
+        self.done += n
+        return n
+
+    def layout(self):
+        return Layout(panels=[], metrics=["done"])
+
+    def snapshot(self, detail="all"):
+        return {"metrics": {"done": str(self.done)}}
+
+
+def send(run: LiveRun, do: str, id_: int, seen: int | None = None) -> dict:
+    return frames.decode(run.command({"do": do, "id": id_, "seen": seen, "have": {"series": run.series}}))
+
+
+# ----------------------------------------------------------------------------- turns
+def test_a_tick_asked_for_early_waits_for_its_interval():
+    clock = Clock()
+    turns = Turns(clock=clock, sleep=clock.sleep)
+    assert turns.wait() == 0  # the first command never waits
+    turns.done(cpu=0.1, share=0.5, interval=1.5)
+    assert turns.wait() == pytest.approx((1 - EARLY) * 1.5)  # asked at once: waits
+    turns.done(cpu=0.1, share=0.5, interval=1.5)
+    clock.now += 1.5  # a polite browser asks `interval` later: no wait
+    assert turns.wait() == 0 and clock.slept == [pytest.approx(1.2)]
+
+
+def test_a_costly_command_is_followed_by_a_rest_in_proportion():
+    clock = Clock()
+    turns = Turns(clock=clock, sleep=clock.sleep)
+    turns.wait()
+    turns.done(cpu=1.0, share=0.25)  # a Step that took 1 s of CPU, at a quarter of a core
+    assert turns.wait() == pytest.approx((1 - EARLY) * 4.0)
+    turns.done(cpu=100.0, share=0.25)
+    assert turns.wait() == pytest.approx((1 - EARLY) * MAX_REST)  # never a longer wait than that
+
+
+def test_turns_without_sleep_keep_count_but_never_wait():
+    turns = Turns(sleep=None)
+    turns.wait()
+    turns.done(cpu=1.0, share=0.1)
+    assert turns.wait() > 0  # it says how early the command came, and goes on
+
+
+def test_a_flooding_client_gets_the_ticks_a_polite_one_gets():
+    """Over the same time, the flooder (next tick as soon as a frame arrives) and the polite learner
+    (``interval`` after the last request) get the same number of ticks: the server's."""
+    s = pg.FORM.defaults
+    ticks = {}
+    for who in ("polite", "flooder"):
+        clock = Clock()
+        run = LiveRun(lambda: pg.PlaygroundTask(s), who, governor=Governor(clock=clock),
+                      turns=Turns(clock=clock, sleep=clock.sleep))
+        f, end, n = send(run, "play", 1), clock.now + 9.0, 0
+        while clock.now < end and n < 50:  # (a server that never waits would answer a flooder forever)
+            if who == "polite":
+                clock.now += f["interval"]  # live.js: the next tick `interval` after the last went out
+            f = send(run, "tick", n + 2, seen=f["ack"])
+            n += 1
+        ticks[who] = n
+    assert ticks["polite"] >= 4 and ticks["flooder"] <= ticks["polite"] + 1, ticks
+
+
+# ------------------------------------------------------------------- acted on once
+def test_a_command_sent_again_is_answered_without_acting_again():
+    run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    send(run, "step", 1, seen=0)
+    done = run.task.done
+    f = send(run, "step", 1, seen=0)  # live.js sends an unanswered command again with its id
+    assert run.task.done == done and f["ack"] == 1
+
+
+def test_a_training_command_sent_before_the_last_answer_came_is_not_started():
+    """An old canvas resent an unanswered Step under a new id, and a Step clicked twice goes out
+    before the first answer: neither trains again.  A Pause sent meanwhile is acted on."""
+    run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    send(run, "step", 5, seen=4)
+    done = run.task.done
+    f = send(run, "step", 6, seen=4)
+    assert run.task.done == done and f["ack"] == 6
+    send(run, "play", 7, seen=4)
+    assert not run.playing and run.task.done == done
+    send(run, "step", 8, seen=7)  # after the answer: a new Step
+    assert run.task.done > done
+
+
+def test_the_next_run_knows_what_was_acted_on_and_keeps_the_turns():
+    first = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    send(first, "step", 3, seen=2)
+    second = LiveRun(Slow, "t", governor=Governor(), before=first)
+    assert (second.acked, second.trained, second.turns) == (3, 3, first.turns)
+    send(second, "step", 4, seen=2)
+    assert second.task.done == 0
+
+
+# ------------------------------------------------------------------------ Step's budget
+def test_step_trains_at_most_its_budget_and_says_so():
+    run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    f = send(run, "step", 1)
+    assert run.task.asked == [STEP_BUDGET] and run.task.done == int(STEP_BUDGET / 0.01) < 1000
+    assert f["status"]["kind"] == "info" and not f["playing"]
+    assert re.fullmatch(r"Step trained 100 of 1,000 batches: 1 s is the most one command may train\. "
+                        r"Press Step again to go on\.", f["status"]["text"])
+    f = send(run, "pause", 2)
+    assert f["status"] == {"kind": "ok", "text": ""}  # said once, with the Step it speaks of
+
+
+def test_a_step_within_the_budget_says_nothing():
+    run = LiveRun(lambda: pg.PlaygroundTask(pg.FORM.defaults), "t", governor=Governor(), turns=Turns(sleep=None))
+    f = send(run, "step", 1)
+    assert f["status"]["kind"] == "ok" and run.task.model.epoch_ == pytest.approx(1)
+
+
+def test_the_canvas_sends_a_command_again_with_its_id():
+    js = LIVE_JS.read_text()
+    retry = re.search(r"this\.retry = setTimeout\(\(\) => \{(.*?)\}, RETRY_MS\);", js, re.S).group(1)
+    assert "this.command(again, arg, id)" in retry
+    assert "this.seen = Math.max(this.seen, frame.ack" in js
+
+
+def test_a_run_that_reaches_its_budget_at_chance_level_says_so():
+    """Issue 22, point 7: a notice with the budget's message (not a pause of its own)."""
+    s = {**pg.FORM.defaults, "opt": "sgd", "lr": 0.0001, "epochs": 2}
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "t", governor=Governor(), turns=Turns(sleep=None))
+    send(run, "step", 1)
+    f = send(run, "step", 2)
+    assert f["status"]["kind"] == "info" and "Reached the epoch budget (2). Training ended near chance level" in \
+        f["status"]["text"]
