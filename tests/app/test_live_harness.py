@@ -345,7 +345,7 @@ def _pause_at_a_middle_picture(run: LiveRun, ticks: int = 2):
     f = play(run, ticks)
     assert f["playing"] and len(f["snaps"]) >= 3
     shown = f["snaps"][len(f["snaps"]) // 2]
-    ahead = run.task.model.steps_
+    ahead = run.task.steps if isinstance(run.task, rs.GDTask) else run.task.model.steps_
     answer = frames.decode(run.command({"do": "pause", "id": 50, "have": have(run), "shown": shown["id"]}))
     return shown, answer, ahead
 
@@ -376,6 +376,23 @@ def test_pause_on_mnist_replays_to_the_picture_shown():
     fresh = ms.make_model(ms.FORM.defaults).partial_fit(data[0], data[2], m.steps_)  # the same steps in one go
     assert all(np.array_equal(p, q) for p, q in zip(m.parameters(), fresh.parameters()))
     assert m.running_ == fresh.running_
+
+
+def test_pause_on_a_regression_page_keeps_the_step_shown():
+    s = {**rs.LINEAR_FORM.defaults, "speed": 40}
+    run = LiveRun(lambda: rs.LinearTask(s), "test", governor=Governor())
+    shown, answer, ahead = _pause_at_a_middle_picture(run)
+    assert run.task.steps < ahead and answer["snaps"][-1]["metrics"] == shown["metrics"]
+    assert _same(answer["snaps"][-1]["panels"], shown["panels"])  # the fitted line where it was
+
+
+def _same(a, b) -> bool:
+    """Equal decoded frame parts (arrays compared by value)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
 
 
 def test_a_weight_typed_after_a_picture_is_not_undone_by_pausing_on_it(playground):
