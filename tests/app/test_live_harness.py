@@ -1,8 +1,12 @@
 """The live harness without a browser: frames, commands, pacing (ui.live.frames, ui.live.harness, ui.live.pacing)."""
 
+import csv
+import io
+
 import numpy as np
 import pytest
 
+from ui.export.scripts import history_csv
 from ui.live import frames, harness
 from ui.live.harness import BOOT, LiveRun
 from ui.live.pacing import (
@@ -393,6 +397,20 @@ def _same(a, b) -> bool:
     if isinstance(a, list):
         return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+
+
+def test_mnist_and_cnn_curves_have_ten_points_an_epoch_and_so_has_the_history_csv():
+    from ui.setups import cnn as cs
+
+    data = ms.bundled_split()
+    for task in (ms.MnistTask(ms.FORM.defaults, data), cs.CnnTask(cs.FORM.defaults, data)):
+        task.advance(task.step_units(), None)  # one epoch, one history point at its end (as one tick)
+        x, ys = task.curves()["loss"]
+        assert np.sum(np.isfinite(ys["train"]) & (np.asarray(x) > 0)) >= 10, type(task).__name__
+        assert np.sum(np.isfinite(ys["test"])) == 2  # the start and the end: the test set is measured a tick
+        m = task.model
+        rows = list(csv.DictReader(io.StringIO(history_csv(m.history_, running=m.running_))))
+        assert sum(bool(r["batch_loss"]) for r in rows) >= 10 and float(rows[-1]["epoch"]) == pytest.approx(1)
 
 
 def test_a_weight_typed_after_a_picture_is_not_undone_by_pausing_on_it(playground):
