@@ -179,6 +179,7 @@ class LiveRun:
         maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
         task, self.task, self.make = self.task, None, None
+        self.marks.clear()  # checkpoints of its model
         if task is not None:  # the page's last run may still name it: let go of its model and data as well
             vars(task).clear()
 
