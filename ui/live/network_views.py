@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers import layer_names
+from engine.layers import Activation, layer_names
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
 from engine.recipe import set_training
@@ -150,7 +150,8 @@ class NetworkTask(LiveTask):
     def _layer_names(self) -> tuple[list[str], list[str]]:
         """The names (:func:`engine.layers.layer_names`) of the layers with weights, and of the ReLU layers."""
         names = list(zip(layer_names(self.model.layers_), self.model.layers_))
-        return [name for name, x in names if x.params], self.model._dead_names()
+        relu = [name for name, x in names if isinstance(x, Activation) and x.fn.name == "relu"]
+        return [name for name, x in names if x.params], relu  # (running_'s dead shares come in this order)
 
     def apply_training(self, training: dict, epochs: int) -> None:
         """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the
