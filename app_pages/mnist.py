@@ -114,7 +114,7 @@ downloads(
     "mnist",
     lambda: weights_bytes(run.task.model),
     lambda: run.task.script(),
-    lambda: history_csv(run.task.model.history_),
+    lambda: history_csv(run.task.model.history_, running=run.task.model.running_),  # ten rows an epoch
     task.export_problem(),
 )
 up = st.file_uploader("Load weights (.npz)", type=["npz"], key="weights_upload", help=weights.FORMAT_HELP)

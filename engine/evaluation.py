@@ -1,5 +1,5 @@
-"""Evaluation in chunks: a network's predictions and scores, and its loss, accuracy (or R²) and dead
-ReLU units on a whole data set, a slice of rows at a time.
+"""Evaluation in chunks: a network's predictions and scores, and its loss and accuracy (or R²) on a
+whole data set, a slice of rows at a time.
 
 A convolution's im2col holds ``kh * kw`` copies of its input, so 60 000 digits at once would not
 fit: a slice holds at most ``EVAL_FLOATS`` numbers in any layer.  Each slice's loss counts by its
@@ -58,17 +58,18 @@ class ChunkedEvaluation:
             return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
         return float(np.mean(self._labels(out) == y))
 
-    def _labels(self, a: np.ndarray) -> np.ndarray:
-        """The class each row of readout values picks: the largest, or with one sigmoid unit 1 from 0.5 up."""
-        return (a[:, 0] >= 0.5).astype(np.int64) if len(self._class_targets) > a.shape[1] else np.argmax(a, axis=1)
+    def _labels(self, a: np.ndarray, cut: float = 0.5) -> np.ndarray:
+        """The class each row of readout values picks: the largest, or with one sigmoid unit 1 from ``cut``
+        up (0.5 of the output; 0 of the score, where the loop reads its batches)."""
+        return (a[:, 0] >= cut).astype(np.int64) if len(self._class_targets) > a.shape[1] else np.argmax(a, axis=1)
 
     def _proba(self, X: np.ndarray) -> np.ndarray:
         """Readout of checked rows."""
         return np.concatenate([self.forward(X[i : i + self._chunk]) for i in range(0, len(X), self._chunk)])
 
-    def _measure(self, X, y) -> tuple[float, float, float, list[float]]:
-        """(loss with penalty, data loss, accuracy or R², dead share per ReLU layer) of checked arrays."""
-        data, correct, sse, alive = 0.0, 0, 0.0, None
+    def _measure(self, X, y) -> tuple[float, float]:
+        """(loss with penalty, accuracy or R²) of checked arrays."""
+        data, correct, sse = 0.0, 0, 0.0
         for i in range(0, len(X), self._chunk):
             xb, yb = X[i : i + self._chunk], y[i : i + self._chunk]
             a = self.forward(xb)
@@ -77,12 +78,10 @@ class ChunkedEvaluation:
                 sse = sse + np.sum((a - yb) ** 2, axis=0)
             else:
                 correct += np.count_nonzero(self._labels(a) == yb)
-            units = [x.alive_units() for x in self._relu_layers()]
-            alive = units if alive is None else [u | v for u, v in zip(alive, units)]
         _, l1, l2 = check_settings(self)
         loss = data + penalty(self._weights(), l1, l2, self.n_train_ or len(X))
         if self._class_targets is None:
             acc = r2_from_sums(sse, np.sum((y - y.mean(axis=0)) ** 2, axis=0))
         else:
             acc = correct / len(X)
-        return loss, data, acc, [1.0 - u.mean() for u in alive]
+        return loss, acc

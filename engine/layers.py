@@ -220,13 +220,6 @@ class Activation(Layer):
         """ReLU: which units output more than 0 for some example of the last batch."""
         return (self.cache[1] > 0).any(axis=0)
 
-    def dead_fraction(self) -> float:
-        """ReLU only: the share of units that output 0 for every example of the last batch (else NaN)."""
-        if self.fn.name != "relu":
-            return float("nan")
-        alive = self.alive_units()
-        return 1.0 - np.count_nonzero(alive) / alive.size
-
 
 # ---------------------------------------------------------------- flatten
 class Flatten(Layer):

@@ -71,7 +71,7 @@ def lr_range_test(model: Sequential, X, y, lr_min=1e-5, lr_max=10.0, steps=100, 
         net._train(X, y, 1)  # one step of the loop every network trains by
         if net.status_ == "diverged":
             break  # a loss or gradient that is not finite, or exploding weights: the guard stopped it
-        loss = net.stats_["batch_loss"][-1]  # of the weights before the step, as the rate sees them
+        loss = net.loss_  # of the weights before the step, as the rate sees them
         avg = smoothing * avg + (1 - smoothing) * loss
         smooth = avg / (1 - smoothing ** (i + 1))  # bias-corrected: the average starts at 0
         lrs.append(lr)

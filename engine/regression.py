@@ -182,6 +182,21 @@ class _OneLayerGD(Estimator):
         self.intercept_, self.coef_ = self.beta_[0], self.beta_[1:]
         return self
 
+    def checkpoint(self) -> tuple:
+        """The fit as it is now, for :meth:`restore` (see :mod:`engine.checkpoint`)."""
+        self._check_fitted()
+        return self.net_.checkpoint(), len(self.history_["step"]), self.status_, self.message_
+
+    def restore(self, cp: tuple):
+        """Back to ``cp``: the steps after it are undone, and taken again the same way."""
+        net, steps, self.status_, self.message_ = cp
+        self.net_.restore(net)
+        for column in self.history_.values():
+            del column[steps:]
+        self.beta_ = self._beta()
+        self.intercept_, self.coef_ = self.beta_[0], self.beta_[1:]
+        return self
+
     def _beta(self) -> np.ndarray:
         """The intercept then the coefficients (a copy): ``(D + 1,)`` for one output, else ``(D + 1, K)``."""
         dense = self.net_.layers_[0]

@@ -19,9 +19,9 @@ the linear, logistic and softmax regressions one Dense layer): mini-batches, for
 through the layers, the loss and its delta, backward through the layers (each keeps
 its gradients), the penalty, one optimizer step over :meth:`Sequential.parameters`
 (:meth:`~Sequential.partial_fit` and :meth:`~Sequential._train`, side by side below).
-Beside it: the guard that names divergence and stalls and rolls the weights back
-(:class:`~engine.watch.Guard`), evaluation in chunks (:mod:`engine.evaluation`) and
-the argument checks (:mod:`engine.network_checks`).
+Beside it: the guard that stops a run that diverged and puts up a notice while one is
+stuck (:mod:`engine.watch`), checkpoints (:mod:`engine.checkpoint`), evaluation in
+chunks (:mod:`engine.evaluation`), the argument checks (:mod:`engine.network_checks`).
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ import time
 import numpy as np
 
 from .activations import get_activation
+from .checkpoint import Checkpoints
 from .estimator import Estimator
 from .evaluation import ChunkedEvaluation, chunk_rows
-from .layers import Activation, Layer
+from .layers import Layer
 from .losses import READOUT_LOSS, get_loss
 from .network_checks import (
     check_declaration,
@@ -46,10 +47,10 @@ from .network_checks import (
 from .optimizers import get_optimizer
 from .regularization import penalty, penalty_grad
 from .validation import check_labels, check_number
-from .watch import Guard, Watch
+from .watch import Guard
 
 
-class Sequential(Guard, ChunkedEvaluation, Estimator):
+class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
     """Layers applied in order, then a sigmoid or softmax readout (or a linear one: regression).
 
     Parameters
@@ -71,17 +72,19 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
     divergence_factor : float
         Training stops when the loss exceeds this many times the loss at the start.
     monitor_every : int or "auto"
-        Record batch loss, per-layer gradient norms and dead-ReLU fraction (and check for
-        divergence) every this many steps; "auto" monitors every step while an epoch has
-        fewer than 200 batches, and 100 to 200 steps an epoch beyond that.
+        Check for divergence, and add the batch's loss, accuracy, gradient norms and live ReLU
+        units to the running means (``running_``), every this many steps; "auto" every step
+        while an epoch has fewer than 200 batches, and 100 to 200 steps an epoch beyond that.
     eval_max_rows : int or None
         History points measure loss and accuracy on at most this many rows of the training
         and test sets (the first ones), to keep big data sets cheap.
 
     Learned: ``layers_``, ``n_outputs_``, ``classes_`` (classification only), ``optimizer_``,
-    ``history_`` and ``stats_`` (see :meth:`partial_fit`), ``status_``, ``message_`` (a sentence
-    for the learner) and ``reason_`` (its cause, a phrase), ``steps_``, ``epoch_``.  ``history_`` keys are the same for both kinds of problem: for regression
-    ``train_acc`` and ``test_acc`` hold the R², not an accuracy.
+    ``history_`` (loss and accuracy measured at each history point; for regression ``*_acc`` hold
+    the R²), ``running_`` (:class:`~engine.watch.Guard`: means over the batches of each tenth of an
+    epoch), ``status_``, ``message_`` (a sentence for the learner), ``reason_`` (its cause),
+    ``notice_`` (while a run is stuck: what it looks like, what to try), ``loss_`` (the last
+    monitored batch's), ``steps_``, ``epoch_``.
     """
 
     def __init__(
@@ -157,8 +160,6 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         self._rng = np.random.default_rng([int(self.seed), 1])  # shuffling stream
         self._order, self._pos = None, 0
         self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
-        self._snapshot = None
-        self._guess_acc = None  # accuracy of always guessing the commonest training class (the guard's)
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
         sizes = [len(x.params) for x in self._param_layers]
@@ -169,13 +170,11 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         elif hasattr(self, "classes_"):
             del self.classes_  # a classifier re-initialised as a regression
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
-        self.watch_ = Watch(float(self.divergence_factor))
         self.steps_, self.n_seen_, self.n_train_ = 0, 0, 0
         self.epoch_ = 0.0
         self.status_, self.message_, self.reason_ = "ready", "", ""
-        self.rolled_back_to_ = None  # after a divergence: the epoch the restored weights come from
         self.history_ = {k: [] for k in ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")}
-        self.stats_ = {"step": [], "batch_loss": [], "grad_norms": [], "dead_fraction": []}
+        self._start_guard()
         return self
 
     def set_params(self, **params):
@@ -291,17 +290,15 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
             out.append(layer.forward(out[-1]))
         return out[1:] + [self._readout.value(out[-1])]
 
-    def _relu_layers(self) -> list[Activation]:
-        return [x for x in self.layers_ if isinstance(x, Activation) and x.fn.name == "relu"]
-
     # --------------------------------------------------------------- training
     def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True):
         """Advance training by ``n_batches`` mini-batches (default: one epoch's worth).
 
         Continues where the last call stopped (weights, optimizer state, place in the
-        shuffled epoch).  Stops early after ``time_budget`` seconds, on divergence
-        (``status_ == "diverged"``) or a stall (``"stalled"``); ``message_`` says why and
-        what to try.  With ``record`` a point is added to ``history_``.
+        shuffled epoch).  Stops early after ``time_budget`` seconds or on divergence
+        (``status_ == "diverged"``; ``message_`` says why and what to try); a run that is
+        stuck trains on with ``notice_`` saying so.  With ``record`` a point is added to
+        ``history_``.
 
         Returns
         -------
@@ -347,7 +344,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
             self.optimizer_.lr = float(self.lr)  # a learning rate set as a plain attribute counts too
         every = self.monitor_every
         every = max(1, -(-n // batch_size) // 100) if every == "auto" else int(every)  # ~100 an epoch suffice
-        params, start = self.parameters(), time.perf_counter()
+        rows, params, start = self._rows_every(n, batch_size), self.parameters(), time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
@@ -355,12 +352,13 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
                 loss, grads = self._loss_and_grads(
                     X[idx], self._targets(y[idx]), n, l1, l2, "outputs" if watched else None, training=True
                 )
-                if watched and not self._monitor(loss, params, grads):
+                if watched and not self._monitor(loss, params, grads, y[idx]):
                     break
                 self.optimizer_.step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
                 self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
+                self._stepped(rows)
                 if time_budget is not None and time.perf_counter() - start >= time_budget:
                     break
 
@@ -374,7 +372,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
 
     def fit(self, X, y, X_test=None, y_test=None, epochs=None):
         """Train from fresh weights for ``epochs`` epochs (default ``self.epochs``); one history point
-        per epoch.  Stops early on divergence or a stall.
+        per epoch.  Stops early on divergence (a notice does not stop it).
 
         Returns
         -------
@@ -384,7 +382,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         epochs = self.epochs if epochs is None else epochs
         for _ in range(check_number("epochs", epochs, 0, integer=True)):
             self.partial_fit(X, y, X_test=X_test, y_test=y_test)
-            if self.status_ in ("diverged", "stalled"):
+            if self.status_ == "diverged":
                 return self
         if self.status_ == "ready" and not self.history_["step"]:
             self.partial_fit(X, y, 0, X_test, y_test)  # zero epochs: still check the data and record the start

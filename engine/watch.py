@@ -1,25 +1,27 @@
-"""The training guard: names a run that blows up or stops learning, and says what to try.
+"""The training guard: pauses a run that has diverged, and puts up a notice while a run is stuck.
 
-One small object watches two streams of numbers from a training loop:
+One small object, :class:`Watch`, reads three streams of numbers from the training loop:
 
-* :meth:`Watch.batch` - each monitored step: its (noisy) batch loss, gradient norm and
-  weight norm.  A loss or gradient that is not finite, weights whose norm grew
-  ``weight_factor`` times, or a running average of batch losses above ``factor`` times
-  the starting loss: the run has **diverged**.
-* :meth:`Watch.point` - a loss measured on the training rows (a history point, or each
-  step of full-batch gradient descent).  A loss above that same limit, or one that keeps
-  rising (50% above where it was a window earlier, at every point for a window) has
-  **diverged**; a loss that stays near chance level (what always guessing the class
-  frequencies gives) without falling, or a layer of ReLU units that is dead for every
-  example, for a window has **stalled**.
+* :meth:`Watch.batch` - each monitored step: its batch loss, gradient norm and weight norm.  A loss or
+  gradient that is not finite, weights whose norm grew ``weight_factor`` times, or a running average of
+  batch losses above ``factor`` times the starting loss: the run has **diverged**.  Training stops there
+  and the weights go back to the last healthy history point.
+* :meth:`Watch.row` - each row of running means (``running_``: the batches of a tenth of an epoch, at
+  least ``ROW_EXAMPLES`` examples).  A loss near chance level (what always guessing the class
+  frequencies gives) that has not fallen 2% in a window (a **plateau**), a loss that rose by half in a
+  window (**rising**), or a layer of ReLU units silent for every example of each row of a window
+  (**dead**) puts up a *notice* with advice that fits.  Training goes on; the notice goes away by itself
+  once the loss falls 5% below where it stood when the notice went up (or the layer wakes).
+* :meth:`Watch.point` - a loss measured on the training rows (a history point): not finite, diverged.
 
-A *window* is ``patience`` on the caller's clock (epochs for a network, steps for gradient
-descent) and at least ``min_steps`` steps, so that a few epochs of a tiny data set do not
-count as sustained.  A spike that recovers is not a rise: after the jump the loss falls.
+A *window* is ``patience`` on the caller's clock (epochs for a network, steps for gradient descent) and
+at least ``min_steps`` steps, so that a few epochs of a tiny data set do not count as sustained.  Rows
+come at fixed steps, so every verdict is a function of the steps taken, never of how they were split
+into calls: the same settings and seed give the same verdicts at any pace.
 
 :class:`Guard` is the network's side: it feeds the watch from
-:class:`~engine.sequential.Sequential`'s loop and history points, keeps the weights of
-the last healthy point, and puts them back after a divergence.
+:class:`~engine.sequential.Sequential`'s loop, keeps the rows of running means and the weights of the
+last healthy point, and puts those back after a divergence.
 """
 
 from __future__ import annotations
@@ -29,15 +31,25 @@ import math
 import numpy as np
 
 from .layers import Activation, layer_names
+from .network_checks import check_settings
 from .optimizers import get_optimizer
+from .regularization import penalty
 
 LOWER_LR = "Try a smaller learning rate."
 # a run whose training accuracy ends within this share of the way from guessing to perfect has
 # learned next to nothing (MNIST: 0.28 or less; two balanced classes: 0.60 or less)
 NEAR_CHANCE = 0.2
-STALL_HINT = (
-    "Try a smaller learning rate or another initialisation (he for ReLU), then Reset; "
-    "if the loss has hardly moved since the start, the learning rate may be too small instead."
+ROW_EXAMPLES = 256  # a row of running means averages at least this many examples (tiny data sets: fewer rows)
+LEVEL_ROWS = 5  # rows averaged into the level the notices compare: one row's mean is noisy
+MAX_ROWS = 5000  # rows a log (history_, running_) keeps: past it every other one goes, so a run can go on for hours
+PLATEAU_HINT = (
+    "Networks often sit on a plateau for a while before the loss falls: keep watching, or try a larger "
+    "learning rate or another initialisation (xavier for tanh and sigmoid, he for ReLU)."
+)
+FELL_BACK_HINT = "It was lower before: the steps may overshoot. Try a smaller learning rate."
+DEAD_HINT = (
+    "A unit that outputs 0 for every example passes no gradient, so it cannot recover: Reset with a smaller "
+    "learning rate, he initialisation or leaky ReLU."
 )
 
 
@@ -57,8 +69,17 @@ class Watch:
         self.start_weight = weight_norm
         self.chance = chance
         self.ema = None
-        self._points = []  # (clock, step, loss, data loss) of the last two windows or so
-        self._since = {}  # condition -> (clock, step) when it began
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the rows seen and the notice (after a rollback the run goes on from older weights)."""
+        self._levels = []  # (clock, step, level) of the last window or so of rows
+        self._recent = []  # the last LEVEL_ROWS row losses
+        self._best = math.inf  # the lowest level so far
+        self._dead_since = None  # (clock, step) since when a ReLU layer has been silent
+        self._up = {}  # notice -> (clock it speaks from, level when it went up, its text)
+        self._down = {}  # notice -> (clock, step) when it went away: it stays away for a window
+        self.notice = ""
 
     @property
     def limit(self) -> float:
@@ -85,84 +106,150 @@ class Watch:
             return f"the loss climbed to {self.ema:.4g} (it started at {self.start_loss:.4g})"
         return None
 
+    def point(self, loss: float) -> str | None:
+        """A loss measured on the training rows; returns why training diverged, or None.  (A loss far
+        above the start is the batches' to judge: they come at fixed steps, history points do not.)"""
+        return None if math.isfinite(loss) else f"the training loss became {loss}"
+
     def _window_ago(self, clock: float, step: int):
-        """The latest point at least a window before (clock, step), or None."""
-        old = [p for p in self._points if clock - p[0] >= self.patience and step - p[1] >= self.min_steps]
+        """The latest level at least a window before (clock, step), or None."""
+        old = [p for p in self._levels if clock - p[0] >= self.patience and step - p[1] >= self.min_steps]
         if old:
-            del self._points[: len(old) - 1]  # older points are never needed again
+            del self._levels[: len(old) - 1]  # older levels are never needed again
             return old[-1]
         return None
 
-    def point(self, loss: float, clock: float, step: int, dead=None, data_loss=None) -> tuple[str, str] | None:
-        """A loss on the training data at time ``clock``; returns ``(status, why)`` or None.
-
-        ``dead``: ``{layer name: share of its ReLU units that output 0 for every example}``;
-        ``data_loss``: the loss without the weight penalty (compared with chance level).
-        """
-        if not loss <= self.limit:  # also catches NaN
-            return "diverged", f"the training loss reached {loss:.4g} (it started at {self.start_loss:.4g})"
-        data_loss = loss if data_loss is None else data_loss
+    def row(self, loss: float, clock: float, step: int, dead=()) -> str:
+        """A row of running means at ``clock`` (and ``step``): ``loss`` the mean loss of its batches
+        without the penalty, ``dead`` the names of the ReLU layers silent for every example of it.
+        Returns the notice up now ('' for none)."""
+        self._recent = [*self._recent[1 - LEVEL_ROWS :], loss]
+        level = sum(self._recent) / len(self._recent)
         ago = self._window_ago(clock, step)
-        self._points.append((clock, step, loss, data_loss))
+        self._levels.append((clock, step, level))
+        self._best = min(self._best, level)
+        if not dead:
+            self._dead_since = None
+        elif self._dead_since is None:
+            self._dead_since = (clock, step)
+        since = self._dead_since
         margin = 0.05 * (self.start_loss if self.chance is None else self.chance)
-        dead_layers = [name for name, share in (dead or {}).items() if share == 1.0]
-        on = {
-            "rising": ago is not None and loss > 1.5 * ago[2] + margin,
-            "dead": bool(dead_layers),
-            # near chance, and not 2% lower than a window ago (a slow but steady start is learning)
-            "chance": self.chance is not None
-            and data_loss >= 0.9 * self.chance
-            and (ago is None or data_loss > 0.98 * ago[3]),
+        goes_up = {
+            "dead": since is not None and self._quiet(since, clock, step),
+            "rising": ago is not None and level > 1.5 * ago[2] + margin,
+            "plateau": self.chance is not None and level >= 0.9 * self.chance and ago is not None
+            and level > 0.98 * ago[2],
         }
-        for name, active in on.items():
-            if not active:
-                self._since.pop(name, None)
-                continue
-            clock0, step0 = self._since.setdefault(name, (clock, step))
-            if clock - clock0 >= self.patience and step - step0 >= self.min_steps:
-                self._since[name] = (clock, step)  # warn again only after another full window
-                return self._verdict(name, loss, clock0, dead_layers)
-        return None
+        for name, up in goes_up.items():
+            if name in self._up:
+                fell = level < 0.95 * self._up[name][1]
+                if (name == "dead" and not dead) or (name != "dead" and fell):
+                    del self._up[name]  # the loss fell again (or the layer woke): the notice goes
+                    self._down[name] = (clock, step)
+            elif up and self._quiet(self._down.get(name), clock, step):
+                start = since[0] if name == "dead" else ago[0]
+                self._up[name] = (start, level, self._text(name, start, level, ago, dead))
+        self.notice = next((self._up[name][2] for name in goes_up if name in self._up), "")
+        return self.notice
+
+    def _quiet(self, since, clock, step) -> bool:
+        """Whether a window has passed ``since`` (clock, step), or there is none."""
+        return since is None or (clock - since[0] >= self.patience and step - since[1] >= self.min_steps)
 
     @property
     def healthy(self) -> bool:
         """False while the loss is rising: weights from then are no state to roll back to."""
-        return "rising" not in self._since
+        return "rising" not in self._up
 
-    def _verdict(self, name, loss, since, dead_layers) -> tuple[str, str]:
+    def _text(self, name, since, level, ago, dead) -> str:
         when = f"since {self.unit[:-1]} {since:.4g}"
-        if name == "rising":
-            return "diverged", f"the training loss has kept rising {when}, to {loss:.4g}"
-        dead = (
-            f"every ReLU unit of {' and '.join(dead_layers)} is dead: it outputs 0 for every example, "
-            "so no gradient passes through it and it cannot recover"
-        )
         if name == "dead":
-            return "stalled", f"{dead} ({when}). {STALL_HINT}"
-        why = (
-            f"the loss has stayed near chance level {when} without falling ({self.chance:.4g} is what "
-            "always guessing the class frequencies gives)"
+            return f"Every ReLU unit of {' and '.join(dead)} has output 0 for every example {when}. {DEAD_HINT}"
+        if name == "rising":
+            return f"The training loss has been rising {when}: from {ago[2]:.4g} to {level:.4g}. {LOWER_LR}"
+        hint = FELL_BACK_HINT if self._best < 0.9 * level else PLATEAU_HINT
+        return (
+            f"A plateau: the loss has stayed near chance level {when} ({level:.3g}, where always guessing the "
+            f"class frequencies gives {self.chance:.3g}). {hint}"
         )
-        return "stalled", f"{why}{'; ' + dead if dead_layers else ''}. {STALL_HINT}"
+
+
+def _append(log: dict, row) -> bool:
+    """Add a row to a log of lists; past MAX_ROWS every other row goes (the first and the last stay).
+    Returns whether it was thinned."""
+    for column, value in zip(log.values(), row):
+        column.append(value)
+    if len(log["step"]) < MAX_ROWS:
+        return False
+    for column in log.values():
+        column[:] = [*column[:-1:2], column[-1]]
+    return True
 
 
 class Guard:
-    """Mixed into :class:`~engine.sequential.Sequential`: its watch sees every monitored step and
-    every history point, and a divergence puts the weights back to the last healthy point."""
+    """Mixed into :class:`~engine.sequential.Sequential`: its watch sees every monitored step, every
+    row of running means and every history point, and a divergence puts the weights back to the last
+    healthy point."""
 
-    def _monitor(self, loss: float, params: list[np.ndarray], grads: list[np.ndarray]) -> bool:
-        """Record one step's diagnostics; return False (and roll back) if training diverged."""
+    def _start_guard(self) -> None:
+        """A fresh watch, no rows, no notice, nothing to roll back to (part of ``initialize``)."""
+        self.watch_ = Watch(float(self.divergence_factor))
+        self.running_ = {k: [] for k in ("step", "epoch", "loss", "acc", "grad_norms", "dead_fraction")}
+        self.notice_, self.loss_ = "", float("nan")
+        self.rolled_back_to_ = None  # after a divergence: the epoch the restored weights come from
+        self._snapshot = None  # (weights, epoch) of the last healthy history point
+        self._guess_acc = None  # accuracy of always guessing the commonest training class
+        self._thinned = 0  # how often history_ and running_ were thinned (a checkpoint's rows count from it)
+        self._new_row()
+
+    def _rows_every(self, n: int, batch_size: int) -> int:
+        """Steps a row of running means spans: a tenth of an epoch, at least ROW_EXAMPLES examples."""
+        return max(-(-n // batch_size) // 10, -(-ROW_EXAMPLES // batch_size), 1)
+
+    def _new_row(self) -> None:
+        self._row = {"steps": 0, "batches": 0, "loss": 0.0, "right": 0, "seen": 0, "grads": [], "alive": None}
+
+    def _monitor(self, loss: float, params: list[np.ndarray], grads: list[np.ndarray], y: np.ndarray) -> bool:
+        """Check one step's loss, gradients and weights (``y``: the batch's targets) and add them to the
+        row; return False (and roll back) if training diverged."""
         norms = [math.sqrt(np.vdot(grads[i], grads[i])) for i in self._weight_slots]
         why = self.watch_.batch(loss, math.sqrt(sum(g * g for g in norms)), _norm(params))
         if why:
             self._diverge(why)
             return False
-        s = self.stats_
-        s["step"].append(self.steps_)
-        s["batch_loss"].append(loss)
-        s["grad_norms"].append(norms)
-        s["dead_fraction"].append([x.dead_fraction() for x in self.layers_ if isinstance(x, Activation)])
+        self.loss_ = loss
+        row = self._row
+        row["batches"] += 1
+        row["loss"] += loss
+        row["grads"].append(norms)
+        row["seen"] += len(y)
+        if self._class_targets is not None:
+            row["right"] += np.count_nonzero(self._labels(self._z, cut=0.0) == y)
+        relu = self._relu_layers()
+        if relu:
+            alive = [x.alive_units() for x in relu]
+            row["alive"] = alive if row["alive"] is None else [a | b for a, b in zip(row["alive"], alive)]
         return True
+
+    def _stepped(self, rows_every: int) -> None:
+        """One step taken: every ``rows_every`` steps the monitored ones become a row of ``running_``,
+        which the watch judges (a plateau, a rising loss, dead units: ``notice_``)."""
+        row = self._row
+        row["steps"] += 1
+        if row["steps"] < rows_every:
+            return
+        self._new_row()
+        if not row["batches"]:
+            return
+        loss = row["loss"] / row["batches"]
+        acc = row["right"] / row["seen"] if self._class_targets is not None else float("nan")
+        dead = [1.0 - float(np.mean(a)) for a in row["alive"] or ()]
+        grads = tuple(np.mean(row["grads"], axis=0).tolist())
+        self._thinned += _append(self.running_, (self.steps_, self.epoch_, loss, acc, grads, tuple(dead)))
+        _, l1, l2 = check_settings(self)
+        data = loss - penalty(self._weights(), l1, l2, self.n_train_) if l1 or l2 else loss
+        names = [name for name, share in zip(self._dead_names(), dead) if share == 1.0]
+        self.notice_ = self.watch_.row(data, self.epoch_, self.steps_, names)
 
     def _diverge(self, why: str) -> None:
         self.status_ = "diverged"
@@ -171,6 +258,9 @@ class Guard:
                 p[...] = saved  # in place: every list of these arrays stays valid
         self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))  # its state is poisoned too
         self.watch_.ema = None
+        self.watch_.clear()
+        self.notice_ = ""
+        self._new_row()  # its batches saw the weights that diverged
         self.rolled_back_to_ = None if self._snapshot is None else self._snapshot[1]
         kept = (
             f"The weights were rolled back to the last healthy state (epoch {self._snapshot[1]:.2f})."
@@ -179,6 +269,9 @@ class Guard:
         )
         self.reason_ = why
         self.message_ = f"Training diverged at step {self.steps_} (epoch {self.epoch_:.2f}): {why}. {kept} {LOWER_LR}"
+
+    def _relu_layers(self) -> list[Activation]:
+        return [x for x in self.layers_ if isinstance(x, Activation) and x.fn.name == "relu"]
 
     def _dead_names(self) -> list[str]:
         relu = self._relu_layers()
@@ -201,7 +294,7 @@ class Guard:
     def _chance_loss(self, y) -> float | None:
         """The loss of always predicting the class frequencies of ``y``: what a network that learned
         nothing from the inputs reaches.  None for regression: there a slow start near the mean's loss
-        is common and no stall (falling or not, the R² curve shows it)."""
+        is common and no plateau (falling or not, the R² curve shows it)."""
         if self._class_targets is None:
             return None
         targets = self._class_targets
@@ -221,39 +314,30 @@ class Guard:
         return self
 
     def _record(self, X, y, X_test, y_test) -> None:
-        """Add a history point; the watch judges it (divergence rolls back, a stall sets the status)."""
+        """Add a history point; a loss there that is not finite is a divergence (rolled back)."""
         if self.eval_max_rows is not None:
             k = int(self.eval_max_rows)
             X, y = X[:k], y[:k]
             X_test, y_test = (None, None) if X_test is None else (X_test[:k], y_test[:k])
 
         def measure():
-            test = (np.nan, np.nan)
-            if X_test is not None:
-                t_loss, _, t_acc, _ = self._measure(X_test, y_test)
-                test = (t_loss, t_acc)
+            test = (np.nan, np.nan) if X_test is None else self._measure(X_test, y_test)
             return (*self._measure(X, y), *test)
 
-        loss, data, acc, dead, t_loss, t_acc = measure()
+        loss, acc, t_loss, t_acc = measure()
         watch = self.watch_
         watch.factor = float(self.divergence_factor)
         if watch.start_loss is None and math.isfinite(loss):
             watch.start(loss, _norm(self.parameters()), self._chance_loss(y))
+            self.notice_ = ""
             self._guess_acc = None if self._class_targets is None else float(np.bincount(y).max() / len(y))
-        if watch.start_loss is None:
-            verdict = ("diverged", f"the loss before training is {loss}")
-        else:
-            verdict = watch.point(loss, self.epoch_, self.steps_, dict(zip(self._dead_names(), dead)), data)
-        if verdict and verdict[0] == "diverged":
-            self._diverge(verdict[1])
-            loss, data, acc, dead, t_loss, t_acc = measure()  # of the rolled-back weights
-        elif verdict:
-            self.status_, self.message_ = "stalled", f"Training stalled at epoch {self.epoch_:.2f}: {verdict[1]}"
-            self.reason_ = verdict[1]
-        elif watch.healthy:
+        why = f"the loss before training is {loss}" if watch.start_loss is None else watch.point(loss)
+        if why:
+            self._diverge(why)
+            loss, acc, t_loss, t_acc = measure()  # of the rolled-back weights
+        elif watch.healthy and loss <= watch.limit:  # (a loss above the limit: the batches will say diverged)
             self._snapshot = ([p.copy() for p in self.parameters()], self.epoch_)
-        for key, val in zip(self.history_, (self.steps_, self.epoch_, loss, acc, t_loss, t_acc)):
-            self.history_[key].append(val)
+        self._thinned += _append(self.history_, (self.steps_, self.epoch_, loss, acc, t_loss, t_acc))
 
 
 def _norm(arrays) -> float:

@@ -16,6 +16,7 @@ const RESTARTED = 'The server restarted and this run was lost. Press ▶ Play to
 const servers = new Map();
 const views = new Set(); // the canvases on the page: the first one shown answers the keyboard
 const EDITS = new Set(['weight', 'point', 'clear', 'layers']); // hands on the model: sent as they are
+const STOPS = new Set(['info', 'error']); // a status that stops playing (a notice is said, training goes on)
 
 // where a key is typed or means something of its own, the shortcuts stay out of its way
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], ' +
@@ -51,6 +52,7 @@ class LiveView {
     this.panels = new Map();
     this.curves = {}; // panel id -> {x: [], y: {name: []}}
     this.queue = []; // snapshots waiting for their time
+    this.shown = null; // id of the snapshot painted last: Pause and Step keep its model (the server trained past it)
     this.paints = 0;
     this.inbox = Promise.resolve(); // frames are unpacked in the order they came
     this.build();
@@ -151,7 +153,7 @@ class LiveView {
     this.sentAt = performance.now();
     const have = { series: this.series, curves: {} };
     for (const [id, c] of Object.entries(this.curves)) have.curves[id] = c.x.length;
-    this.send('cmd', { do: what, id: this.pending, seen: this.seen, have, arg });
+    this.send('cmd', { do: what, id: this.pending, seen: this.seen, have, arg, shown: this.shown });
     clearTimeout(this.retry);
     const id = this.pending;
     this.retry = setTimeout(() => {
@@ -200,11 +202,11 @@ class LiveView {
     }
     // A stop (budget reached, divergence) is said with the last picture, the one it speaks of: said at
     // once, it stood beside the pictures still playing out (epoch 9.81 and "reached the budget (10)").
-    const stops = this.playing && status.kind && status.kind !== 'ok' && this.queue.length && !this.restarted;
+    const stops = this.playing && STOPS.has(status.kind) && this.queue.length && !this.restarted;
     if (stops) this.queue[this.queue.length - 1].status = status;
     else this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     if (answered && this.playing) {
-      if (status.kind && status.kind !== 'ok') this.setPlaying(false, false);
+      if (STOPS.has(status.kind)) this.setPlaying(false, false);
       else {
         // `interval` after the last request went out: the answer, one round trip later, arrives as
         // these pictures (played from this answer's arrival) run out
@@ -326,8 +328,10 @@ class LiveView {
       const n = (snap.n || {})[id];
       panel.update(data, curve, n);
     }
+    if (snap.id != null) this.shown = snap.id;
     this.paints += 1;
     this.root.dataset.paints = String(this.paints);
+    this.root.dataset.shown = String(this.shown); // for tests
   }
 
   showMetrics(snap) {

@@ -48,7 +48,7 @@ def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     rows = f["layout"]["rows"]  # the second convolution's maps in a row of their own: larger tiles
     assert ["maps-1", "maps1", "maps2"] in rows and ["maps4", "maps5"] in rows
     # the charts and the guard name the layers alike (the guard used to say "layer 2" and "layer 5")
-    assert task.weight_names == ["conv 1", "conv 2", "dense 1"] and [n for _, n in task.relu] == ["conv 1", "conv 2"]
+    assert task.weight_names == ["conv 1", "conv 2", "dense 1"] and task.relu == ["conv 1", "conv 2"]
     assert task.model._dead_names() == ["conv 1", "conv 2"]
 
 

@@ -234,6 +234,20 @@ def test_history_csv_regression_and_missing_values():
         history_csv({**h, "epoch": ["=cmd|x", 1.0]})
 
 
+def test_history_csv_with_the_running_means_in_the_order_taken():
+    h = {"step": [0, 24, 36], "epoch": [0.0, 2.0, 3.0], "train_loss": [0.7, 0.4, 0.3], "train_acc": [0.5, 0.8, 0.9],
+         "test_loss": [0.7, 0.5, 0.4], "test_acc": [0.5, 0.75, 0.85]}
+    r = {"step": [12, 24, 36], "epoch": [1.0, 2.0, 3.0], "loss": [0.6, 0.45, 0.35], "acc": [0.6, 0.7, 0.8],
+         "grad_norms": [(1.0,)] * 3, "dead_fraction": [()] * 3}
+    rows = list(csv.reader(io.StringIO(history_csv(h, running=r))))
+    assert rows[0] == ["step", "epoch", "batch_loss", "batch_acc", "train_loss", "train_acc", "test_loss", "test_acc"]
+    # at the same step the batches' row came first (taken in the loop), the measured point after it
+    assert [(r[0], r[2], r[4]) for r in rows[1:]] == [("0", "", "0.7"), ("12", "0.6", ""), ("24", "0.45", ""),
+                                                      ("24", "", "0.4"), ("36", "0.35", ""), ("36", "", "0.3")]
+    with pytest.raises(ValueError, match="running"):
+        history_csv(h, running={"step": [1]})
+
+
 def test_feature_map_of_the_script_is_the_pages():
     # the script recomputes features with engine.features, as make_data does: same columns, same order
     s = {**ps.FORM.defaults, "feats": ["x2sq", "x1", "sinx2"]}

@@ -56,7 +56,7 @@ def test_defaults_leave_the_url_empty(name):
 
 def test_numbers_are_clamped_and_ladders_take_the_nearest_rung():
     s = pg.FORM.from_query({"noise": "7", "epochs": "-4", "n": "33.4", "lr": "0.05", "batch": "NaN"})
-    assert s["noise"] == 1.0 and s["epochs"] == 1 and s["n"] == 33
+    assert s["noise"] == 1.0 and s["epochs"] == 0 and s["n"] == 33  # (issue 18: epochs from 0, no stop)
     assert s["lr"] == 0.03  # log-nearest of 0.03 and 0.1
     assert s["batch"] == 10  # junk: the default
     assert pg.FORM.from_query({"lr": "1e99"})["lr"] == 10.0

@@ -91,16 +91,20 @@ def test_nan_loss_stops_and_keeps_finite_weights():
     assert all(np.array_equal(p, g) for p, g in zip(model.parameters(), good))
 
 
-def test_partial_fit_ticks_history_and_stats():
+def test_partial_fit_ticks_history_and_running_means():
     Xtr, Xte, ytr, yte = _iris_split(0)
     model = MLP([4, 6, 5, 3], activation=["relu", "tanh"], lr=0.1, batch_size=10)
-    model.partial_fit(Xtr, ytr, n_batches=3, X_test=Xte, y_test=yte)
-    model.partial_fit(Xtr, ytr, n_batches=3, X_test=Xte, y_test=yte)
-    assert model.steps_ == 6 and model.history_["step"] == [0, 3, 6]
+    model.partial_fit(Xtr, ytr, n_batches=30, X_test=Xte, y_test=yte)
+    model.partial_fit(Xtr, ytr, n_batches=30, X_test=Xte, y_test=yte)
+    assert model.steps_ == 60 and model.history_["step"] == [0, 30, 60]
     assert np.isfinite(model.history_["test_acc"]).all()
-    assert len(model.stats_["grad_norms"]) == 6 and len(model.stats_["grad_norms"][0]) == 3
-    dead = np.array(model.stats_["dead_fraction"])
-    assert dead.shape == (6, 2) and np.isnan(dead[:, 1]).all() and (dead[:, 0] >= 0).all()
+    # a row of running means every 26 steps: an epoch of 11 batches is short, a row averages 256 examples or more
+    r = model.running_
+    assert r["step"] == [26, 52] and r["epoch"][0] == pytest.approx(250 / len(Xtr))  # 2 epochs of 11 batches, 4 more
+    assert all(0 < loss < 2 for loss in r["loss"]) and all(0 <= acc <= 1 for acc in r["acc"])
+    assert [len(g) for g in r["grad_norms"]] == [3, 3]
+    assert [len(d) for d in r["dead_fraction"]] == [1, 1] and all(0 <= d[0] <= 1 for d in r["dead_fraction"])
+    assert np.isfinite(model.loss_)
 
 
 def test_lr_and_optimizer_change_keep_weights():
@@ -131,10 +135,17 @@ def test_bad_inputs_have_clear_errors():
 def test_monitoring_is_sampled_on_long_epochs():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(6400, 4)), rng.integers(0, 3, 6400)
-    model = MLP([4, 5, 3], batch_size=10).partial_fit(X, y)  # 640 batches: every 6th step
-    assert model.steps_ == 640 and len(model.stats_["step"]) == 107
-    every_step = MLP([4, 5, 3], batch_size=10, monitor_every=1).partial_fit(X, y)
-    assert len(every_step.stats_["step"]) == 640
+
+    def monitored(model):
+        calls, monitor = [], model._monitor
+        model._monitor = lambda *args: calls.append(1) or monitor(*args)
+        model.partial_fit(X, y)
+        return len(calls)
+
+    model = MLP([4, 5, 3], batch_size=10).initialize()
+    assert monitored(model) == 107 and model.steps_ == 640  # 640 batches: every 6th step
+    assert model.running_["step"] == list(range(64, 641, 64))  # ten rows an epoch
+    assert monitored(MLP([4, 5, 3], batch_size=10, monitor_every=1).initialize()) == 640
 
 
 def test_non_finite_start_is_reported_not_raised():

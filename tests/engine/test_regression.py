@@ -85,6 +85,18 @@ def test_gd_partial_fit_continues():
     assert len(gd.history_["step"]) == 15
 
 
+def test_gd_goes_back_to_a_checkpoint_and_on_the_same_way():
+    X, y = _line_data()
+    gd = LinearRegressionGD(lr=1.0).partial_fit(X, y, 10)
+    cp, at_cp = gd.checkpoint(), gd.beta_.copy()
+    gd.partial_fit(X, y, 7)
+    beta, objective = gd.beta_.copy(), list(gd.history_["objective"])
+    gd.restore(cp)
+    assert len(gd.history_["step"]) == 10 and np.array_equal(gd.beta_, at_cp)
+    gd.partial_fit(X, y, 7)
+    assert np.array_equal(gd.beta_, beta) and gd.history_["objective"] == objective
+
+
 def _newton_logistic(X, y, iters=50):
     A = np.c_[np.ones(len(X)), X]
     beta = np.zeros(A.shape[1])

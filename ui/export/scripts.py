@@ -23,21 +23,48 @@ import io
 import math
 import numbers
 
+import numpy as np
+
 HISTORY_KEYS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+RUNNING_KEYS = ("step", "epoch", "loss", "acc")
 
 
-def history_csv(history: dict, regression: bool = False) -> str:
+def history_table(history: dict, running: dict) -> dict[str, np.ndarray]:
+    """A model's ``history_`` and the rows of its ``running_`` (the means over the batches of each tenth
+    of an epoch: ``batch_loss``, ``batch_acc``) in one table, in the order they were taken; a value a row
+    does not have is NaN.  Rows are only ever added at the end, so a curve drawn from it grows as it is."""
+    n_run = len(running["step"])
+    steps = np.array([*running["step"], *history["step"]], dtype=np.int64)
+    order = np.argsort(steps, kind="stable")  # at the same step, the batches' row came before the point
+
+    def column(values, start):
+        out = np.full(len(steps), np.nan)
+        out[start : start + len(values)] = values
+        return out[order]
+
+    table = {"step": steps[order], "epoch": column([*running["epoch"], *history["epoch"]], 0),
+             "batch_loss": column(running["loss"], 0), "batch_acc": column(running["acc"], 0)}
+    table.update({k: column(history[k], n_run) for k in HISTORY_KEYS[2:]})
+    return table
+
+
+def history_csv(history: dict, regression: bool = False, running: dict | None = None) -> str:
     """A model's ``history_`` as CSV text: one row per history point, a header naming the columns.
+    With its ``running_``, also a row for each tenth of an epoch (:func:`history_table`).
 
     Accuracies (R² for a regression: the columns are then ``train_r2`` and ``test_r2``) are
-    fractions; a value not measured (no test set) is an empty cell.
+    fractions; a value not measured (no test set, or not in that row) is an empty cell.
     """
-    if not isinstance(history, dict) or any(k not in history for k in HISTORY_KEYS):
-        raise ValueError(f"history must be a model's history_, with the keys {', '.join(HISTORY_KEYS)}.")
-    columns = [list(history[k]) for k in HISTORY_KEYS]
-    if len({len(c) for c in columns}) > 1:
-        raise ValueError("history's columns differ in length; pass a model's history_ as it is.")
-    names = [k.replace("_acc", "_r2") if regression else k for k in HISTORY_KEYS]
+    for name, log, keys in (("history", history, HISTORY_KEYS), ("running", running, RUNNING_KEYS)):
+        if name == "running" and log is None:
+            continue
+        if not isinstance(log, dict) or any(k not in log for k in keys):
+            raise ValueError(f"{name} must be a model's {name}_, with the keys {', '.join(keys)}.")
+        if len({len(log[k]) for k in keys}) > 1:
+            raise ValueError(f"{name}'s columns differ in length; pass a model's {name}_ as it is.")
+    table = {k: list(history[k]) for k in HISTORY_KEYS} if running is None else history_table(history, running)
+    columns = list(table.values())
+    names = [k.replace("_acc", "_r2") if regression else k for k in table]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)

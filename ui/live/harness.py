@@ -27,15 +27,29 @@ import time
 import numpy as np
 
 from ui.live import frames
-from ui.live.pacing import BASE_INTERVAL, GOVERNOR, STEP_BUDGET, Governor, Turns
-from ui.live.protocol import ASKS, EDITS, TRAINS, Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
+from ui.live.pacing import BASE_INTERVAL, GOVERNOR, MAX_SNAPSHOTS, STEP_BUDGET, Governor, Turns
+from ui.live.protocol import (
+    ASKS,
+    EDITS,
+    STOPS,
+    TRAINS,
+    Command,
+    CurveUpdate,
+    Have,
+    Header,
+    Layout,
+    Snapshot,
+    Status,
+)
 
 _series_ids = itertools.count(1)
+_snapshot_ids = itertools.count(1)  # one count for the process: a canvas's last id never names another run's
 # This server process, in every frame: a browser whose frames suddenly come from another process
 # (its replica restarted, or died and the load balancer moved it) knows its run is gone.
 BOOT = secrets.token_hex(4)
 FLAT_OUT = 10**9  # units asked of a task without a rate: its time budget stops it
 FIRST_TICK = 0.25  # s of pictures the answer to Play carries (the following ticks carry a whole interval)
+KEEP_MARKS = 3 * MAX_SNAPSHOTS  # the pictures Pause can go back to: those of the last three ticks or so
 
 
 class LiveTask:
@@ -59,7 +73,7 @@ class LiveTask:
         return 1
 
     def left(self) -> int | None:
-        """Units left before the budget pauses training; None: no budget."""
+        """Units left before the budget pauses training; None: no budget (or it was passed)."""
         return None
 
     def advance(self, units: int, seconds: float | None, final: bool = True) -> int:
@@ -71,11 +85,23 @@ class LiveTask:
         raise NotImplementedError
 
     def status(self) -> tuple[str, str]:
-        """``(kind, message)``: kind "ok", "info" (budget reached: pause) or "error" (diverged: pause)."""
+        """``(kind, message)``: kind "ok", "notice" (the run looks stuck: said, and training goes on),
+        "info" (budget reached: pause) or "error" (diverged: pause)."""
         return "ok", ""
 
     def resume(self) -> None:
-        """The learner pressed Play after an error: clear it if training can go on."""
+        """The learner pressed Play or Step after a pause of the task's own (an error, the budget):
+        clear it if training can go on."""
+
+    def mark(self):
+        """Something to come back to the model as it is now with :meth:`restore` (taken with each
+        snapshot), or None where Pause keeps the latest model."""
+        return None
+
+    def restore(self, mark) -> bool:
+        """Put the model (its training state, curves and counters) back as it was at ``mark``;
+        False if that can no longer be done (the model was changed by hand since)."""
+        return False
 
     def edit(self, what: str, arg) -> None:
         """The learner changed the model or its data by hand: ``what`` is one of
@@ -134,6 +160,8 @@ class LiveRun:
         self.interval = 0.0  # s until the next tick, when the last command was one
         self.asked = None  # settings a command asked for, until the page takes them
         self.snapshot_cost = 1e-3  # CPU s per snapshot, measured
+        self.shown = 0  # id of the latest snapshot
+        self.marks = {}  # snapshot id -> the task's mark of its model
         self._new_task()
 
     def _new_task(self):
@@ -144,12 +172,14 @@ class LiveRun:
         self.task = task
         self.series = next(_series_ids)
         self.playing = False
+        self.marks.clear()
 
     def release(self) -> None:
         """The learner's session has expired and cannot come back: drop the task and its memory (and the
         maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
         task, self.task, self.make = self.task, None, None
+        self.marks.clear()  # checkpoints of its model
         if task is not None:  # the page's last run may still name it: let go of its model and data as well
             vars(task).clear()
 
@@ -190,15 +220,18 @@ class LiveRun:
         if what == "pause":
             self.playing = False
             self.governor.stop(self.session)
+            self.back_to(cmd.shown)
             return self.frame(have, [self._snap()])
         if what == "step":
             self.playing = False
             self.governor.stop(self.session)
+            self.back_to(cmd.shown)
+            self.task.resume()
             return self.frame(have, self._step())
         if what == "play":
             self.task.resume()
         self.playing = True  # play or tick
-        if self.task.status()[0] != "ok":
+        if self.task.status()[0] in STOPS:
             self.playing = False
             return self.frame(have, [self._snap()])
         cpu0 = time.thread_time()
@@ -246,14 +279,29 @@ class LiveRun:
             c1 = time.thread_time()
             snaps.append(self._snap(detail=last_detail if final else False))
             t_train, t_snap = t_train + c1 - c0, t_snap + time.thread_time() - c1
-            if self.task.status()[0] != "ok":
+            if self.task.status()[0] in STOPS:
                 self.playing = False
                 break
         self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
         return snaps, done
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:
-        return Snapshot(**self.task.snapshot(detail), n=self.task.curve_counts())
+        self.shown = next(_snapshot_ids)
+        mark = self.task.mark()
+        if mark is not None:
+            self.marks[self.shown] = mark
+            if len(self.marks) > KEEP_MARKS:
+                del self.marks[next(iter(self.marks))]  # the oldest
+        return Snapshot(**self.task.snapshot(detail), n=self.task.curve_counts(), id=self.shown)
+
+    def back_to(self, shown: int | None) -> None:
+        """Pause and Step: the model of the picture the canvas shows (snapshot ``shown``), not the one
+        trained past it while the pictures played; nothing jumps, and Step goes on from what is seen.
+        The curves are cut back with it: the browser, holding more points than there are, gets them anew."""
+        mark = self.marks.get(shown)
+        if shown != self.shown and mark is not None:
+            self.task.restore(mark)
+        self.marks.clear()  # what is on screen from now on is the answer's picture (MNIST's marks hold megabytes)
 
     # -------------------------------------------------------------------- frames
     def frame(self, have: Have, snaps: list[Snapshot], interval: float = BASE_INTERVAL) -> bytes:

@@ -14,8 +14,9 @@ from engine.preprocess import mesh_grid
 from engine.recipe import set_training
 from ui.charts import plots
 from ui.charts.palette import CLASS_COLORS
+from ui.export.scripts import history_table
 from ui.live.frames import to_u8
-from ui.live.harness import LiveTask
+from ui.live.harness import KEEP_MARKS, LiveTask
 from ui.live.protocol import ClassStyle, Curves, Field, Points, Series
 
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
@@ -118,37 +119,46 @@ def shown_weights(model: MLP) -> list[np.ndarray]:
 
 
 class NetworkTask(LiveTask):
-    """A network (any engine ``Sequential``) trained live on fixed data, with an epoch budget: the
-    base of the playground, MNIST and CNN pages.
+    """A network (any engine ``Sequential``) trained live on fixed data, with an optional epoch budget:
+    the base of the playground, MNIST and CNN pages.
 
-    Curves: loss and accuracy per history point (train and test), and per chunk the mean gradient
-    norm of each weight layer and the dead share of each ReLU layer.
+    Curves: loss and accuracy per history point (train and test; with ``fine_curves`` the training
+    ones are the running means of the batches, ten points an epoch, and the test ones come where
+    measured), and per row of running means the gradient norm of each weight layer and the dead share
+    of each ReLU layer.
+
+    Pause comes back to the picture the learner paused on (:meth:`mark`, :meth:`restore`): each mark
+    holds a checkpoint of the model, or, where a checkpoint is large (MNIST's first layer), the last
+    one and the pieces trained since, replayed on the way back (training is deterministic).
     """
 
     unit = "batch"
+    fine_curves = False
+    MARK_BYTES = 8 << 20  # what the marks of a run may hold: a larger model is checkpointed every few pieces
+    KEPT = ("rolled_back",)  # the task's own state a mark brings back with the model
 
     def __init__(self, model, X_train, y_train, X_test, y_test, epochs: int):
         self.model, self.epochs = model, epochs
+        self.past_budget = False  # Play (or Step) after the budget was reached: training goes on
         self.data = (X_train, y_train, X_test, y_test)
-        self.diag = {"step": [], "grad": [], "dead": []}
         self.phases: list[tuple[int, dict]] = []  # (steps done when these live settings began, settings)
         self.rolled_back = False  # a run that diverged cannot be replayed by a script
+        self._generation, self._base, self._pieces, self._base_every = 0, None, [], 1
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
         self.weight_names, self.relu = self._layer_names()
 
-    def _layer_names(self) -> tuple[list[str], list[tuple[int, str]]]:
-        """The names (:func:`engine.layers.layer_names`) of the layers with weights and, for each ReLU,
-        its index among the activations and its name."""
-        named = list(zip(layer_names(self.model.layers_), self.model.layers_))
-        activations = [(name, x) for name, x in named if isinstance(x, Activation)]
-        relu = [(i, name) for i, (name, x) in enumerate(activations) if x.fn.name == "relu"]
-        return [name for name, x in named if x.params], relu
+    def _layer_names(self) -> tuple[list[str], list[str]]:
+        """The names (:func:`engine.layers.layer_names`) of the layers with weights, and of the ReLU layers."""
+        names = list(zip(layer_names(self.model.layers_), self.model.layers_))
+        relu = [name for name, x in names if isinstance(x, Activation) and x.fn.name == "relu"]
+        return [name for name, x in names if x.params], relu  # (running_'s dead shares come in this order)
 
     def apply_training(self, training: dict, epochs: int) -> None:
         """What a page's ``apply`` hands over: a recipe's ``training`` part (``engine.recipe``) and the
-        epoch budget.  Weights (and optimizer state, if it stays) are kept."""
+        epoch budget (0: none).  Weights (and optimizer state, if it stays) are kept."""
         set_training(self.model, training)
-        self.epochs = self.model.epochs = epochs
+        if epochs != self.epochs:
+            self.epochs, self.past_budget = epochs, False
         self.record_phase(training)
 
     def record_phase(self, live: dict) -> None:
@@ -157,6 +167,7 @@ class NetworkTask(LiveTask):
             if self.phases and self.phases[-1][0] == self.model.steps_:
                 self.phases.pop()  # changed again before any training: the last one is what counts
             self.phases.append((self.model.steps_, dict(live)))
+            self.changed()
 
     def run_phases(self) -> list[tuple[int, dict]]:
         """``[(mini-batches trained, live settings), ...]`` of the run so far."""
@@ -166,76 +177,132 @@ class NetworkTask(LiveTask):
     def step_units(self) -> int:
         return max(1, -(-len(self.data[0]) // self.model.batch_size))  # one epoch
 
-    def left(self) -> int:
+    def left(self) -> int | None:
+        if not self.epochs or self.past_budget:
+            return None
         return self.model.batches_to(self.epochs, len(self.data[0]))
 
     record_every_piece = True  # a history point after every piece of a tick (cheap on small data)
 
     def advance(self, units, seconds, final=True):
-        X, y, X_test, y_test = self.data
-        m = self.model
-        seen, steps = len(m.stats_["step"]), m.steps_
-        record = final or self.record_every_piece
-        m.partial_fit(X, y, units, X_test, y_test, time_budget=seconds, record=record)
-        self.rolled_back |= m.status_ == "diverged"
-        new = m.stats_["grad_norms"][seen:]
-        if new:
-            self.diag["step"].append(m.steps_)
-            self.diag["grad"].append(np.mean(new, axis=0))
-            self.diag["dead"].append(m.stats_["dead_fraction"][-1])
-        return m.steps_ - steps
+        steps = self.model.steps_
+        self.train_piece(units, seconds, final)
+        done = self.model.steps_ - steps
+        self._pieces.append((done, final))
+        if self.model.status_ == "diverged":
+            self._base = None  # a replay of this piece would not stop where the guard stopped it
+        return done
 
+    def train_piece(self, units, seconds, final) -> None:
+        """What :meth:`advance` trains, and what a mark's replay trains again."""
+        X, y, X_test, y_test = self.data
+        self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,
+                               record=final or self.record_every_piece)
+        self.rolled_back |= self.model.status_ == "diverged"
+
+    # ------------------------------------------------------------ Pause keeps what is seen
+    def changed(self) -> None:
+        """The model or its data changed outside training: no mark from before can be replayed."""
+        self._generation += 1
+        self._base = None
+
+    def checkpoint(self) -> dict:
+        return {"model": self.model.checkpoint()}
+
+    def restore_checkpoint(self, cp: dict) -> None:
+        self.model.restore(cp["model"])
+
+    def mark(self):
+        if self._base is None or len(self._pieces) >= self._base_every:
+            self._base, self._pieces = self.checkpoint(), []
+            self._base_every = max(1, -(-self._base["model"].nbytes * KEEP_MARKS // self.MARK_BYTES))
+        return (self._generation, self._base, tuple(self._pieces), {k: getattr(self, k) for k in self.KEPT})
+
+    def restore(self, mark) -> bool:
+        generation, base, pieces, kept = mark
+        if generation != self._generation:
+            return False
+        self.restore_checkpoint(base)
+        for units, final in pieces:
+            self.train_piece(units, None, final)
+        vars(self).update(kept)
+        self._base, self._pieces = base, list(pieces)  # the marks from here replay from the same checkpoint
+        return True
+
+    # ------------------------------------------------------------------ status
     def status(self):
         m = self.model
-        if m.status_ in ("diverged", "stalled"):  # the engine's message says what to try
+        if m.status_ == "diverged":  # the engine's message says what to try
             return "error", m.message_
-        if m.epoch_ >= self.epochs - 1e-9:
+        if self.left() == 0:
             chance = m.chance_notice()  # a run that learned nothing ends with a word on it, not as any other
-            return "info", f"Reached the epoch budget ({self.epochs}). {chance or 'Raise it to keep training, or Reset.'}"
+            return "info", f"Reached the epoch budget ({self.epochs}). {chance or 'Press Play to train on, or Reset.'}"
+        if m.notice_:
+            return "notice", m.notice_
         return "ok", ""
 
-    def resume(self) -> None:
-        if self.model.status_ in ("diverged", "stalled"):  # (diverged: rolled back) play on from here
-            self.model.status_, self.model.message_ = "ready", ""
+    def progress(self) -> float:
+        """How far training is on its way to the budget (0 without one)."""
+        return min(self.model.epoch_ / self.epochs, 1.0) if self.epochs else 0.0
 
+    def resume(self) -> None:
+        if self.model.status_ == "diverged":  # (rolled back) play on from here
+            self.model.status_, self.model.message_ = "ready", ""
+        if self.left() == 0:
+            self.past_budget = True
+
+    # ------------------------------------------------------------------ curves
     def curves(self) -> dict:
-        h = self.model.history_
+        m = self.model
+        t = m.history_
+        train = {"loss": t["train_loss"], "acc": t["train_acc"]}
+        if self.fine_curves:
+            t = history_table(m.history_, m.running_)
+            # the batches' means, and before they begin the points measured (the start, a loaded history)
+            before = t["step"] < (m.running_["step"] or [np.inf])[0]
+            train = {k: np.where(before, t[f"train_{k}"], t[f"batch_{k}"]) for k in train}
         out = {
-            "loss": (h["epoch"], {"train": h["train_loss"], "test": h["test_loss"]}),
-            "acc": (h["epoch"], {"train": h["train_acc"], "test": h["test_acc"]}),
+            "loss": (t["epoch"], {"train": train["loss"], "test": t["test_loss"]}),
+            "acc": (t["epoch"], {"train": train["acc"], "test": t["test_acc"]}),
         }
-        if self.diag["step"]:
-            g = np.asarray(self.diag["grad"])
-            out["grads"] = (self.diag["step"], {name: g[:, i] for i, name in enumerate(self.weight_names)})
-            if self.relu:
-                d = np.asarray(self.diag["dead"], dtype=float)
-                out["dead"] = (self.diag["step"], {name: d[:, i] for i, name in self.relu})
+        r, rows = m.running_, len(m.running_["step"])
+        g = np.asarray(r["grad_norms"], dtype=float).reshape(rows, len(self.weight_names))
+        out["grads"] = (r["step"], {name: g[:, i] for i, name in enumerate(self.weight_names)})
+        if self.relu:
+            d = np.asarray(r["dead_fraction"], dtype=float).reshape(rows, len(self.relu))
+            out["dead"] = (r["step"], {name: d[:, i] for i, name in enumerate(self.relu)})
         return out
 
     def curve_counts(self) -> dict:
-        n, d = len(self.model.history_["epoch"]), len(self.diag["step"])
-        out = {"loss": n, "acc": n}
-        if d:
-            out["grads"] = d
-            if self.relu:
-                out["dead"] = d
+        m = self.model
+        n, rows = len(m.history_["step"]), len(m.running_["step"])
+        out = {"loss": n + rows, "acc": n + rows} if self.fine_curves else {"loss": n, "acc": n}
+        out["grads"] = rows
+        if self.relu:
+            out["dead"] = rows
         return out
 
     def curve_specs(self) -> list[Curves]:
         """The curve panels (loss and accuracy; gradient norms; dead ReLUs if any)."""
+        sparse = self.fine_curves or None  # the test points come between the training ones
+
+        def both():
+            return [Series(name="train", sparse=sparse), Series(name="test", dash=True, sparse=sparse)]
+
+        note = ("train: the mean over the batches of each tenth of an epoch; test: measured on the test set "
+                "once a tick." if self.fine_curves else None)
         specs = [
-            Curves(id="loss", title="Loss", xlabel="epoch", log=True,
-                   series=[Series(name="train"), Series(name="test", dash=True)], h=200),
-            Curves(id="acc", title="Accuracy", xlabel="epoch", ylim=[0, 1], percent=True,
-                   series=[Series(name="train"), Series(name="test", dash=True)], h=200),
+            Curves(id="loss", title="Loss", xlabel="epoch", log=True, series=both(), h=200, note=note),
+            Curves(id="acc", title="Accuracy", xlabel="epoch", ylim=[0, 1], percent=True, series=both(), h=200),
             Curves(id="grads", title="Gradient norm ‖∂L/∂W‖ per layer", xlabel="step", log=True,
                    series=[Series(name=name) for name in self.weight_names], h=200,
                    note="Shrinking toward the input layer: vanishing gradients."),
         ]
         if self.relu:
             specs.append(
-                Curves(id="dead", title="Dead ReLU units (silent for a whole batch)", xlabel="step", ylim=[0, 1],
-                       percent=True, series=[Series(name=name) for _, name in self.relu], h=200)
+                Curves(id="dead", title="Dead ReLU units (silent for every example of a tenth of an epoch)",
+                       xlabel="step", ylim=[0, 1], percent=True, series=[Series(name=name) for name in self.relu],
+                       h=200)
             )
         return specs
 

@@ -125,6 +125,7 @@ class Command:
     seen: int | None = None  # the ack of the last frame the canvas had when it sent this
     have: Have = field(default_factory=Have)
     arg: Weight | Point | Hidden | Clear | None = None  # an edit's or an ask's details (None: malformed)
+    shown: int | None = None  # the snapshot (its id) painted last: Pause and Step go back to its model
 
     @classmethod
     def parse(cls, value: Any) -> Command:
@@ -140,14 +141,18 @@ class Command:
                  for k in ("id", "seen")}
         return cls(do=do, **whole,
                    have=Have(series=have.get("series"), curves=curves if isinstance(curves, dict) else {}),
-                   arg=kind.parse(arg if isinstance(arg, dict) else {}) if kind else None)
+                   arg=kind.parse(arg if isinstance(arg, dict) else {}) if kind else None,
+                   shown=_index(value.get("shown")))
 
 
 # --------------------------------------------------------------------------- the frame
+STOPS = ("info", "error")  # the status kinds that stop playing
+
+
 @dataclass(kw_only=True, slots=True)
 class Status(Message):
-    kind: str  # "ok", "info" (budget reached: pause; or a Step the server cut short) or "error" (diverged: pause)
-    text: str
+    kind: str  # "ok", "notice" (a run that looks stuck: said, training goes on), "info" (budget reached: pause;
+    text: str  # or a Step the server cut short) or "error" (diverged: pause)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -167,6 +172,7 @@ class Snapshot(Message):
     panels: dict[str, dict] = field(default_factory=dict)  # panel id -> its update (that type's ``updates``)
     progress: float | None = None  # 0..1, when the layout has a progress bar
     n: dict[str, int] | None = None  # curves panel id -> points shown (the pictures play out in order)
+    id: int | None = None  # the canvas reports the last one it painted (Command.shown)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -293,6 +299,7 @@ class Series(Message):
     name: str
     dash: bool | None = None
     color: str | None = None  # default: the palette's series colours in turn
+    sparse: bool | None = None  # measured at some points only (NaN between): the line joins those it has
 
 
 @dataclass(kw_only=True, slots=True)
@@ -310,8 +317,8 @@ class Curves(Spec):
 
     def wire(self) -> dict:
         out = Spec.wire(self)
-        out["series"] = [Series(name=s.name, dash=s.dash, color=s.color or SERIES_COLORS[k % len(SERIES_COLORS)])
-                         for k, s in enumerate(self.series)]
+        out["series"] = [Series(name=s.name, dash=s.dash, color=s.color or SERIES_COLORS[k % len(SERIES_COLORS)],
+                                sparse=s.sparse) for k, s in enumerate(self.series)]
         return out
 
 

@@ -34,8 +34,8 @@ BATCH = Choice("batch", 10, "batch size", "Examples per gradient step.", options
 L2 = Number("l2", 0.0, "L2 penalty λ", "A penalty on large weights: λ/(2n)·ΣW² is added to the loss (n training "
             "examples; the biases are free).", lo=0.0, hi=100.0,
             step=0.1, widget="number", live=True, param="l2")
-EPOCHS = Number("epochs", 500, "epoch budget", "Training pauses after this many epochs.", lo=1, hi=5000,
-                widget="number", live=True)
+EPOCHS = Number("epochs", 0, "stop after (epochs)", "Training pauses when it reaches this epoch, and Play trains "
+                "on from there. 0: no stop, it trains until you pause.", lo=0, hi=5000, widget="number", live=True)
 SPEED = Number("speed", 25, "speed (epochs per second)", "How fast training runs while playing; the server may "
                "slow it down when many learners share it.", lo=1, hi=200, live=True)
 

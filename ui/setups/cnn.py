@@ -36,7 +36,7 @@ FORM = Form(
     OPTIMIZER,
     LR.with_(default=0.003, options=ladder(LR_LADDER, 0.0001, 0.3)),
     BATCH.with_(default=32, options=ladder(BATCH_LADDER, 10, 256)),
-    EPOCHS.with_(default=5, hi=50),
+    EPOCHS.with_(default=20, hi=50, note="By 20 the test accuracy has long stopped rising."),
     SPEED.with_(default=1.0, lo=0.1, hi=10.0, step=0.1),
     SEED,
     Number("digit", 0, "test digit to look inside", "Which of the 1000 test digits the feature maps show (or "
@@ -103,6 +103,8 @@ class CnnTask(NetworkTask):
     """The CNN on the bundled digits, with the MNIST page's MLP trained alongside for comparison."""
 
     share = 0.7
+    fine_curves = True  # ten points an epoch from the batches' running means
+    KEPT = (*NetworkTask.KEPT, "train_seconds")
 
     def __init__(self, s: dict, data):
         self.settings = s
@@ -110,6 +112,7 @@ class CnnTask(NetworkTask):
         super().__init__(make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
         self.mlp = comparison_mlp(s)
         self.mlp.partial_fit(X_tr, y_tr, 0, X_te, y_te)
+        self._mlp_checkpoint = None  # (the MLP's steps, its checkpoint): shared by marks while it waits
         self.train_seconds = 0.0
         self.probe = None  # a drawn digit (784,), else the chosen test digit
 
@@ -126,22 +129,36 @@ class CnnTask(NetworkTask):
         t0 = time.perf_counter()
         done = super().advance(units, seconds, final)
         self.train_seconds += time.perf_counter() - t0
+        return done
+
+    def train_piece(self, units, seconds, final) -> None:
+        super().train_piece(units, seconds, final)
         if final:  # the MLP catches up to the CNN's epoch (it costs a third of the CNN's time)
             X, y, X_te, y_te = self.data
             left = self.mlp.batches_to(self.model.epoch_, len(X))
             if left:
                 self.mlp.partial_fit(X, y, left, X_te, y_te)
-        return done
+
+    def checkpoint(self) -> dict:
+        if self._mlp_checkpoint is None or self._mlp_checkpoint[0] != self.mlp.steps_:
+            self._mlp_checkpoint = (self.mlp.steps_, self.mlp.checkpoint())
+        return {**super().checkpoint(), "mlp": self._mlp_checkpoint[1]}
+
+    def restore_checkpoint(self, cp: dict) -> None:
+        super().restore_checkpoint(cp)
+        self.mlp.restore(cp["mlp"])
 
     def probe_digit(self) -> np.ndarray:
         return self.probe if self.probe is not None else self.data[2][self.settings["digit"]]
 
     def curves(self) -> dict:
         out = super().curves()
-        h, hm = self.model.history_, self.mlp.history_
-        # the MLP's test accuracy at the CNN's history points (it trains to the same epochs)
-        mlp_acc = np.interp(h["epoch"], hm["epoch"], hm["test_acc"]) if hm["epoch"] else h["test_acc"]
-        out["acc"] = (h["epoch"], {"train": h["train_acc"], "test": h["test_acc"], "MLP test": mlp_acc})
+        x, ys = out["acc"]
+        hm = self.mlp.history_
+        # the MLP's test accuracy where the CNN's was measured (it trains to the same epochs)
+        mlp_acc = np.interp(x, hm["epoch"], hm["test_acc"]) if hm["epoch"] else np.full(len(x), np.nan)
+        mlp_acc[np.isnan(ys["test"])] = np.nan
+        out["acc"] = (x, {**ys, "MLP test": mlp_acc})
         return out
 
     def stages(self) -> list[tuple[str, int]]:
@@ -157,7 +174,7 @@ class CnnTask(NetworkTask):
     def layout(self) -> Layout:
         m = self.model
         curves = self.curve_specs()
-        curves[1].series.append(Series(name="MLP test", dash=True, color=GREY))
+        curves[1].series.append(Series(name="MLP test", dash=True, color=GREY, sparse=True))
         curves[1].title = "Accuracy (grey: the 784-100-10 MLP on the same digits)"
         for c in curves:
             c.w, c.min = 1, 280
@@ -201,7 +218,7 @@ class CnnTask(NetworkTask):
                 "MLP test accuracy": f"{self.mlp.history_['test_acc'][-1]:.3f}",
                 "parameters": f"CNN {n_params(m):,} · MLP {n_params(self.mlp):,}",
             },
-            "progress": min(m.epoch_ / self.epochs, 1.0),
+            "progress": self.progress(),
             "panels": {},
         }
         if not detail:

@@ -258,6 +258,7 @@ class PlaygroundTask(NetworkTask):
             d.P_train, d.y_train, d.X_train = d.P_train[:n], d.y_train[:n], d.X_train[:n]
         self.data = (d.X_train, d.y_train, *self.data[2:])  # the next batches train on them
         self.model.restart_watch(*self.data)  # a loss the learner raised is no divergence
+        self.changed()  # Pause can no longer go back to before it
 
     def added(self):
         """The points the learner added, for the plane."""

@@ -58,6 +58,13 @@ class GDTask(LiveTask):
             return "error", self.model.message_
         return "ok", ""
 
+    def mark(self):
+        return self.model.checkpoint()  # one Dense layer: small
+
+    def restore(self, mark) -> bool:
+        self.model.restore(mark)
+        return True
+
     @property
     def steps(self) -> int:
         return len(self.model.history_["step"])

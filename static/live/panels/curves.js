@@ -1,4 +1,5 @@
-// Named series over epochs or steps, with the values at the cursor on hover.
+// Named series over epochs or steps, with the values at the cursor on hover. A sparse series (measured at
+// some points only, null between) is drawn through the points it has.
 import { Panel } from './panel.js';
 import { css } from './palette.js';
 import { fmt } from './draw.js';
@@ -62,7 +63,7 @@ export class CurvesPanel extends Panel {
       for (let i = 0; i < n; i++) {
         const v = ys[i];
         if (v == null || !Number.isFinite(v) || (s.log && v <= 0)) {
-          open = false;
+          if (!sr.sparse) open = false;
           continue;
         }
         const py = sy(Math.min(Math.max(v, lo), hi));
@@ -85,7 +86,7 @@ export class CurvesPanel extends Panel {
     let lx = box.x;
     series.forEach((sr) => {
       const ys = n ? c.y[sr.name] || [] : [];
-      const last = n ? ys[n - 1] : null;
+      const last = n ? ys[sr.sparse ? this.measured(ys, n - 1, n) : n - 1] : null;
       const label = `${sr.name} ${this.value(last)}`;
       ctx.strokeStyle = sr.color;
       ctx.lineWidth = 2.5;
@@ -123,7 +124,19 @@ export class CurvesPanel extends Panel {
     this.cursor = best;
     this.render();
     const rows = [`${this.spec.xlabel || 'x'} ${fmt(c.x[best])}`];
-    for (const sr of this.spec.series || []) rows.push(`${sr.name}: ${this.value((c.y[sr.name] || [])[best])}`);
+    for (const sr of this.spec.series || []) {
+      const ys = c.y[sr.name] || [];
+      rows.push(`${sr.name}: ${this.value(ys[sr.sparse ? this.measured(ys, best, n) : best])}`);
+    }
     return rows.join('\n');
+  }
+
+  // the index nearest `i` (of the first `n`) where a sparse series has a value
+  measured(ys, i, n) {
+    for (let d = 0; d < n; d++) {
+      if (i - d >= 0 && Number.isFinite(ys[i - d])) return i - d;
+      if (i + d < n && Number.isFinite(ys[i + d])) return i + d;
+    }
+    return i;
   }
 }
