@@ -295,6 +295,7 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         out = [self._check_X(X)]
         for layer in self.layers_:
             out.append(layer.forward(out[-1]))
+        self._forget()
         return out[1:] + [self._readout.value(out[-1])]
 
     def _relu_layers(self) -> list[Activation]:
