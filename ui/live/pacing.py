@@ -44,7 +44,9 @@ TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
 WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
-STEP_BUDGET = 1.0  # s Step may train (one epoch or this, whichever comes first): no command takes 2 s of CPU
+STEP_BUDGET = 1.0  # s of CPU Step may train (one epoch or this, whichever first): no command takes 2 s of CPU
+STEP_SLICES = 4  # a Step's turns at training while other sessions share the core (each a history point)
+PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
 EARLY = 0.2  # share of its rest a command may come early without waiting (timers and networks jitter)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
 
@@ -107,7 +109,9 @@ class Governor:
         if fixed + MIN_TRAIN > (1 - TRAIN_SHARE) * share * interval and snapshot_cost > 0:
             room = (1 - TRAIN_SHARE) * share * interval - self.overhead - MIN_TRAIN
             snaps = max(round(MIN_PICTURES * interval), min(snaps, int(room / snapshot_cost)))
-            fixed = self.overhead + snaps * snapshot_cost
+        if snapshot_cost > 0:  # a network whose picture takes 0.3 s gets two, not the six the floor asked
+            snaps = max(1, min(snaps, int(PICTURES_BUDGET / snapshot_cost)))
+        fixed = self.overhead + snaps * snapshot_cost
         budget = max(MIN_TRAIN, share * interval - fixed)
         return Pace(interval=interval, budget=budget, snapshots=snaps, playing=n)
 
