@@ -45,7 +45,7 @@ class Tally:
     replicas: list[str] = field(default_factory=list)  # X-Backprop-Replica of each connection
     boots: list[str] = field(default_factory=list)  # server processes that answered, in order
     restarts: int = 0  # "the server restarted" states shown
-    refused: str = ""  # the title of the page that turned this learner away (the replica was full, ...)
+    refused: str = ""  # the title of the page that turned this learner away, and the start of its why
     stopped: str = ""  # why the server stopped training (budget, divergence), if it did
 
     def between(self, t0: float, t1: float) -> tuple[int, int, float]:
@@ -203,6 +203,8 @@ class Learner:
                 self.tally.errors.append(f"exception: {el.exception.message}"[:200])
             elif what == "alert" and el.alert.format == Alert.ERROR:
                 self.tally.errors.append(f"error shown: {el.alert.body}"[:200])
+            elif what == "alert" and self.tally.refused and "(" not in self.tally.refused:
+                self.tally.refused += f" ({el.alert.body.split(',')[0].split('(')[0].strip()})"  # the why
             elif what == "heading" and el.heading.body.startswith((FULL_TITLE, TABS_TITLE)):
                 self.tally.refused = el.heading.body  # a person would come back later: this learner leaves
 

@@ -9,7 +9,7 @@ import pytest
 
 from ui.live import frames
 from ui.live.harness import LiveRun, LiveTask
-from ui.live.pacing import EARLY, MAX_REST, STEP_BUDGET, STEP_SLICES, Governor, Turns
+from ui.live.pacing import EARLY, MAX_REST, STEP_BUDGET, STEP_SLICES, UTILISATION, Governor, Turns
 from ui.live.protocol import Layout
 from ui.setups import playground as pg
 
@@ -72,10 +72,10 @@ def test_a_tick_asked_for_early_waits_for_its_interval():
     turns = Turns(clock=clock, sleep=clock.sleep)
     assert turns.wait() == 0  # the first command never waits
     turns.done(cpu=0.1, share=0.5, interval=1.5)
-    assert turns.wait() == pytest.approx((1 - EARLY) * 1.5)  # asked at once: waits
+    assert turns.wait() == pytest.approx(1.5 - EARLY)  # asked at once: waits
     turns.done(cpu=0.1, share=0.5, interval=1.5)
     clock.now += 1.5  # a polite browser asks `interval` later: no wait
-    assert turns.wait() == 0 and clock.slept == [pytest.approx(1.2)]
+    assert turns.wait() == 0 and clock.slept == [pytest.approx(1.5 - EARLY)]
 
 
 def test_a_costly_command_is_followed_by_a_rest_in_proportion():
@@ -83,9 +83,9 @@ def test_a_costly_command_is_followed_by_a_rest_in_proportion():
     turns = Turns(clock=clock, sleep=clock.sleep)
     turns.wait()
     turns.done(cpu=1.0, share=0.25)  # a Step that took 1 s of CPU, at a quarter of a core
-    assert turns.wait() == pytest.approx((1 - EARLY) * 4.0)
+    assert turns.wait() == pytest.approx(4.0 - EARLY)
     turns.done(cpu=100.0, share=0.25)
-    assert turns.wait() == pytest.approx((1 - EARLY) * MAX_REST)  # never a longer wait than that
+    assert turns.wait() == pytest.approx(MAX_REST - EARLY)  # never a longer wait than that
 
 
 def test_turns_without_sleep_keep_count_but_never_wait():
@@ -155,12 +155,23 @@ def test_the_next_run_knows_what_was_acted_on_and_keeps_the_turns():
 def test_step_trains_at_most_its_budget_and_says_so():
     run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
     f = send(run, "step", 1)
-    assert run.task.asked == [pytest.approx(STEP_BUDGET, abs=1e-3)] and run.task.done in (99, 100)
+    assert run.task.asked == [pytest.approx(STEP_BUDGET, abs=0.01)] and run.task.done in (99, 100)
     assert f["status"]["kind"] == "info" and not f["playing"]
-    assert re.fullmatch(rf"Step trained {run.task.done} of 1,000 batches: 1 s is the most one command may train\. "
+    assert re.fullmatch(rf"Step trained {run.task.done} of 1,000 batches: one command may train for 1 s at most\. "
                         r"Press Step again to go on\.", f["status"]["text"])
     f = send(run, "pause", 2)
     assert f["status"] == {"kind": "ok", "text": ""}  # said once, with the Step it speaks of
+
+
+def test_with_many_learners_a_step_trains_its_share():
+    governor = Governor()
+    for i in range(30):
+        governor.pace(f"player{i}", 0.7, 1e-3)
+    run = LiveRun(Slow, "stepper", governor=governor, turns=Turns(sleep=None))
+    f = send(run, "step", 1)
+    share = UTILISATION / 31  # pressing Step counts the stepper among those sharing the core
+    assert run.task.asked == [pytest.approx(share * MAX_REST, abs=0.01)] and governor.playing() == 31
+    assert "and less while others share the server" in f["status"]["text"]
 
 
 def test_on_a_busy_server_a_step_goes_on_with_the_cpu_it_has_left():

@@ -201,7 +201,6 @@ class LiveRun:
             return self.frame(have, [self._snap()])
         if what == "step":
             self.playing = False
-            self.governor.stop(self.session)
             return self.frame(have, self._step())
         if what == "play":
             self.task.resume()
@@ -222,21 +221,23 @@ class LiveRun:
         return frame
 
     def _step(self) -> list[Snapshot]:
-        """Step: one step's units (an epoch), or what STEP_BUDGET seconds of CPU train; a Step cut
-        short says so.  A task stops on wall time, and on a busy server this thread gets only part of
-        it: the Step goes on, up to STEP_SLICES times, with the CPU it has left as the next limit."""
+        """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
+        a Step cut short says so.  A task stops on wall time, and on a busy server this thread gets
+        only part of it: the Step goes on, up to STEP_SLICES times, with the CPU it has left."""
         units, left = self.task.step_units(), self.task.left()
         asked = units if left is None else min(units, left)
+        budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)
         done, cpu0 = 0, time.thread_time()
         for _ in range(STEP_SLICES):
             spent = time.thread_time() - cpu0
-            if done >= asked or spent >= 0.9 * STEP_BUDGET or self.task.status()[0] != "ok":
+            if done >= asked or spent >= 0.9 * budget or self.task.status()[0] != "ok":
                 break
-            done += self.task.advance(asked - done, STEP_BUDGET - spent)
+            done += self.task.advance(asked - done, budget - spent)
         if done < asked and self.task.status()[0] == "ok":
             unit = self.task.unit
-            self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: "
-                           f"{STEP_BUDGET:g} s is the most one command may train. Press Step again to go on.")
+            busy = "" if budget >= STEP_BUDGET - self.snapshot_cost else ", and less while others share the server"
+            self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: one "
+                           f"command may train for {STEP_BUDGET:g} s at most{busy}. Press Step again to go on.")
         return [self._snap()]
 
     def train(self, units: int, budget: float | None, pieces: int) -> list[Snapshot]:

@@ -44,10 +44,12 @@ TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
 WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
-STEP_BUDGET = 1.0  # s of CPU Step may train (one epoch or this, whichever first): no command takes 2 s of CPU
+# s of CPU a Step may take (one epoch or this, whichever first; with others on the core, its share of
+# MAX_REST: a learner pressing Step again and again gets what one playing gets): no command takes 2 s
+STEP_BUDGET = 1.0
 STEP_SLICES = 4  # a Step's turns at training while other sessions share the core (each a history point)
 PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
-EARLY = 0.2  # share of its rest a command may come early without waiting (timers and networks jitter)
+EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
 
 
@@ -134,6 +136,14 @@ class Governor:
         """The part of a core one learner's task (alone: ``share``) may use now, with the others playing."""
         return min(share, self.utilisation / max(1, self.playing()))
 
+    def step_budget(self, session: str, share: float, snapshot_cost: float) -> float:
+        """CPU seconds a Step of ``session`` may train: STEP_BUDGET less the picture that follows it,
+        or with others on the core its share of MAX_REST (the rest that follows it).  Pressing Step
+        counts as playing: a learner who presses it again and again shares the core like the others."""
+        with self._lock:
+            self._last[session] = self.clock()
+        return max(MIN_TRAIN, min(STEP_BUDGET - snapshot_cost, self.share(share) * MAX_REST))
+
     def stop(self, session: str) -> None:
         """``session`` paused or left: it no longer counts."""
         with self._lock:
@@ -144,7 +154,7 @@ class Turns:
     """When one learner's next command may start (not thread-safe: a session runs one script at a time).
 
     :meth:`wait` before a command sleeps until its turn; :meth:`done` after it sets the next turn:
-    ``cpu / share`` seconds after this one began, and for a tick at least its interval, less EARLY.
+    ``cpu / share`` seconds after this one began, and for a tick at least its interval (less EARLY).
     Sleeping costs the server nothing, and the browser simply gets its answer later.
     ``sleep`` None keeps the turns without waiting for them (AppTest and benchmarks: no browser).
     """
@@ -166,7 +176,7 @@ class Turns:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
         asked the browser to wait ``interval`` s for the next."""
         rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
-        self.ready_at = self.began + (1 - EARLY) * rest
+        self.ready_at = self.began + rest - EARLY
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it
