@@ -92,6 +92,7 @@ class Learner:
         self.retry_at: float | None = None
         self.series, self.curves = None, {}  # what the canvas holds: the frame series, points per curve
         self.ws = self.canvas = None
+        self.turned_away = ""  # the title of a page that turns this learner away, until it says why
         self.page_hash = self.fragment = ""
 
     # ------------------------------------------------------------------ the page
@@ -203,10 +204,10 @@ class Learner:
                 self.tally.errors.append(f"exception: {el.exception.message}"[:200])
             elif what == "alert" and el.alert.format == Alert.ERROR:
                 self.tally.errors.append(f"error shown: {el.alert.body}"[:200])
-            elif what == "alert" and self.tally.refused and "(" not in self.tally.refused:
-                self.tally.refused += f" ({el.alert.body.split(',')[0].split('(')[0].strip()})"  # the why
+            elif what == "alert" and self.turned_away:  # the page says why: the learner leaves
+                self.tally.refused = f"{self.turned_away} ({el.alert.body.split(',')[0].split('(')[0].strip()})"
             elif what == "heading" and el.heading.body.startswith((FULL_TITLE, TABS_TITLE)):
-                self.tally.refused = el.heading.body  # a person would come back later: this learner leaves
+                self.turned_away = el.heading.body  # a person would come back later: this learner leaves
 
     def _frame(self, f: dict) -> None:
         t, now = self.tally, time.monotonic()

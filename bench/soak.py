@@ -227,10 +227,13 @@ def report_soak(r: dict, alive: bool, pid: int) -> None:
         print(f"  error: {e}")
 
 
+ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
 def replica() -> Cluster:
     """A fresh replica behind HAProxy (a closed tab's model is kept for Streamlit's session TTL, so
     each part starts from an empty replica rather than the last part's leftovers)."""
-    return Cluster(1, env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    return Cluster(1, env=ENV)
 
 
 async def main_async(args) -> None:
@@ -265,7 +268,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=60.0, help="soak time once every learner has opened a page")
-    asyncio.run(main_async(parser.parse_args(argv)))
+    parser.add_argument("--malloc-arenas", type=int, help="MALLOC_ARENA_MAX for the replicas (glibc's default: 8 a core)")
+    args = parser.parse_args(argv)
+    if args.malloc_arenas:
+        ENV["MALLOC_ARENA_MAX"] = str(args.malloc_arenas)
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

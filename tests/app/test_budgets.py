@@ -1,5 +1,5 @@
 """Issue 22, point 3: the server keeps the pace, not the browser (ui.live.pacing.Turns), a command is
-acted on once whatever the resends, and Step trains at most STEP_BUDGET and says when it was cut."""
+acted on once whatever the resends, and Step trains at most TRAIN_BUDGET and says when it was cut."""
 
 import re
 import time
@@ -9,7 +9,7 @@ import pytest
 
 from ui.live import frames
 from ui.live.harness import LiveRun, LiveTask
-from ui.live.pacing import EARLY, MAX_REST, STEP_BUDGET, STEP_SLICES, UTILISATION, Governor, Turns
+from ui.live.pacing import EARLY, MAX_REST, STEP_SLICES, TRAIN_BUDGET, UTILISATION, Governor, Turns
 from ui.live.protocol import Layout
 from ui.setups import playground as pg
 
@@ -155,7 +155,7 @@ def test_the_next_run_knows_what_was_acted_on_and_keeps_the_turns():
 def test_step_trains_at_most_its_budget_and_says_so():
     run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
     f = send(run, "step", 1)
-    assert run.task.asked == [pytest.approx(STEP_BUDGET, abs=0.01)] and run.task.done in (99, 100)
+    assert run.task.asked == [pytest.approx(TRAIN_BUDGET, abs=0.01)] and run.task.done in (99, 100)
     assert f["status"]["kind"] == "info" and not f["playing"]
     assert re.fullmatch(rf"Step trained {run.task.done} of 1,000 batches: one command may train for 1 s at most\. "
                         r"Press Step again to go on\.", f["status"]["text"])

@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from ui.live import frames
-from ui.live.pacing import BASE_INTERVAL, GOVERNOR, STEP_BUDGET, STEP_SLICES, Governor, Turns
+from ui.live.pacing import BASE_INTERVAL, GOVERNOR, MIN_TRAIN, STEP_SLICES, TRAIN_BUDGET, Governor, Turns
 from ui.live.protocol import ASKS, EDITS, TRAINS, Command, CurveUpdate, Have, Header, Layout, Snapshot, Status
 
 _series_ids = itertools.count(1)
@@ -137,6 +137,10 @@ class LiveRun:
         # pictures take 0.2 s each, and a first Play of 5 at the guessed cost overran 2 s
         self.snapshot_cost = 1e-3
         self.snapshots_measured = False
+        # CPU s a tick's training runs past its limit (a history point on 2000 digits, the CNN page's
+        # MLP catching up): the next tick's and Step's limits are that much less, so they keep their
+        # budgets (None until a tick measured it)
+        self.overrun = None
         self._new_task()
 
     def _new_task(self):
@@ -227,6 +231,7 @@ class LiveRun:
         units, left = self.task.step_units(), self.task.left()
         asked = units if left is None else min(units, left)
         budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)
+        budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
         done, cpu0 = 0, time.thread_time()
         for _ in range(STEP_SLICES):
             spent = time.thread_time() - cpu0
@@ -235,9 +240,9 @@ class LiveRun:
             done += self.task.advance(asked - done, budget - spent)
         if done < asked and self.task.status()[0] == "ok":
             unit = self.task.unit
-            busy = "" if budget >= STEP_BUDGET - self.snapshot_cost else ", and less while others share the server"
+            busy = "" if budget >= TRAIN_BUDGET - self.snapshot_cost else ", and less while others share the server"
             self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: one "
-                           f"command may train for {STEP_BUDGET:g} s at most{busy}. Press Step again to go on.")
+                           f"command may train for {TRAIN_BUDGET:g} s at most{busy}. Press Step again to go on.")
         return [self._snap()]
 
     def train(self, units: int, budget: float | None, pieces: int) -> list[Snapshot]:
@@ -247,6 +252,8 @@ class LiveRun:
             units = min(units, left)
         pieces = max(1, min(pieces, units))
         snaps, t_train, t_snap = [], 0.0, 0.0
+        if budget is not None:  # what ran past the last tick's limit comes out of this one's
+            budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
         for k in range(pieces):
             part = units * (k + 1) // pieces - units * k // pieces
             final = k == pieces - 1
@@ -264,6 +271,9 @@ class LiveRun:
                 break
         self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
         self.snapshots_measured = True
+        if budget is not None:
+            over = max(0.0, t_train - budget)
+            self.overrun = over if self.overrun is None else 0.7 * self.overrun + 0.3 * over
         return snaps
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:

@@ -12,7 +12,7 @@ The pace is the server's, not the browser's: each learner's commands take turns 
 A command that took ``c`` seconds of CPU at a share ``s`` of the core is followed by a rest of
 ``c / s``, and a tick by at least its interval; a command that comes earlier waits, asleep, before
 it is acted on.  A browser that asks for the next tick as soon as a frame arrives, or sends Step
-after Step, gets what a polite one gets and no more CPU.  Step trains at most ``STEP_BUDGET``.
+after Step, gets what a polite one gets and no more CPU.  Step trains at most ``TRAIN_BUDGET``.
 
 Costs are CPU time, not wall time: with many sessions taking turns on the GIL a snapshot's wall
 time mostly measures the others.  What Streamlit itself spends on a rerun (the fragment machinery,
@@ -44,9 +44,10 @@ TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
 WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
-# s of CPU a Step may take (one epoch or this, whichever first; with others on the core, its share of
-# MAX_REST: a learner pressing Step again and again gets what one playing gets): no command takes 2 s
-STEP_BUDGET = 1.0
+# s of CPU one command may train: a tick's chunk, a Step's epoch (or this, whichever first; with others
+# on the core a Step's share of MAX_REST, so that pressing Step again and again gets what playing
+# gets).  With its pictures (PICTURES_BUDGET) and history point no command takes 2 s of CPU.
+TRAIN_BUDGET = 1.0
 STEP_SLICES = 4  # a Step's turns at training while other sessions share the core (each a history point)
 PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
 EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
@@ -114,7 +115,7 @@ class Governor:
         if snapshot_cost > 0:  # a network whose picture takes 0.3 s gets two, not the six the floor asked
             snaps = max(1, min(snaps, int(PICTURES_BUDGET / snapshot_cost)))
         fixed = self.overhead + snaps * snapshot_cost
-        budget = max(MIN_TRAIN, share * interval - fixed)
+        budget = min(TRAIN_BUDGET, max(MIN_TRAIN, share * interval - fixed))
         return Pace(interval=interval, budget=budget, snapshots=snaps, playing=n)
 
     def spent(self, cpu_seconds: float) -> None:
@@ -137,12 +138,12 @@ class Governor:
         return min(share, self.utilisation / max(1, self.playing()))
 
     def step_budget(self, session: str, share: float, snapshot_cost: float) -> float:
-        """CPU seconds a Step of ``session`` may train: STEP_BUDGET less the picture that follows it,
+        """CPU seconds a Step of ``session`` may train: TRAIN_BUDGET less the picture that follows it,
         or with others on the core its share of MAX_REST (the rest that follows it).  Pressing Step
         counts as playing: a learner who presses it again and again shares the core like the others."""
         with self._lock:
             self._last[session] = self.clock()
-        return max(MIN_TRAIN, min(STEP_BUDGET - snapshot_cost, self.share(share) * MAX_REST))
+        return max(MIN_TRAIN, min(TRAIN_BUDGET - snapshot_cost, self.share(share) * MAX_REST))
 
     def stop(self, session: str) -> None:
         """``session`` paused or left: it no longer counts."""
