@@ -3,6 +3,7 @@ polite one, one browser's fifth tab, and 40 learners at the heaviest settings fo
 
     python bench/soak.py                       # 40 learners, 60 s of soak
     python bench/soak.py --learners 40 --seconds 600
+    python bench/soak.py --parts soak --malloc-arenas 2   # the soak alone, glibc keeping 2 arenas
 
 One replica behind HAProxy (``deploy.cluster``); the learners are ``bench/learners.py``'s, speaking
 Streamlit's own protocol.  The heaviest ordinary settings, in the URL as a learner could type them:
@@ -236,7 +237,7 @@ def replica() -> Cluster:
     return Cluster(1, env=ENV)
 
 
-async def main_async(args) -> None:
+async def part_tabs_and_costs() -> None:
     with replica() as cluster:
         url, pid = cluster.url, cluster.replicas[0].proc.pid
         print(f"one replica through HAProxy; RSS at start {rss_mb(pid):.0f} MB\n")
@@ -247,6 +248,9 @@ async def main_async(args) -> None:
         print("| page (heaviest settings) | command | replica CPU s | wall s |\n|---|---|---|---|")
         for page, what, cpu, wall in await costs(url, pid):
             print(f"| {page} | {what} | {cpu:.2f} | {wall:.2f} |", flush=True)
+
+
+async def part_flood() -> None:
     with replica() as cluster:
         url, pid = cluster.url, cluster.replicas[0].proc.pid
         print("\n### A flooding client against a polite one, each alone on the replica "
@@ -259,15 +263,29 @@ async def main_async(args) -> None:
                            ("Step at once after each answer", Stepper(url, page, key, query, think=0.0))):
                 share, frames, epochs, why = await alone(url, pid, x, FLOOD_SECONDS)
                 print(f"| {name} | {who} | {share:.0%} | {frames} | {epochs:.2f} | {why} |", flush=True)
+
+
+async def part_soak(learners: int, seconds: float) -> None:
     with replica() as cluster:
-        r = await soak(cluster.url, cluster.replicas[0].proc.pid, args.learners, args.seconds)
+        r = await soak(cluster.url, cluster.replicas[0].proc.pid, learners, seconds)
         report_soak(r, cluster.replicas[0].alive(), cluster.replicas[0].proc.pid)
+
+
+async def main_async(args) -> None:
+    if "costs" in args.parts:
+        await part_tabs_and_costs()
+    if "flood" in args.parts:
+        await part_flood()
+    if "soak" in args.parts:
+        await part_soak(args.learners, args.seconds)
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=60.0, help="soak time once every learner has opened a page")
+    parser.add_argument("--parts", nargs="+", choices=("costs", "flood", "soak"), default=["costs", "flood", "soak"],
+                        help="costs: one browser's tabs and each command's cost; flood; soak")
     parser.add_argument("--malloc-arenas", type=int, help="MALLOC_ARENA_MAX for the replicas (glibc's default: 8 a core)")
     args = parser.parse_args(argv)
     if args.malloc_arenas:
