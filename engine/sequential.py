@@ -182,22 +182,16 @@ class Sequential(Guard, ChunkedEvaluation, Estimator):
         """Change parameters by name.  On a fitted model the training ones (optimizer, lr, batch_size,
         epochs, l1, l2) act at once and keep the weights (a new optimizer starts with fresh state); the
         network's (layers, init, seed, dtype) take effect at the next :meth:`initialize` or :meth:`fit`."""
+        fitted = self.is_fitted()
+        if fitted and "lr" in params:  # checked before it is stored: a refused rate leaves the model as it was
+            check_number("lr", params["lr"], 0, low_open=True)
         super().set_params(**params)
-        if self.is_fitted():
+        if fitted:
             if "lr" in params:
-                self.optimizer_.lr = check_number("lr", self.lr, 0, low_open=True)
+                self.optimizer_.lr = float(self.lr)
             if "optimizer" in params:
                 self.optimizer_ = get_optimizer(self.optimizer, float(self.lr))
         return self
-
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate; weights and optimizer state are kept."""
-        check_number("lr", lr, 0, low_open=True)
-        self.set_params(lr=lr)
-
-    def set_optimizer(self, optimizer) -> None:
-        """Switch optimizer (fresh state); weights are kept."""
-        self.set_params(optimizer=optimizer)
 
     def named_parameters(self) -> list[tuple[str, np.ndarray]]:
         """``[("W0", W), ("b0", b), ("W1", ...), ...]``: each layer's weights then biases, layer by layer."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,6 +24,7 @@ from .activations import ACTIVATIONS
 from .init import SCHEMES
 from .losses import LOSSES, READOUT_LOSS
 from .mlp import MLP
+from .npz import ModelFileError, read_capped, read_npy
 from .optimizers import OPTIMIZERS
 
 # Caps that fit the pages: MNIST 784-(<= 4 x 512)-10, playground <= 6 hidden layers of <= 256.
@@ -33,7 +33,6 @@ MAX_HIDDEN = 6
 MAX_UNITS = 1024
 MAX_PARAMS = 1_500_000
 MAX_CONFIG_CHARS = 4096
-_NPY_HEADER_BYTES = 4096  # magic + header dict: what a member may hold beyond its data
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
 MAX_WEIGHT = 1e6  # no network trained here holds a weight past this; 1e300 is a forged or broken file
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
@@ -61,8 +60,6 @@ _CONFIG_KEYS = (
 _NOT_NPZ = "This is not a Backprop Lab weights file (.npz archive of plain arrays)."
 
 
-class ModelFileError(ValueError):
-    """A weights file that cannot be used; the message is meant for the user."""
 
 
 def save_weights(model: MLP, file, page: str | None = None) -> None:
@@ -115,13 +112,13 @@ def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX
                  max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict]:
     """A weights file's checked settings, arrays and history (none in older files): the parsing half of
     :func:`load_weights`, which a server runs in a child process; :func:`weights_model` is the other."""
-    data = _read_capped(file, max_bytes)
+    data = read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
             members = {info.filename: info for info in zf.infolist()}
             if "config.npy" not in members:
                 raise ModelFileError("The weights file lacks its settings (no config array).")
-            config = _parse_config(_read_npy(zf, members.pop("config.npy"), _config_header_ok))
+            config = _parse_config(read_npy(zf, members.pop("config.npy"), _config_header_ok))
             shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
             history = _history_shapes(members)
             missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
@@ -131,10 +128,10 @@ def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX
             if extra:
                 raise ModelFileError(f"The weights file has {len(extra)} unexpected arrays.")
             arrays = {
-                name: _read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
+                name: read_npy(zf, members[f"{name}.npy"], _weights_header_ok(name, shape))
                 for name, shape in shapes.items()
             }
-            history = {name[8:-4]: _read_npy(zf, members[name], ok) for name, ok in history.items()}
+            history = {name[8:-4]: read_npy(zf, members[name], ok) for name, ok in history.items()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
@@ -165,28 +162,6 @@ def _shapes(sizes: list[int]) -> dict[str, tuple]:
     return shapes
 
 
-def _read_capped(file, max_bytes: int) -> bytes:
-    if isinstance(file, (bytes, bytearray, memoryview)):
-        data = bytes(file)
-    elif isinstance(file, (str, Path)):
-        try:
-            with open(file, "rb") as f:
-                data = f.read(max_bytes + 1)
-        except FileNotFoundError:  # (the message does not repeat the path: pages show it)
-            raise ModelFileError("There is no weights file at the path given.") from None
-        except IsADirectoryError:
-            raise ModelFileError("The path given is a folder, not a weights file.") from None
-    elif hasattr(file, "read"):
-        data = file.read(max_bytes + 1)
-        if not isinstance(data, (bytes, bytearray)):
-            raise TypeError("file must be opened in binary mode ('rb'): its read() gave text.")
-    else:
-        raise TypeError(f"file must be bytes, a path or a binary file object; got {type(file).__name__}.")
-    if len(data) > max_bytes:
-        raise ModelFileError(f"The weights file is larger than {max_bytes / 1e6:.0f} MB.")
-    return data
-
-
 def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
     """Check the end-of-directory record before zipfile reads the directory it points to."""
     max_members = 2 * (max_hidden + 1) + 1 + len(HISTORY_KEYS)  # config, weights and biases, history
@@ -201,37 +176,6 @@ def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
             f"has at most {max_members}."
         )
     return zipfile.ZipFile(io.BytesIO(data))
-
-
-def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, header_ok) -> np.ndarray:
-    """One member as an array; ``header_ok(shape, dtype)`` vets it before any data is read.
-
-    zipfile never unpacks more than the directory's declared size, so checking
-    that size against the expected shape bounds the work.
-    """
-    name = info.filename[:-4]
-    # flag bits: 0x1 encrypted, 0x20 patched data, 0x40 strong encryption
-    if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise ModelFileError(f"Array {name} is encrypted or compressed in a way this app does not read.")
-    with zf.open(info) as fp:
-        version = np.lib.format.read_magic(fp)
-        if version not in ((1, 0), (2, 0)):
-            raise ModelFileError(f"Array {name} is stored in an unknown .npy version.")
-        read_header = (
-            np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        )
-        try:
-            shape, fortran, dtype = read_header(fp)
-        except Exception:  # noqa: BLE001 - NumPy parses headers with ast and tokenize, whose errors vary
-            raise ModelFileError(f"Array {name} has a damaged header.") from None
-        header_ok(shape, dtype)
-        nbytes = math.prod(shape) * dtype.itemsize
-        if info.file_size > nbytes + _NPY_HEADER_BYTES:
-            raise ModelFileError(f"Array {name} holds more data than its shape {shape} needs.")
-        raw = fp.read(nbytes)
-        if len(raw) != nbytes or fp.read(1):  # reading to the end also checks the CRC
-            raise ModelFileError(f"Array {name} is truncated or has trailing data.")
-    return np.frombuffer(raw, dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def _config_header_ok(shape, dtype) -> None:

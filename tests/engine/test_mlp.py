@@ -107,8 +107,7 @@ def test_lr_and_optimizer_change_keep_weights():
     Xtr, _, ytr, _ = _iris_split(0)
     model = MLP([4, 5, 3]).partial_fit(Xtr, ytr, n_batches=2)
     w = model.weights_[0].copy()
-    model.set_lr(0.01)
-    model.set_optimizer("adam")
+    model.set_params(lr=0.01, optimizer="adam")
     assert np.array_equal(w, model.weights_[0]) and model.optimizer_.lr == 0.01
 
 

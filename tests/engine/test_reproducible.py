@@ -24,10 +24,7 @@ def _train(model, X, y, Xt, yt, cuts, changes=None):
     """``cuts``: mini-batches per partial_fit call; ``changes``: {call index: settings applied before it}."""
     for i, n in enumerate(cuts):
         for key, value in (changes or {}).get(i, {}).items():
-            if key == "optimizer":
-                model.set_optimizer(value)  # fresh optimizer state
-            else:
-                model.set_params(**{key: value})
+            model.set_params(**{key: value})  # a new optimizer starts with fresh state
         model.partial_fit(X, y, n, Xt, yt, record=i % 2 == 0)
     return model
 

@@ -148,7 +148,7 @@ def test_calls_before_fit_and_bad_call_arguments():
     with pytest.raises(ValueError, match="Y must be one-hot"):
         model.loss_and_grads(X, np.ones((4, 2)))
     with pytest.raises(ValueError, match="lr must be > 0"):
-        model.set_lr(0)
+        model.set_params(lr=0)
 
 
 def test_sequential_refuses_bad_declarations():
