@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ui.live import frames
-from ui.shell.sessions import FULL_TITLE
+from ui.shell.sessions import FULL_TITLE, TABS_TITLE
 
 COMPONENT = "backprop_lab.live"
 RETRY = 4.0  # s: live.js RETRY_MS
@@ -45,7 +45,7 @@ class Tally:
     replicas: list[str] = field(default_factory=list)  # X-Backprop-Replica of each connection
     boots: list[str] = field(default_factory=list)  # server processes that answered, in order
     restarts: int = 0  # "the server restarted" states shown
-    refused: bool = False  # the replica was full
+    refused: str = ""  # the title of the page that turned this learner away, and the start of its why
     stopped: str = ""  # why the server stopped training (budget, divergence), if it did
 
     def between(self, t0: float, t1: float) -> tuple[int, int, float]:
@@ -58,15 +58,29 @@ class Tally:
         return len(inside), sum(t[1] for t in inside), max(0.0, inside[-1][2] - start)
 
 
+def epoch_of(snap: dict) -> float:
+    """The epoch a snapshot shows ("3.20", or "3.20 (rolled back)"), NaN where it shows none."""
+    try:
+        return float(str(snap["metrics"].get("epoch", "nan")).split()[0])
+    except (ValueError, IndexError):
+        return float("nan")
+
+
 class Learner:
-    """One learner on ``url`` (the app's address, e.g. through HAProxy) playing page ``page``.
+    """One learner on ``url`` (the app's address, e.g. through HAProxy) playing page ``page`` with
+    the settings of the URL query ``query`` (e.g. ``"layers=512,512&batch=10"``).
+
+    What it does with each answer is :meth:`_answered` (and its first command ``first``): a
+    subclass may press Step instead, or ask for ticks faster than the canvas would.
 
     What the page keeps (command ids, Play pressed, the pending command and its retry) lives on
     the learner and survives reconnects; what a connection knows (the page's hash, the canvas's
     fragment) is learnt again on each."""
 
-    def __init__(self, url: str, page: str = "playground", key: str = "pg"):
-        self.url, self.page, self.key = url.rstrip("/"), page, key
+    first = "play"  # what the learner presses once the page is up
+
+    def __init__(self, url: str, page: str = "playground", key: str = "pg", query: str = ""):
+        self.url, self.page, self.key, self.query = url.rstrip("/"), page, key, query
         self.tally = Tally()
         self.cookies: dict[str, str] = {}
         self.boot = None
@@ -74,10 +88,11 @@ class Learner:
         self.playing = self.pressed = False
         self.sent_at = 0.0
         self.next_at: float | None = None  # when to send ``next_what``
-        self.next_what = "tick"
+        self.next_what = self.sent_what = "tick"
         self.retry_at: float | None = None
         self.series, self.curves = None, {}  # what the canvas holds: the frame series, points per curve
         self.ws = self.canvas = None
+        self.turned_away = ""  # the title of a page that turns this learner away, until it says why
         self.page_hash = self.fragment = ""
 
     # ------------------------------------------------------------------ the page
@@ -86,7 +101,7 @@ class Learner:
         parts = urllib.parse.urlsplit(self.url)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         try:
-            conn.request("GET", f"/{self.page}", headers=self._cookie_header())
+            conn.request("GET", f"/{self.page}" + (f"?{self.query}" if self.query else ""), headers=self._cookie_header())
             resp = conn.getresponse()
             resp.read()
             self._take_cookies(resp.headers.get_all("Set-Cookie") or [])
@@ -131,6 +146,7 @@ class Learner:
             msg = BackMsg()
             msg.rerun_script.page_name = self.page
             msg.rerun_script.page_script_hash = self.page_hash
+            msg.rerun_script.query_string = self.query
             await ws.send(msg.SerializeToString())
             while (now := time.monotonic()) < self.until and not self.tally.refused:
                 # commands wait for the page (its canvas) to be up on this connection
@@ -149,7 +165,7 @@ class Learner:
         """Send ``what``; ``again``: the id of the unanswered command this sends again (it keeps it)."""
         if not again:
             self.last_id += 1
-        self.pending, self.sent_at = again or self.last_id, time.monotonic()
+        self.pending, self.sent_at, self.sent_what = again or self.last_id, time.monotonic(), what
         self.retry_at = self.sent_at + RETRY
         msg = BackMsg()
         state = msg.rerun_script
@@ -167,10 +183,11 @@ class Learner:
             return
         if self.next_at is not None and now >= self.next_at:
             self.next_at = None
-            if self.playing or self.next_what == "play":
+            if self.playing or self.next_what != "tick":
                 await self._command(self.next_what)
-        elif self.retry_at is not None and now >= self.retry_at:
-            await self._command("tick" if self.playing else "play", again=self.pending)
+        elif self.retry_at is not None and now >= self.retry_at:  # as live.js sends it again
+            what = "tick" if self.playing else "pause" if self.sent_what == "tick" else self.sent_what
+            await self._command(what, again=self.pending)
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -187,8 +204,10 @@ class Learner:
                 self.tally.errors.append(f"exception: {el.exception.message}"[:200])
             elif what == "alert" and el.alert.format == Alert.ERROR:
                 self.tally.errors.append(f"error shown: {el.alert.body}"[:200])
-            elif what == "heading" and el.heading.body.startswith(FULL_TITLE):
-                self.tally.refused = True  # a person would come back later: this learner leaves
+            elif what == "alert" and self.turned_away:  # the page says why: the learner leaves
+                self.tally.refused = f"{self.turned_away} ({el.alert.body.split(',')[0].split('(')[0].strip()})"
+            elif what == "heading" and el.heading.body.startswith((FULL_TITLE, TABS_TITLE)):
+                self.turned_away = el.heading.body  # a person would come back later: this learner leaves
 
     def _frame(self, f: dict) -> None:
         t, now = self.tally, time.monotonic()
@@ -207,18 +226,21 @@ class Learner:
         self.seen = max(self.seen, f["ack"])
         if not self.pressed:
             self.pressed = True
-            self.next_at, self.next_what = now, "play"  # the page is up: press Play
+            self.next_at, self.next_what = now, self.first  # the page is up: press Play
             return
         if not self.pending or f["ack"] < self.pending:
             return
         self.pending, self.retry_at = 0, None
-        epoch = float(f["snaps"][-1]["metrics"].get("epoch", "nan")) if f["snaps"] else float("nan")
-        t.ticks.append((now, len(f["snaps"]), epoch))
+        t.ticks.append((now, len(f["snaps"]), epoch_of(f["snaps"][-1]) if f["snaps"] else float("nan")))
+        self._answered(f, now)
+
+    def _answered(self, f: dict, now: float) -> None:
+        """The frame ``f`` answered the last command: play on as live.js does, the next tick
+        ``interval`` after the last request went out."""
         self.playing = f["playing"] and f["status"]["kind"] == "ok"
         if not self.playing:
-            t.stopped = f["status"]["text"] or "paused by the server"
+            self.tally.stopped = f["status"]["text"] or "paused by the server"
             return
-        # `interval` after the last request went out, as live.js does
         self.next_at = max(now, self.sent_at + f["interval"])
         self.next_what = "tick"
 

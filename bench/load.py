@@ -90,7 +90,7 @@ async def row(url: str, n: int, seconds: float, pids: dict[str, int]) -> dict:
         "epochs": [s[2] / span for s in stats] or [0.0],
         "errors": [e for x in learners for e in x.tally.errors],
         "with_errors": sum(bool(x.tally.errors) for x in learners),
-        "refused": sum(x.tally.refused for x in learners),
+        "refused": sum(bool(x.tally.refused) for x in learners),
         "stopped": sum(bool(x.tally.stopped) for x in learners),
         "where": where,
         "load_cpu": (sample["self1"] - sample["self0"]) / span,

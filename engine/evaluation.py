@@ -65,7 +65,17 @@ class ChunkedEvaluation:
 
     def _proba(self, X: np.ndarray) -> np.ndarray:
         """Readout of checked rows."""
-        return np.concatenate([self.forward(X[i : i + self._chunk]) for i in range(0, len(X), self._chunk)])
+        out = np.concatenate([self.forward(X[i : i + self._chunk]) for i in range(0, len(X), self._chunk)])
+        self._forget()
+        return out
+
+    def _forget(self) -> None:
+        """Let go of what the last forward pass kept for a backward one: after an evaluation that is a
+        whole slice's inputs to every layer (up to EVAL_FLOATS numbers each), which a network kept
+        between ticks for as long as its learner stayed (a 6 x 256 playground, 35 MB)."""
+        for layer in self.layers_:
+            layer.cache = None
+        self._z = None
 
     def _measure(self, X, y) -> tuple[float, float]:
         """(loss with penalty, accuracy or R²) of checked arrays."""
@@ -78,6 +88,7 @@ class ChunkedEvaluation:
                 sse = sse + np.sum((a - yb) ** 2, axis=0)
             else:
                 correct += np.count_nonzero(self._labels(a) == yb)
+        self._forget()
         _, l1, l2 = check_settings(self)
         loss = data + penalty(self._weights(), l1, l2, self.n_train_ or len(X))
         if self._class_targets is None:

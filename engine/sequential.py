@@ -288,6 +288,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         out = [self._check_X(X)]
         for layer in self.layers_:
             out.append(layer.forward(out[-1]))
+        self._forget()
         return out[1:] + [self._readout.value(out[-1])]
 
     # --------------------------------------------------------------- training

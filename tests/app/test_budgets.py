@@ -1,14 +1,15 @@
 """Issue 22, point 3: the server keeps the pace, not the browser (ui.live.pacing.Turns), a command is
-acted on once whatever the resends, and Step trains at most STEP_BUDGET and says when it was cut."""
+acted on once whatever the resends, and Step trains at most TRAIN_BUDGET and says when it was cut."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from ui.live import frames
 from ui.live.harness import LiveRun, LiveTask
-from ui.live.pacing import EARLY, MAX_REST, STEP_BUDGET, Governor, Turns
+from ui.live.pacing import EARLY, MAX_REST, STEP_SLICES, TRAIN_BUDGET, UTILISATION, Governor, Turns
 from ui.live.protocol import Layout
 from ui.setups import playground as pg
 
@@ -31,19 +32,26 @@ class Clock:
 
 
 class Slow(LiveTask):
-    """A task whose units take 10 ms each: an epoch of 1000 units is 10 s of training."""
+    """A task whose units take ``unit_cpu`` s of CPU each (by default an epoch of 1000 takes 10 s), and
+    which stops, as the engine does, once ``seconds`` of wall time have passed; of those this thread
+    gets ``share`` as CPU (1: an idle server)."""
 
     unit = "batch"
+    share = 1.0
 
-    def __init__(self):
+    def __init__(self, epoch: int = 1000, unit_cpu: float = 0.01):
+        self.epoch, self.unit_cpu = epoch, unit_cpu
         self.done, self.asked = 0, []
 
     def step_units(self):
-        return 1000
+        return self.epoch
 
     def advance(self, units, seconds, final=True):
         self.asked.append(seconds)
-        n = units if seconds is None else min(units, int(seconds / 0.01))
+        n = units if seconds is None else min(units, int(seconds * self.share / self.unit_cpu + 1e-9))
+        c0 = time.thread_time()
+        while time.thread_time() - c0 < n * self.unit_cpu:
+            pass
         self.done += n
         return n
 
@@ -64,10 +72,10 @@ def test_a_tick_asked_for_early_waits_for_its_interval():
     turns = Turns(clock=clock, sleep=clock.sleep)
     assert turns.wait() == 0  # the first command never waits
     turns.done(cpu=0.1, share=0.5, interval=1.5)
-    assert turns.wait() == pytest.approx((1 - EARLY) * 1.5)  # asked at once: waits
+    assert turns.wait() == pytest.approx(1.5 - EARLY)  # asked at once: waits
     turns.done(cpu=0.1, share=0.5, interval=1.5)
     clock.now += 1.5  # a polite browser asks `interval` later: no wait
-    assert turns.wait() == 0 and clock.slept == [pytest.approx(1.2)]
+    assert turns.wait() == 0 and clock.slept == [pytest.approx(1.5 - EARLY)]
 
 
 def test_a_costly_command_is_followed_by_a_rest_in_proportion():
@@ -75,9 +83,9 @@ def test_a_costly_command_is_followed_by_a_rest_in_proportion():
     turns = Turns(clock=clock, sleep=clock.sleep)
     turns.wait()
     turns.done(cpu=1.0, share=0.25)  # a Step that took 1 s of CPU, at a quarter of a core
-    assert turns.wait() == pytest.approx((1 - EARLY) * 4.0)
+    assert turns.wait() == pytest.approx(4.0 - EARLY)
     turns.done(cpu=100.0, share=0.25)
-    assert turns.wait() == pytest.approx((1 - EARLY) * MAX_REST)  # never a longer wait than that
+    assert turns.wait() == pytest.approx(MAX_REST - EARLY)  # never a longer wait than that
 
 
 def test_turns_without_sleep_keep_count_but_never_wait():
@@ -107,33 +115,38 @@ def test_a_flooding_client_gets_the_ticks_a_polite_one_gets():
 
 
 # ------------------------------------------------------------------- acted on once
+def quick():
+    return Slow(epoch=10, unit_cpu=0.001)
+
+
 def test_a_command_sent_again_is_answered_without_acting_again():
-    run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    run = LiveRun(quick, "t", governor=Governor(), turns=Turns(sleep=None))
     send(run, "step", 1, seen=0)
     done = run.task.done
     f = send(run, "step", 1, seen=0)  # live.js sends an unanswered command again with its id
     assert run.task.done == done and f["ack"] == 1
 
 
-def test_a_training_command_sent_before_the_last_answer_came_is_not_started():
+def test_a_training_command_sent_again_before_its_answer_came_is_not_started():
     """An old canvas resent an unanswered Step under a new id, and a Step clicked twice goes out
-    before the first answer: neither trains again.  A Pause sent meanwhile is acted on."""
-    run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    before the first answer: neither trains again.  Another command sent meanwhile is acted on."""
+    run = LiveRun(quick, "t", governor=Governor(), turns=Turns(sleep=None))
     send(run, "step", 5, seen=4)
     done = run.task.done
     f = send(run, "step", 6, seen=4)
     assert run.task.done == done and f["ack"] == 6
-    send(run, "play", 7, seen=4)
-    assert not run.playing and run.task.done == done
-    send(run, "step", 8, seen=7)  # after the answer: a new Step
-    assert run.task.done > done
+    send(run, "step", 7, seen=6)  # after the answer: a new Step
+    assert run.task.done == 2 * done
+    send(run, "play", 8, seen=6)  # Play, then Step before Play's answer came: both are the learner's
+    send(run, "step", 9, seen=6)
+    assert run.trained == (9, "step") and run.task.done > 2 * done
 
 
 def test_the_next_run_knows_what_was_acted_on_and_keeps_the_turns():
-    first = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
+    first = LiveRun(quick, "t", governor=Governor(), turns=Turns(sleep=None))
     send(first, "step", 3, seen=2)
-    second = LiveRun(Slow, "t", governor=Governor(), before=first)
-    assert (second.acked, second.trained, second.turns) == (3, 3, first.turns)
+    second = LiveRun(quick, "t", governor=Governor(), before=first)
+    assert (second.acked, second.trained, second.turns) == (3, (3, "step"), first.turns)
     send(second, "step", 4, seen=2)
     assert second.task.done == 0
 
@@ -142,12 +155,35 @@ def test_the_next_run_knows_what_was_acted_on_and_keeps_the_turns():
 def test_step_trains_at_most_its_budget_and_says_so():
     run = LiveRun(Slow, "t", governor=Governor(), turns=Turns(sleep=None))
     f = send(run, "step", 1)
-    assert run.task.asked == [STEP_BUDGET] and run.task.done == int(STEP_BUDGET / 0.01) < 1000
+    assert run.task.asked == [pytest.approx(TRAIN_BUDGET, abs=0.01)] and run.task.done in (99, 100)
     assert f["status"]["kind"] == "info" and not f["playing"]
-    assert re.fullmatch(r"Step trained 100 of 1,000 batches: 1 s is the most one command may train\. "
+    assert re.fullmatch(rf"Step trained {run.task.done} of 1,000 batches: one command may train for 1 s at most\. "
                         r"Press Step again to go on\.", f["status"]["text"])
     f = send(run, "pause", 2)
     assert f["status"] == {"kind": "ok", "text": ""}  # said once, with the Step it speaks of
+
+
+def test_with_many_learners_a_step_trains_its_share():
+    governor = Governor()
+    for i in range(30):
+        governor.pace(f"player{i}", 0.7, 1e-3)
+    run = LiveRun(Slow, "stepper", governor=governor, turns=Turns(sleep=None))
+    f = send(run, "step", 1)
+    share = UTILISATION / 31  # pressing Step counts the stepper among those sharing the core
+    assert run.task.asked == [pytest.approx(share * MAX_REST, abs=0.01)] and governor.playing() == 31
+    assert "and less while others share the server" in f["status"]["text"]
+
+
+def test_on_a_busy_server_a_step_goes_on_with_the_cpu_it_has_left():
+    """The engine stops on wall time; a thread that got half of it has trained half its budget."""
+
+    class Shared(Slow):
+        share = 0.5  # each wall second gives this thread half a second of CPU
+
+    run = LiveRun(Shared, "t", governor=Governor(), turns=Turns(sleep=None))
+    f = send(run, "step", 1)
+    assert len(run.task.asked) == STEP_SLICES and 85 <= run.task.done <= 100  # 50 + 25 + 12 + 6 batches
+    assert "Step trained" in f["status"]["text"]
 
 
 def test_a_step_within_the_budget_says_nothing():

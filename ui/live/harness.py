@@ -27,7 +27,16 @@ import time
 import numpy as np
 
 from ui.live import frames
-from ui.live.pacing import BASE_INTERVAL, GOVERNOR, MAX_SNAPSHOTS, STEP_BUDGET, Governor, Turns
+from ui.live.pacing import (
+    BASE_INTERVAL,
+    GOVERNOR,
+    MAX_SNAPSHOTS,
+    MIN_TRAIN,
+    STEP_SLICES,
+    TRAIN_BUDGET,
+    Governor,
+    Turns,
+)
 from ui.live.protocol import (
     ASKS,
     EDITS,
@@ -142,8 +151,8 @@ class LiveRun:
 
     ``make`` builds a fresh task (Reset and first use).  Commands carry an increasing ``id``, kept
     when the canvas sends one again; a command is acted on once, whatever the resends: one whose id
-    was acted on, or one that trains and was sent before the canvas saw the answer to the last that
-    trained (``seen``), is answered without acting.  Every command waits for the learner's turn
+    was acted on, or the same training command as the last one that trained, sent before the canvas
+    saw its answer (``seen``), is answered without acting.  Every command waits for the learner's turn
     (``ui.live.pacing.Turns``): the server keeps the pace, whatever the browser asks.
     ``before``: the run this one replaces (the canvas's ids and the learner's turns go on);
     ``turns``: the learner's turns when there is no run before (default: a fresh :class:`Turns`).
@@ -154,12 +163,19 @@ class LiveRun:
         self.make, self.session, self.governor = make, session, governor
         self.playing = False
         self.acked = before.acked if before else 0  # id of the last command acted on
-        self.trained = before.trained if before else 0  # id of the last command that trained
+        self.trained = before.trained if before else (0, "")  # (id, what) of the last command that trained
         self.turns = before.turns if before else turns or Turns()
         self.notice = ""  # said with the frame when the task has nothing to say (a Step cut short)
         self.interval = 0.0  # s until the next tick, when the last command was one
         self.asked = None  # settings a command asked for, until the page takes them
-        self.snapshot_cost = 1e-3  # CPU s per snapshot, measured
+        # CPU s per snapshot, measured at each tick, and first at the page's run: a 6 x 256 network's
+        # pictures take 0.2 s each, and a first Play of 5 at the guessed cost overran 2 s
+        self.snapshot_cost = 1e-3
+        self.snapshots_measured = False
+        # CPU s a tick's training runs past its limit (a history point on 2000 digits, the CNN page's
+        # MLP catching up): the next tick's and Step's limits are that much less, so they keep their
+        # budgets (None until a tick measured it)
+        self.overrun = None
         self.shown = 0  # id of the latest snapshot
         self.marks = {}  # snapshot id -> the task's mark of its model
         self._new_task()
@@ -188,7 +204,11 @@ class LiveRun:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
         if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            return self.frame(cmd.have, [self._snap()])
+            c0 = time.thread_time()
+            snap = self._snap()
+            if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
+                self.snapshot_cost = time.thread_time() - c0
+            return self.frame(cmd.have, [snap])
         self.turns.wait()
         cpu0 = time.thread_time()
         self.notice, self.interval = "", 0.0
@@ -202,11 +222,12 @@ class LiveRun:
         if fresh:
             self.acked = cmd.id
         # a Step clicked again before its answer came, or an old canvas's resend under a new id
-        stale = what in TRAINS and cmd.seen is not None and cmd.seen < self.trained
+        last_id, last_what = self.trained
+        stale = what == last_what and cmd.seen is not None and cmd.seen < last_id
         if not fresh or what is None or stale:
             return self.frame(have, [self._snap()])
         if what in TRAINS:
-            self.trained = cmd.id
+            self.trained = (cmd.id, what)
         if what in EDITS or what in ASKS:  # playing or not, it goes on as it was
             if cmd.arg is not None and what in EDITS:
                 self.task.edit(what, cmd.arg)
@@ -224,7 +245,6 @@ class LiveRun:
             return self.frame(have, [self._snap()])
         if what == "step":
             self.playing = False
-            self.governor.stop(self.session)
             self.back_to(cmd.shown)
             self.task.resume()
             return self.frame(have, self._step())
@@ -242,31 +262,40 @@ class LiveRun:
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT
-        frame = self.frame(have, self.train(units, pace.budget, pace.snapshots)[0], pace.interval)
+        frame = self.frame(have, self.train(units, pace.budget, pace.snapshots), pace.interval)
         self.governor.spent(time.thread_time() - cpu0)
         return frame
 
     def _step(self) -> list[Snapshot]:
-        """Step: one step's units (an epoch), or what STEP_BUDGET seconds train; a Step cut short says so."""
-        units = self.task.step_units()
-        left = self.task.left()
+        """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
+        a Step cut short says so.  A task stops on wall time, and on a busy server this thread gets
+        only part of it: the Step goes on, up to STEP_SLICES times, with the CPU it has left."""
+        units, left = self.task.step_units(), self.task.left()
         asked = units if left is None else min(units, left)
-        snaps, done = self.train(units, STEP_BUDGET, 1, last_detail="all")
-        if done < asked and self.task.status()[0] == "ok":
+        budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)
+        budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
+        done, cpu0 = 0, time.thread_time()
+        for _ in range(STEP_SLICES):
+            spent = time.thread_time() - cpu0
+            if done >= asked or spent >= 0.9 * budget or self.task.status()[0] in STOPS:
+                break
+            done += self.task.advance(asked - done, budget - spent)
+        if done < asked and self.task.status()[0] not in STOPS:
             unit = self.task.unit
-            self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: "
-                           f"{STEP_BUDGET:g} s is the most one command may train. Press Step again to go on.")
-        return snaps
+            busy = "" if budget >= TRAIN_BUDGET - self.snapshot_cost else ", and less while others share the server"
+            self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: one "
+                           f"command may train for {TRAIN_BUDGET:g} s at most{busy}. Press Step again to go on.")
+        return [self._snap()]
 
-    def train(self, units: int, budget: float | None, pieces: int,
-              last_detail: bool | str = True) -> tuple[list[Snapshot], int]:
-        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each.
-        Returns the snapshots and the units trained."""
+    def train(self, units: int, budget: float | None, pieces: int) -> list[Snapshot]:
+        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
         left = self.task.left()
         if left is not None:
             units = min(units, left)
         pieces = max(1, min(pieces, units))
-        snaps, t_train, t_snap, done = [], 0.0, 0.0, 0
+        snaps, t_train, t_snap = [], 0.0, 0.0
+        if budget is not None:  # what ran past the last tick's limit comes out of this one's
+            budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
         for k in range(pieces):
             part = units * (k + 1) // pieces - units * k // pieces
             final = k == pieces - 1
@@ -275,15 +304,19 @@ class LiveRun:
             c0 = time.thread_time()
             if part and (budget is None or t_train < budget):
                 # each piece may spend what is left of the budget, shared with the pieces after it
-                done += self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
+                self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
             c1 = time.thread_time()
-            snaps.append(self._snap(detail=last_detail if final else False))
+            snaps.append(self._snap(detail=final))
             t_train, t_snap = t_train + c1 - c0, t_snap + time.thread_time() - c1
             if self.task.status()[0] in STOPS:
                 self.playing = False
                 break
         self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
-        return snaps, done
+        self.snapshots_measured = True
+        if budget is not None:
+            over = max(0.0, t_train - budget)
+            self.overrun = over if self.overrun is None else 0.7 * self.overrun + 0.3 * over
+        return snaps
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:
         self.shown = next(_snapshot_ids)

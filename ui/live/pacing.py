@@ -12,7 +12,7 @@ The pace is the server's, not the browser's: each learner's commands take turns 
 A command that took ``c`` seconds of CPU at a share ``s`` of the core is followed by a rest of
 ``c / s``, and a tick by at least its interval; a command that comes earlier waits, asleep, before
 it is acted on.  A browser that asks for the next tick as soon as a frame arrives, or sends Step
-after Step, gets what a polite one gets and no more CPU.  Step trains at most ``STEP_BUDGET``.
+after Step, gets what a polite one gets and no more CPU.  Step trains at most ``TRAIN_BUDGET``.
 
 Costs are CPU time, not wall time: with many sessions taking turns on the GIL a snapshot's wall
 time mostly measures the others.  What Streamlit itself spends on a rerun (the fragment machinery,
@@ -44,8 +44,13 @@ TRAIN_SHARE = 0.5
 MIN_TRAIN = 0.004  # s: a tick always trains a little, however many learners play
 PLAYING_TTL = MAX_INTERVAL + 5.0  # s after its last tick a learner no longer counts (late answers included)
 WINDOW = 2.0  # s of process CPU time per measurement of the rerun overhead
-STEP_BUDGET = 1.0  # s Step may train (one epoch or this, whichever comes first): no command takes 2 s of CPU
-EARLY = 0.2  # share of its rest a command may come early without waiting (timers and networks jitter)
+# s of CPU one command may train: a tick's chunk, a Step's epoch (or this, whichever first; with others
+# on the core a Step's share of MAX_REST, so that pressing Step again and again gets what playing
+# gets).  With its pictures (PICTURES_BUDGET) and history point no command takes 2 s of CPU.
+TRAIN_BUDGET = 1.0
+STEP_SLICES = 4  # a Step's turns at training while other sessions share the core (each a history point)
+PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
+EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
 
 
@@ -107,8 +112,10 @@ class Governor:
         if fixed + MIN_TRAIN > (1 - TRAIN_SHARE) * share * interval and snapshot_cost > 0:
             room = (1 - TRAIN_SHARE) * share * interval - self.overhead - MIN_TRAIN
             snaps = max(round(MIN_PICTURES * interval), min(snaps, int(room / snapshot_cost)))
-            fixed = self.overhead + snaps * snapshot_cost
-        budget = max(MIN_TRAIN, share * interval - fixed)
+        if snapshot_cost > 0:  # a network whose picture takes 0.3 s gets two, not the six the floor asked
+            snaps = max(1, min(snaps, int(PICTURES_BUDGET / snapshot_cost)))
+        fixed = self.overhead + snaps * snapshot_cost
+        budget = min(TRAIN_BUDGET, max(MIN_TRAIN, share * interval - fixed))
         return Pace(interval=interval, budget=budget, snapshots=snaps, playing=n)
 
     def spent(self, cpu_seconds: float) -> None:
@@ -130,6 +137,14 @@ class Governor:
         """The part of a core one learner's task (alone: ``share``) may use now, with the others playing."""
         return min(share, self.utilisation / max(1, self.playing()))
 
+    def step_budget(self, session: str, share: float, snapshot_cost: float) -> float:
+        """CPU seconds a Step of ``session`` may train: TRAIN_BUDGET less the picture that follows it,
+        or with others on the core its share of MAX_REST (the rest that follows it).  Pressing Step
+        counts as playing: a learner who presses it again and again shares the core like the others."""
+        with self._lock:
+            self._last[session] = self.clock()
+        return max(MIN_TRAIN, min(TRAIN_BUDGET - snapshot_cost, self.share(share) * MAX_REST))
+
     def stop(self, session: str) -> None:
         """``session`` paused or left: it no longer counts."""
         with self._lock:
@@ -140,7 +155,7 @@ class Turns:
     """When one learner's next command may start (not thread-safe: a session runs one script at a time).
 
     :meth:`wait` before a command sleeps until its turn; :meth:`done` after it sets the next turn:
-    ``cpu / share`` seconds after this one began, and for a tick at least its interval, less EARLY.
+    ``cpu / share`` seconds after this one began, and for a tick at least its interval (less EARLY).
     Sleeping costs the server nothing, and the browser simply gets its answer later.
     ``sleep`` None keeps the turns without waiting for them (AppTest and benchmarks: no browser).
     """
@@ -162,7 +177,7 @@ class Turns:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
         asked the browser to wait ``interval`` s for the next."""
         rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
-        self.ready_at = self.began + (1 - EARLY) * rest
+        self.ready_at = self.began + rest - EARLY
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it
