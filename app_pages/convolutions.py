@@ -68,10 +68,9 @@ def pixel_arithmetic(x, bank, conv_out, out, values) -> None:
         i, j = row * ps + wi, col * ps + wj
         c2.caption(f"Below: the convolution behind {what}, output pixel ({i}, {j}).")
     window, kernel, products, total = conv_pixel(x, bank, i, j, s, padding, pad_mode)
-    for c, channel in enumerate(CHANNELS[len(window)]):
-        cells = c2.columns(3)
-        for where_, title, grid in zip(cells, ("input window", "× kernel", "= products"), (window, kernel, products)):
-            where_.markdown(f"**{title}** ({channel})\n\n{grid_markdown(grid[c])}")
+    for c, channel in enumerate(CHANNELS[len(window)]):  # one under the other: a 5 x 5 table is wide
+        for title, grid in zip(("input window", "× kernel", "= products"), (window, kernel, products)):
+            c2.markdown(f"**{title}** ({channel})\n\n{grid_markdown(grid[c])}")
     relu = f"; ReLU: max(0, {total:.4f}) = {max(total, 0):.4f}" if values["relu"] else ""
     c2.markdown(f"sum of the {products.size} products = {total:.4f}, plus the bias 0 (this filter has none){relu}. "
                 f"The engine computed output pixel ({i}, {j}) = **{conv_out[0, i, j]:.4f}**.")

@@ -85,8 +85,9 @@ def test_a_pooled_pixel_shows_which_value_won(page, app_url):
     picker = _open(page, f"{app_url}/convolutions?{SETTINGS}&pool=max")
     point, row, col = _point(picker, 7)
     point.click(force=True)
+    page.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text=f"max pooling of output pixel ({row}, {col})").wait_for(timeout=60_000)  # the click's rerun
     said = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="max = ")
-    said.wait_for(timeout=60_000)
     pooled, conv = _engine_output("max")[0], _engine_output()[0]
     assert f"max = {pooled[row, col]:.4f}" in said.inner_text() and "won" in said.inner_text()
     window = conv[2 * row : 2 * row + 2, 2 * col : 2 * col + 2]
@@ -108,3 +109,38 @@ def test_the_convolutions_address_round_trips(page, app_url):
     shapes = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Shapes:").inner_text()
     assert "filter 1 x 3 x 3 → output 1 x 21 x 21 → average pool 2/2 → 1 x 10 x 10" in shapes  # (64-3)/3+1
     assert parse_qs(urlparse(page.url).query) == parse_qs(urlparse(url).query)
+
+
+def _tip_numbers(line: str) -> list[float]:
+    return [float(v) for v in re.findall(r"[−-]?\d+\.\d+", line.replace("−", "-"))]
+
+
+def test_hovering_a_cnn_feature_map_pixel_shows_its_window_times_the_kernel(page, app_url):
+    from ui.setups import cnn as cs
+    from ui.setups import mnist as ms
+
+    page.goto(f"{app_url}/cnn")
+    maps = page.locator('[data-panel="maps1"] canvas')
+    maps.wait_for(timeout=90_000)
+    page.wait_for_timeout(1500)  # the first frame painted
+    maps.scroll_into_view_if_needed()
+    box = maps.bounding_box()
+    tile = (box["width"] - 3 * 4) / 4  # four tiles a row, 4 px apart
+    page.mouse.move(box["x"] + tile * 0.52, box["y"] + tile * 0.45)  # map 1, near the digit's middle
+    tip = page.locator(".bl-tip")
+    tip.wait_for(state="visible", timeout=10_000)
+    text = tip.inner_text()
+    lines = text.split("\n")
+    k, r, c = (int(v) for v in re.match(r"map (\d+), row (\d+), column (\d+):", lines[0]).groups())
+    products = np.array([_tip_numbers(line) for line in lines[lines.index("= products:") + 1 :][:5]])
+    assert products.shape == (5, 5)
+    total = _tip_numbers(next(line for line in lines if line.startswith("sum of the 25 products")))[-1]
+    bias, z = _tip_numbers(next(line for line in lines if line.startswith("+ bias")))
+    computed = _tip_numbers(lines[-1])[0]
+    assert abs(products.sum() - total) < 25 * 6e-4  # the products shown add up to the sum shown
+    assert abs(total + bias - z) < 2e-3 and abs(max(z, 0) - computed) < 2e-3
+    # and that is what the engine computes: the page's untrained network (seed 0) on test digit 0
+    model = cs.make_model(cs.FORM.defaults)
+    digit = ms.bundled_split()[1][0]
+    engine = model.layer_outputs(digit[None])[1][0][k - 1, r, c]
+    assert abs(computed - engine) < 6e-4
