@@ -180,8 +180,7 @@ def make_data(s: dict, csv=None) -> PlaygroundData:
 
 
 def saved_page(s: dict, csv=None, file_name: str = "") -> str:
-    """The page settings a saved network carries, as a query string; with the learner's CSV data, also its
-    columns and file name (the file itself goes in the saved file as its data)."""
+    """The page settings a saved network carries (a query string); on a CSV, also its columns and file name."""
     query = FORM.to_query(s)
     if s["data"] == "csv" and csv is not None:
         query.update(csv_x1=csv.axis_names[0], csv_x2=csv.axis_names[1], csv_y=csv.target, csv_file=file_name)
@@ -189,19 +188,17 @@ def saved_page(s: dict, csv=None, file_name: str = "") -> str:
 
 
 def saved_csv(model: MLP) -> dict | None:
-    """What a saved network needs of its CSV file: ``name``, ``data`` and the columns, ``x1``, ``x2``,
-    ``target`` and ``kind``; None if it was not trained on one.
-
-    Raises ModelFileError if it was but the file did not come with it (files saved before they did)."""
+    """A saved network's CSV file: ``name``, ``data``, ``x1``, ``x2``, ``target``, ``kind``; None without one.
+    Raises ModelFileError if it trained on one that did not come with it (files saved before they did)."""
     query = dict(parse_qsl(getattr(model, "page_", None) or ""))
-    if FORM.from_query(query)["data"] != "csv":
+    values = FORM.from_query(query)
+    if values["data"] != "csv":
         return None
     if not getattr(model, "page_data_", None) or not all(k in query for k in ("csv_x1", "csv_x2", "csv_y")):
         raise ModelFileError("This network was trained on a CSV file that was not saved with it: upload that file "
                              "and train it again.")
-    kind = "regression" if FORM.from_query(query)["problem"] == "regression" else "classification"
     return {"name": query.get("csv_file") or "saved.csv", "data": model.page_data_, "x1": query["csv_x1"],
-            "x2": query["csv_x2"], "target": query["csv_y"], "kind": kind}
+            "x2": query["csv_x2"], "target": query["csv_y"], "kind": values["problem"]}
 
 
 def restore(model: MLP, csv=None) -> dict:
