@@ -18,8 +18,8 @@ from engine.datasets import ASSETS
 ENGINE = Path(engine.__file__).resolve().parent
 DATA = ("iris.csv", "mnist_5k.npz", "NOTICE")  # what engine.datasets reads from assets/, and where it came from
 
-README = """A Backprop Lab {page} run, to run anywhere
-==========================================
+README = """{title}
+{rule}
 
 You need Python 3.10 or newer and NumPy (pip install numpy); nothing else.
 
@@ -39,7 +39,8 @@ def run_bundle(page: str, script: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{folder}/{folder}.py", script)
-        zf.writestr(f"{folder}/README.txt", README.format(page=page, folder=folder))
+        title = f"A Backprop Lab {page} run, to run anywhere"
+        zf.writestr(f"{folder}/README.txt", README.format(title=title, rule="=" * len(title), folder=folder))
         for path in sorted(ENGINE.glob("*.py")):
             zf.write(path, f"{folder}/engine/{path.name}")
         for name in DATA:
