@@ -19,9 +19,7 @@ gradient has its finite-difference estimate beside it.
 
 from __future__ import annotations
 
-import functools
 import inspect
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,7 +50,7 @@ KINDS = {
 GRADIENT_KINDS = ("dW", "db")
 _FUSED = ((BinaryCrossEntropy, Sigmoid), (CategoricalCrossEntropy, Softmax))  # delta (a - y) / N, f' cancels
 
-_SOURCE_LOCK = threading.Lock()
+_CODE: dict = {}  # (function, marker) -> CodeRef: sources read once a process
 
 
 @dataclass(frozen=True)
@@ -69,16 +67,18 @@ class CodeRef:
         return "\n".join(self.lines)
 
 
-@functools.cache
 def code_ref(fn, marker: str) -> CodeRef:
-    """``fn``'s source with the lines containing ``marker`` marked (every such line; none is a bug)."""
-    with _SOURCE_LOCK:  # inspect is not safe when two sessions read sources at once (see ui.shell.show_code)
+    """``fn``'s source with the lines containing ``marker`` marked (every such line; none is a bug).
+    Functions only: their source is found from their first line, without parsing the module (which
+    is not safe from two threads at once, see ui.shell.show_code)."""
+    if (fn, marker) not in _CODE:
         lines, first = inspect.getsourcelines(fn)
-    lines = tuple(line.rstrip("\n") for line in lines)
-    marked = tuple(i for i, line in enumerate(lines) if marker in line)
-    if not marked:
-        raise LookupError(f"{fn.__qualname__} has no line with {marker!r}")
-    return CodeRef(f"{fn.__module__}.{fn.__qualname__}", first, lines, marked)
+        lines = tuple(line.rstrip("\n") for line in lines)
+        marked = tuple(i for i, line in enumerate(lines) if marker in line)
+        if not marked:
+            raise LookupError(f"{fn.__qualname__} has no line with {marker!r}")
+        _CODE[fn, marker] = CodeRef(f"{fn.__module__}.{fn.__qualname__}", first, lines, marked)
+    return _CODE[fn, marker]
 
 
 @dataclass
