@@ -108,7 +108,7 @@ class LayerTrace:
 @dataclass(frozen=True)
 class Step:
     """One quantity of the walk: ``value`` holds it for every unit of the layer (and every example),
-    ``unit`` is the one in focus (None: the loss)."""
+    ``unit`` is the one in focus (None: the loss), and for a weight ``inp`` the unit below it comes from."""
 
     phase: str
     layer: int  # 1-based dense layer (the loss steps: the last layer)
@@ -116,11 +116,25 @@ class Step:
     unit: int | None
     value: np.ndarray
     code: CodeRef
+    inp: int | None = None
+
+    def number(self, example: int = 0) -> float:
+        """The one number this step computes: the focus unit's (for ``example`` of the batch), the
+        focus weight's, or the loss."""
+        if self.unit is None:
+            return float(self.value)
+        if self.inp is not None:
+            return float(self.value[self.inp, self.unit])
+        return float(self.value[..., self.unit] if self.value.ndim == 1 else self.value[example, self.unit])
 
     @property
     def name(self) -> str:
         what = KINDS[self.kind][0]
-        return what if self.unit is None else f"{what}, layer {self.layer} unit {self.unit + 1}"
+        if self.unit is None:
+            return what
+        if self.inp is not None:
+            return f"{what}, layer {self.layer}, from unit {self.inp + 1} into unit {self.unit + 1}"
+        return f"{what}, layer {self.layer} unit {self.unit + 1}"
 
     @property
     def formula(self) -> str:
@@ -259,12 +273,12 @@ def _steps(t: Trace, loss):
         else:
             delta_code = code_ref(Loss.delta, "activation.backward")
         yield from _units("backward", layer, "delta", lt.delta, delta_code)
-        yield from _units("backward", layer, "dW", lt.dW, code_ref(dense_backward, "x.T @ dz"))
+        yield from _weights("backward", layer, "dW", lt.dW, code_ref(dense_backward, "x.T @ dz"))
         yield from _units("backward", layer, "db", lt.db, code_ref(dense_backward, "dz.sum(axis=0)"))
         if lt.down is not None:
             yield from _units("backward", layer - 1, "down", lt.down, code_ref(dense_backward, "dz @ W.T"))
     for layer, lt in enumerate(t.layers, start=1):
-        yield from _units("update", layer, "W", lt.W_new, code_ref(SGD.step, "p -= self.lr * g"))
+        yield from _weights("update", layer, "W", lt.W_new, code_ref(SGD.step, "p -= self.lr * g"))
         yield from _units("update", layer, "b", lt.b_new, code_ref(SGD.step, "p -= self.lr * g"))
     yield Step("after", L, "after", None, np.asarray(t.loss_after), code_ref(type(loss).value, "return"))
 
@@ -273,6 +287,13 @@ def _units(phase, layer, kind, value, code):
     """One step a unit: the last axis of ``value`` runs over the layer's units."""
     for j in range(value.shape[-1]):
         yield Step(phase, layer, kind, j, value, code)
+
+
+def _weights(phase, layer, kind, value, code):
+    """One step a weight ``(D, U)``, unit by unit."""
+    for j in range(value.shape[1]):
+        for i in range(value.shape[0]):
+            yield Step(phase, layer, kind, j, value, code, inp=i)
 
 
 def relative_error(numeric: float, analytic: float) -> float:

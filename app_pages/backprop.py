@@ -1,0 +1,155 @@
+"""Backprop, step by step: one training step of a small network, number by number, on the diagram,
+in the formula and in the engine's code; then a tiny CNN's backward pass."""
+
+import streamlit as st
+
+from engine.backprop_trace import relative_error
+from engine.conv import conv_backward
+from engine.pooling import pool_backward
+from ui.charts import backprop as charts
+from ui.settings.widgets import Bound
+from ui.setups import backprop as bp
+from ui.shell.show_code import show_code
+from ui.shell.text import plain
+
+KEY = "bp"
+
+st.title("🔗 Backprop, step by step")
+st.markdown(
+    "One training step of a small network, every number of it: forward layer by layer, the loss, the error "
+    "flowing back (each neuron's **δ**), the weight changes, and the loss again. Every number is the one the "
+    "engine's own layers compute; the diagram, the formula and the engine code below move together."
+)
+
+form = Bound(bp.FORM, KEY)
+with st.sidebar:
+    st.header("Network")
+    form.widget("layers")
+    form.widget("loss")
+    st.header("Examples")
+    form.widget("data")
+    form.widget("batch")
+    if form.value("data") == "typed":
+        form.widget("rows")
+    st.header("Starting weights")
+    form.widget("start")
+    form.widget("seed")
+    if form.value("start") == "typed":
+        form.widget("weights")
+    form.widget("lr")
+s = form.values
+
+walk_key = tuple((k, str(s[k])) for k in ("layers", "loss", "data", "batch", "rows", "start", "seed", "weights", "lr"))
+if st.session_state.get(f"{KEY}:walk", (None,))[0] != walk_key:
+    st.session_state[f"{KEY}:walk"] = (walk_key, bp.build(s))
+walk = st.session_state[f"{KEY}:walk"][1]
+steps = walk.trace.steps
+for note in walk.notes:
+    st.info(note)
+
+# ---------------------------------------------------------------- the stepper
+last = len(steps) - 1
+if st.session_state.get(f"{KEY}_step", s["step"]) > last:
+    st.session_state[f"{KEY}_step"] = last
+st.session_state.setdefault(f"{KEY}_step", min(s["step"], last))
+
+
+def move(by: int) -> None:
+    st.session_state[f"{KEY}_step"] = min(max(st.session_state[f"{KEY}_step"] + by, 0), last)
+
+
+back, ahead, predict = st.columns([1, 1, 2], vertical_alignment="center")
+back.button("◀ previous", on_click=move, args=(-1,), shortcut="Left", help="One step back (the ← key).",
+            use_container_width=True)
+ahead.button("next ▶", on_click=move, args=(1,), shortcut="Right", help="One step on (the → key).",
+             use_container_width=True)
+with predict:
+    form.widget("predict", where=st)
+st.slider("step", 0, last, key=f"{KEY}_step", help=bp.FORM["step"].help)
+k = st.session_state[f"{KEY}_step"]
+step = steps[k]
+n = len(walk.trace.X)
+ex = 0
+if n > 1:
+    if st.session_state.get(f"{KEY}_ex", 1) > n:
+        st.session_state[f"{KEY}_ex"] = n
+    st.session_state.setdefault(f"{KEY}_ex", min(s["ex"], n))
+    ex = st.radio("example shown", range(1, n + 1), key=f"{KEY}_ex", horizontal=True, help=bp.FORM["ex"].help) - 1
+
+revealed = st.session_state.setdefault(f"{KEY}:guesses", {})
+guess_key = (walk_key, k, ex)
+hidden = s["predict"] and guess_key not in revealed
+
+phase_names = {"forward": "forward pass", "loss": "the loss", "backward": "backward pass", "update": "the update",
+               "after": "forward again"}
+st.markdown(f"**Step {k + 1} of {len(steps)} · {phase_names[step.phase]}:** {step.name}")
+
+picture, words = st.columns([3, 2])
+with picture:
+    st.plotly_chart(charts.diagram(walk, k, ex, hidden), key=f"{KEY}_diagram", config={"displayModeBar": False})
+with words:
+    lines = bp.formula(walk, k, ex)
+    if hidden:
+        lines[-1] = lines[-1].split("=")[0] + "= ?"
+    st.latex(bp.aligned(lines))
+    check = bp.numeric_check(walk, k)
+    if check and not hidden:
+        analytic, numeric, rel = check
+        st.markdown(f"**Numerical check:** backprop {analytic:.6g}, finite difference {numeric:.6g}, relative "
+                    f"error {rel:.1e}", help="The loss computed with this weight nudged up and down by 1e-5: "
+                    "(L(w + h) - L(w - h)) / 2h. Backprop is right when the two agree to about 1e-7.")
+    if step.phase == "after":
+        st.metric("loss after the step", f"{walk.trace.loss_after:.4f}",
+                  delta=f"{walk.trace.loss_after - walk.trace.loss:+.4f}", delta_color="inverse",
+                  help="The same examples through the new weights, beside the loss before the step.")
+    if s["predict"]:
+        truth = step.number(ex)
+        if hidden:
+            with st.form(f"{KEY}_predict_form", border=False):
+                guess = st.number_input("your prediction", value=None, format="%.4f", key=f"{KEY}_guess",
+                                        help="Work it out from the numbers above, then check.")
+                if st.form_submit_button("check") and guess is not None:
+                    revealed[guess_key] = float(guess)
+                    st.rerun()
+        else:
+            verdict, off = bp.score(revealed[guess_key], truth)
+            st.success(f"You said {revealed[guess_key]:.4g}; the engine computed {truth:.4g}: {verdict} "
+                       f"({off:.0%} off).")
+
+code = step.code
+marked = [line + ("  # ◀ computed here" if i in code.marked else "") for i, line in enumerate(code.lines)]
+first = code.first_line + code.marked[0]
+st.caption(f"The engine code that computed it: `{code.name}`, {code.name.split('.')[1]}.py line {first}")
+st.code("\n".join(marked), language="python")
+
+# ---------------------------------------------------------------- the CNN
+st.subheader("A CNN's backward pass on a tiny image")
+st.markdown(
+    "A 6×6 image, one 3×3 filter, 2×2 max pooling and one sigmoid unit reading the four pooled numbers. "
+    "Backward, each pooled number's gradient goes to the one pixel of its window that won (the pool's "
+    "**switches**, ringed); every other pixel of the feature map gets 0. The filter's gradient is then a sum "
+    "over the 16 positions it slid over: the input window there times the feature map's gradient there."
+)
+form.widget("cseed", where=st)
+cnn = bp.cnn(s)
+form.widget("pos", where=st)
+r, c = divmod(s["pos"], 4)
+left, right = st.columns(2)
+left.plotly_chart(charts.grid(cnn.image, "input, the window at this position", boxes=[(r, c, 3)]),
+                  key=f"{KEY}_image", config={"displayModeBar": False})
+right.plotly_chart(charts.grid(cnn.conv, "feature map (switches ringed)", rings=cnn.switches, boxes=[(r, c, 1)],
+                               what="filter output"), key=f"{KEY}_fmap", config={"displayModeBar": False})
+left.plotly_chart(charts.grid(cnn.d_conv, "∂L/∂feature map, routed by the switches", "backward",
+                              rings=cnn.switches, boxes=[(r, c, 1)], what="gradient"),
+                  key=f"{KEY}_dfmap", config={"displayModeBar": False})
+right.plotly_chart(charts.grid(cnn.running[r, c], f"∂L/∂filter summed up to position {s['pos']}", "backward",
+                               what="gradient so far"), key=f"{KEY}_dfilter", config={"displayModeBar": False})
+st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial K}} &= \sum_{{r,c}} X_{{r:r+3,\,c:c+3}}\,"
+         rf"\frac{{\partial L}}{{\partial F_{{rc}}}} \\ \text{{here}} &= X_{{{r}:{r + 3},\,{c}:{c + 3}}}\cdot "
+         rf"{bp.num(cnn.d_conv[r, c])}\end{{aligned}}")
+worst = max(relative_error(a, b) for a, b in zip(cnn.numeric_kernel.ravel(), cnn.d_kernel.ravel()))
+st.markdown(f"After all 16 positions the sum is the engine's filter gradient; finite differences agree to a "
+            f"relative error of {worst:.1e}.")
+show_code(pool_backward, conv_backward, title="The engine code of this backward pass")
+if s["data"] == "typed":
+    st.caption("Typed examples: " + plain(s["rows"]))
