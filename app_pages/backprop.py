@@ -22,21 +22,13 @@ st.markdown(
 )
 
 form = Bound(bp.FORM, KEY)
+typed = {"rows": form.value("data") == "typed", "weights": form.value("start") == "typed"}  # shown when chosen
 with st.sidebar:
-    st.header("Network")
-    form.widget("layers")
-    form.widget("loss")
-    st.header("Examples")
-    form.widget("data")
-    form.widget("batch")
-    if form.value("data") == "typed":
-        form.widget("rows")
-    st.header("Starting weights")
-    form.widget("start")
-    form.widget("seed")
-    if form.value("start") == "typed":
-        form.widget("weights")
-    form.widget("lr")
+    for header, keys in bp.SIDEBAR.items():
+        st.header(header)
+        for key in keys:
+            if typed.get(key, True):
+                form.widget(key)
 s = form.values
 
 walk_key = tuple((k, str(s[k])) for k in ("layers", "loss", "data", "batch", "rows", "start", "seed", "weights", "lr"))
@@ -82,7 +74,8 @@ hidden = s["predict"] and guess_key not in revealed
 
 phase_names = {"forward": "forward pass", "loss": "the loss", "backward": "backward pass", "update": "the update",
                "after": "forward again"}
-st.markdown(f"**Step {k + 1} of {len(steps)} · {phase_names[step.phase]}:** {step.name}")
+st.markdown(f"**Step {k + 1} of {len(steps)} · {phase_names[step.phase]}:** {step.name}",
+            help=f"{bp.MEANING[step.kind]} Computed by `{step.code.name}`.")
 
 picture, words = st.columns([3, 2])
 with picture:

@@ -47,7 +47,6 @@ KINDS = {
     "b": ("new bias", r"b_j \leftarrow b_j - \eta\,\frac{\partial L}{\partial b_j}"),
     "after": ("loss after the step", ""),
 }
-GRADIENT_KINDS = ("dW", "db")
 _FUSED = ((BinaryCrossEntropy, Sigmoid), (CategoricalCrossEntropy, Softmax))  # delta (a - y) / N, f' cancels
 
 _CODE: dict = {}  # (function, marker) -> CodeRef: sources read once a process

@@ -4,6 +4,7 @@ scores a prediction."""
 import pytest
 
 from engine.backprop_trace import PHASES
+from ui.charts import backprop as charts
 from ui.setups import backprop as bp
 
 
@@ -89,3 +90,24 @@ def test_predict_mode_hides_the_number_and_scores_an_answer(app):
                                             (0.2, "the right sign, but off")])
 def test_scores(guess, verdict):
     assert bp.score(guess, 0.13529621)[0] == verdict
+
+
+@pytest.mark.parametrize("query", [
+    {},
+    {"layers": "4,2", "acts": "relu,tanh", "loss": "cce", "batch": "4", "start": "seed"},
+    {"layers": "3,3,3", "acts": "leaky_relu,linear,sigmoid", "loss": "bce", "data": "toy", "batch": "3"},
+    {"layers": "2", "acts": "tanh", "data": "typed", "rows": "1 2 0; -1 0.5 1", "batch": "2", "start": "typed",
+     "weights": "0.1 -0.2 0.3 0.4 0 0 0.5 -0.6 0.1"},
+])
+def test_every_number_shown_is_the_engines(query):
+    """The result of each step's formula and the number on the diagram are the trace's, which the engine
+    tests hold equal to the engine's layers."""
+    walk = bp.build(bp.FORM.from_query(query))
+    for i, step in enumerate(walk.trace.steps):
+        for ex in range(len(walk.trace.X)):
+            last = bp.formula(walk, i, ex)[-1]
+            assert last.rsplit("= ", 1)[1].split(r" \;")[0] == bp.num(step.number(ex), True), (step.name, last)
+            if step.unit is None or ex != i % len(walk.trace.X):  # the diagram: one example a step (plotly is slow)
+                continue
+            texts = [t for trace in charts.diagram(walk, i, ex).data if trace.text is not None for t in trace.text]
+            assert any(t.endswith(f"{step.number(ex) + 0.0:.3g}") for t in texts), step.name

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from ui.charts.palette import BACKWARD, FORWARD, GREY
 
-FORWARD_KINDS = {"z": "z", "a": "a", "W": "new w"}
+FORWARD_KINDS = {"z": "z", "a": "a", "W": "new w", "b": "new b"}
 BACKWARD_KINDS = {"dA": "∂L/∂a", "down": "∂L/∂a", "fprime": "f′(z)", "delta": "δ", "dW": "∂L/∂w", "db": "∂L/∂b"}
 HIDDEN = "?"  # a number the learner is predicting
 
@@ -31,7 +31,7 @@ def _node_states(walk, index: int, ex: int) -> dict:
     state = {(0, u): ("x", float(walk.trace.X[ex, u])) for u in range(walk.sizes[0])}
     for step in walk.trace.steps[: index + 1]:
         if step.kind in FORWARD_KINDS or step.kind in BACKWARD_KINDS:
-            if step.inp is None and step.kind not in ("db", "W"):
+            if step.inp is None:
                 state[step.layer, step.unit] = (step.kind, step.number(ex))
     return state
 
@@ -43,7 +43,7 @@ def _node_hover(walk, layer: int, unit: int, ex: int, index: int) -> str:
         return "<br>".join(lines + [f"x = {_short(walk.trace.X[ex, unit])} (example {ex + 1}'s input)"])
     for step in walk.trace.steps[: index + 1]:
         if step.layer == layer and step.unit == unit and step.inp is None and step.kind not in ("loss", "after"):
-            what = {**FORWARD_KINDS, **BACKWARD_KINDS, "b": "new b"}[step.kind]
+            what = {**FORWARD_KINDS, **BACKWARD_KINDS}[step.kind]
             lines.append(f"{what} = {_short(step.number(ex))} · {step.code.name.removeprefix('engine.')}")
     return "<br>".join(lines)
 
@@ -84,7 +84,7 @@ def diagram(walk, index: int, ex: int, hidden: bool = False, height: int = 380) 
                              hovertext=hovers, hoverinfo="text", showlegend=False, name="connections"))
     # the neurons, in the colour of the family of what they show
     state = _node_states(walk, index, ex)
-    for family, colour, name in (("forward", FORWARD, "forward: x, z, a, new w"),
+    for family, colour, name in (("forward", FORWARD, "forward: x, z, a, new w, b"),
                                  ("backward", BACKWARD, "backward: ∂L/∂a, f′, δ, ∂L/∂w")):
         keys = [k for k, (kind, _) in state.items() if (kind not in BACKWARD_KINDS) == (family == "forward")]
         is_focus = [step.inp is None and step.unit is not None and k == (step.layer, step.unit) for k in keys]
@@ -130,7 +130,7 @@ def grid(values, title: str, family: str = "forward", boxes=(), rings=(), height
     fig = go.Figure(go.Heatmap(
         z=values, zmin=0 if values.min() >= 0 else -top, zmax=top, colorscale=scale, showscale=False,
         text=[[f"{v + 0.0:.2g}" for v in row] for row in values], texttemplate="%{text}",
-        textfont=dict(color="#000000", size=11), hovertemplate=f"row %{{y}}, column %{{x}}: {what} %{{z:.4g}}<extra></extra>",
+        textfont=dict(size=11), hovertemplate=f"row %{{y}}, column %{{x}}: {what} %{{z:.4g}}<extra></extra>",
         xgap=1, ygap=1))
     for r, c, size in boxes:
         fig.add_shape(type="rect", x0=c - 0.5, x1=c + size - 0.5, y0=r - 0.5, y1=r + size - 0.5,

@@ -52,6 +52,28 @@ FORM = Form(
 )
 
 
+SIDEBAR = {"Network": ("layers", "loss"), "Examples": ("data", "batch", "rows"),
+           "Starting weights": ("start", "seed", "weights", "lr")}
+
+# what each step's number is, for the help beside it (hover or tap)
+MEANING = {
+    "z": "z is the neuron's weighted sum: each output of the layer below times its weight, plus the bias.",
+    "a": "a is the neuron's output: its activation function applied to z.",
+    "loss": "L is how wrong the outputs are, averaged over the batch.",
+    "dA": "∂L/∂a is how much the loss changes per unit change of this output.",
+    "fprime": "f′(z) is the slope of the activation function at z.",
+    "delta": "δ = ∂L/∂z is how much the loss changes per unit change of the weighted sum: the error signal the "
+             "neuron sends back. The engine's δ carries the batch mean's 1/N.",
+    "dW": "∂L/∂w is how much the loss changes per unit change of this weight: the input it carries times the δ "
+          "of the neuron it feeds. With a batch, each example's own gradient g_n, then their mean.",
+    "db": "∂L/∂b is the neuron's δ summed over the batch (each δ already carries 1/N).",
+    "down": "∂L/∂a of a neuron below: every neuron above hands down its δ times the weight between them.",
+    "W": "The new weight: the old one minus the learning rate η times its gradient.",
+    "b": "The new bias: the old one minus the learning rate η times its gradient.",
+    "after": "The loss of the same examples through the new weights, beside the loss before the step.",
+}
+
+
 @dataclass
 class Walk:
     """One training step of the network the settings describe, and what the learner should know."""
