@@ -40,14 +40,14 @@ for note in walk.notes:
     st.info(note)
 
 # ---------------------------------------------------------------- the stepper
-last = len(steps) - 1
+last = len(steps)  # steps count from 1, as the learner reads them
 if st.session_state.get(f"{KEY}_step", s["step"]) > last:
     st.session_state[f"{KEY}_step"] = last
 st.session_state.setdefault(f"{KEY}_step", min(s["step"], last))
 
 
 def move(by: int) -> None:
-    st.session_state[f"{KEY}_step"] = min(max(st.session_state[f"{KEY}_step"] + by, 0), last)
+    st.session_state[f"{KEY}_step"] = min(max(st.session_state[f"{KEY}_step"] + by, 1), last)
 
 
 back, ahead, predict = st.columns([1, 1, 2], vertical_alignment="center")
@@ -57,8 +57,8 @@ ahead.button("next ▶", on_click=move, args=(1,), shortcut="Right", help="One s
              use_container_width=True)
 with predict:
     form.widget("predict", where=st)
-st.slider("step", 0, last, key=f"{KEY}_step", help=bp.FORM["step"].help)
-k = st.session_state[f"{KEY}_step"]
+st.slider("step", 1, last, key=f"{KEY}_step", help=bp.FORM["step"].help)
+k = st.session_state[f"{KEY}_step"] - 1
 step = steps[k]
 n = len(walk.trace.X)
 ex = 0

@@ -26,27 +26,28 @@ def test_stepping_moves_through_the_phases_in_order(app):
     seen = []
     for phase in PHASES:
         k = walk.trace.index(phase)
-        at.slider(key="bp_step").set_value(k).run()
+        at.slider(key="bp_step").set_value(k + 1).run()
         assert not at.exception
         seen.append(heading(at))
         assert f"Step {k + 1} of" in seen[-1]
     assert [h.split("·")[1].split(":")[0].strip() for h in seen] == [
         "forward pass", "the loss", "backward pass", "the update", "forward again"]
     at.button[1].click().run()  # next
-    assert at.session_state["bp_step"] == walk.trace.index("after")  # the last step: next stays there
+    last = len(walk.trace.steps)  # steps count from 1
+    assert at.session_state["bp_step"] == last  # the last step: next stays there
     at.button[0].click().run()  # previous
-    assert at.session_state["bp_step"] == walk.trace.index("after") - 1
-    assert at.query_params["step"] == str(walk.trace.index("after") - 1)
+    assert at.session_state["bp_step"] == last - 1
+    assert at.query_params["step"] == str(last - 1)
 
 
 def test_the_output_delta_step_shows_the_walkthroughs_numbers_and_code(app):
     at = app("backprop")
     walk = at.session_state["bp:walk"][1]
     k = next(i for i, s in enumerate(walk.trace.steps) if s.kind == "delta")
-    at.slider(key="bp_step").set_value(k).run()
+    at.slider(key="bp_step").set_value(k + 1).run()
     assert r"0.774\cdot 0.175" in at.latex[0].value and "0.135" in at.latex[0].value
     assert any("activation.backward(self.grad(a, y), z, a)  # ◀ computed here" in c.value for c in at.code)
-    at.slider(key="bp_step").set_value(k + 1).run()  # dL/dW: its numerical check beside it
+    at.slider(key="bp_step").set_value(k + 2).run()  # dL/dW: its numerical check beside it
     assert any(m.value.startswith("**Numerical check:**") for m in at.markdown)
 
 
@@ -57,7 +58,7 @@ def test_url_settings_are_restored(app):
     assert s["layers"] == [(2, "tanh"), (4, "relu")] and s["loss"] == "bce" and s["batch"] == 3
     walk = at.session_state["bp:walk"][1]
     assert walk.sizes == [2, 2, 4, 1] and len(walk.trace.X) == 3
-    assert at.session_state["bp_step"] == 7 and "Step 8 of" in heading(at)
+    assert at.session_state["bp_step"] == 7 and "Step 7 of" in heading(at)
 
 
 def test_junk_in_the_url_is_clamped(app):
@@ -67,7 +68,7 @@ def test_junk_in_the_url_is_clamped(app):
     assert s["layers"] == [(4, "relu"), (1, "sigmoid"), (3, "sigmoid")]  # 3 layers of at most 4 units
     assert s["loss"] == "mse" and s["batch"] == 4 and s["lr"] == bp.FORM["lr"].default and s["ex"] == 1
     walk = at.session_state["bp:walk"][1]
-    assert at.session_state["bp_step"] == len(walk.trace.steps) - 1  # past the end: the last step
+    assert at.session_state["bp_step"] == len(walk.trace.steps)  # past the end: the last step
     assert any("No typed example could be read" in i.value for i in at.info)
 
 
@@ -75,7 +76,7 @@ def test_predict_mode_hides_the_number_and_scores_an_answer(app):
     at = app("backprop")
     walk = at.session_state["bp:walk"][1]
     k = next(i for i, s in enumerate(walk.trace.steps) if s.kind == "delta")
-    at.slider(key="bp_step").set_value(k).run()
+    at.slider(key="bp_step").set_value(k + 1).run()
     at.checkbox(key="bp_predict").check().run()
     assert at.latex[0].value.rstrip("$\n").endswith(r"= ?\end{aligned}")
     at.number_input(key="bp_guess").set_value(0.13)  # in a form: sent with its button

@@ -46,7 +46,7 @@ def test_the_keyboard_steps_and_the_three_views_move_together(page, app_url):
 
 
 def test_predict_mode_scores_a_typed_answer(page, app_url):
-    page.goto(f"{app_url}/backprop?step=11")  # the output neuron's delta
+    page.goto(f"{app_url}/backprop?step=12")  # the output neuron's delta
     expect_views(page, "Step 12 of 48", "now: delta = dL/dz, layer 2 unit 1", r"0.774\cdot 0.175",
                  "activation.backward")
     page.get_by_text("predict before you see").click()
@@ -83,7 +83,7 @@ def test_every_kind_of_formula_fits_a_phone(browser, app_url, loss):
     try:
         query = "&".join(f"{k}={v}" for k, v in {**WIDE, "loss": loss}.items())
         for k in _first_of_each_kind(loss):
-            page.goto(f"{app_url}/backprop?{query}&step={k}")
+            page.goto(f"{app_url}/backprop?{query}&step={k + 1}")
             expect(page.get_by_text(f"Step {k + 1} of")).to_be_visible(timeout=WAIT)
             page.wait_for_timeout(300)
             wide += [f"step {k}: {w}" for w in page.evaluate(FORMULAS)]

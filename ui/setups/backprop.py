@@ -44,7 +44,7 @@ FORM = Form(
     Number("ex", 1, "example shown", "Which example of the batch the diagram and formulas show.", lo=1, hi=4),
     Flag("predict", False, "predict before you see", "Type each number before it is shown; you are told how "
          "close you were."),
-    Number("step", 0, "step", "Where you are in the training step.", lo=0, hi=999),
+    Number("step", 1, "step", "Where you are in the training step (the ← and → keys step too).", lo=1, hi=999),
     Number("cseed", 0, "CNN weight seed", "Seeds the tiny CNN's filter and readout.", lo=0, hi=10_000,
            widget="number"),
     Number("pos", 0, "filter position", "Where the 3x3 filter sits on the image (0 to 15, row by row).",
