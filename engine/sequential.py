@@ -285,7 +285,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's output for ``X``, the readout last."""
         self._check_fitted()
-        out = [self._check_X(X)]
+        out = [self._check_X(X)[:]]  # (pixels held as bytes: as floats, all at once)
         for layer in self.layers_:
             out.append(layer.forward(out[-1]))
         self._forget()
