@@ -26,7 +26,7 @@ import numpy as np
 
 from .activations import Linear, Sigmoid, Softmax
 from .layers import Activation, Dense, activation_backward, dense_backward, dense_forward
-from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss
+from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
 from .optimizers import SGD
 from .sequential import Sequential
 
@@ -47,7 +47,8 @@ KINDS = {
     "b": ("new bias", r"b_j \leftarrow b_j - \eta\,\frac{\partial L}{\partial b_j}"),
     "after": ("loss after the step", ""),
 }
-_FUSED = ((BinaryCrossEntropy, Sigmoid), (CategoricalCrossEntropy, Softmax))  # delta (a - y) / N, f' cancels
+# the pairs whose delta the loss computes at once, (a - y) / N: f' cancels
+_FUSED = ((BinaryCrossEntropy, Sigmoid), (CategoricalCrossEntropy, Softmax), (MSE, Linear))
 
 _CODE: dict = {}  # (function, marker) -> CodeRef: sources read once a process
 
@@ -146,7 +147,7 @@ class Trace:
     Y: np.ndarray
     lr: float
     loss_name: str
-    loss_formula: str
+    fused: bool = False  # the loss gave the output delta at once, (a - y) / N (its readout's f' cancels)
     layers: list = field(default_factory=list)
     loss: float = float("nan")
     loss_after: float = float("nan")
@@ -180,20 +181,15 @@ def set_weights(net: Sequential, weights) -> None:
         layer.params[1][...] = np.asarray(b, dtype=float).reshape(layer.params[1].shape)
 
 
-def loss_of(net: Sequential, X) -> callable:
-    """The loss of ``net`` on ``X`` against targets ``Y``, as a function of ``Y`` (reads the weights now)."""
-    return lambda Y: net._loss.value(net.forward(X), Y)
-
-
 def finite_difference(net: Sequential, X, Y, p: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Centred differences of the loss with respect to each entry of the parameter array ``p``."""
     out = np.zeros_like(p)
     for idx in np.ndindex(p.shape):
         old = p[idx]
         p[idx] = old + h
-        plus = loss_of(net, X)(Y)
+        plus = net._loss.value(net.forward(X), Y)
         p[idx] = old - h
-        minus = loss_of(net, X)(Y)
+        minus = net._loss.value(net.forward(X), Y)
         p[idx] = old
         out[idx] = (plus - minus) / (2 * h)
     return out
@@ -207,7 +203,7 @@ def trace_step(net: Sequential, X, Y) -> Trace:
         raise ValueError("the walk-through writes out plain gradient descent: optimizer 'sgd'.")
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     loss = net._loss
-    t = Trace(X, Y, float(net.optimizer_.lr), type(loss).__name__, loss.formula)
+    t = Trace(X, Y, float(net.optimizer_.lr), type(loss).__name__)
     dense = [x for x in net.layers_ if isinstance(x, Dense)]
     activations = [x for x in net.layers_ if isinstance(x, Activation)]  # after each dense layer but the last
     # forward, layer by layer, through the layers themselves (they keep their caches for backward)
@@ -244,6 +240,7 @@ def trace_step(net: Sequential, X, Y) -> Trace:
         lt.W_new, lt.b_new = layer.W.copy(), layer.b.copy()
     t.a_after = net.forward(X)
     t.loss_after = loss.value(t.a_after, Y)
+    t.fused = any(isinstance(loss, lc) and isinstance(top.activation, ac) for lc, ac in _FUSED)
     t.steps = list(_steps(t, loss))
     return t
 
@@ -251,14 +248,10 @@ def trace_step(net: Sequential, X, Y) -> Trace:
 def _steps(t: Trace, loss):
     """The walk's steps in the order the engine computes them."""
     L = len(t.layers)
-    readout = t.layers[-1].activation
     for layer, lt in enumerate(t.layers, start=1):
         yield from _units("forward", layer, "z", lt.z, code_ref(dense_forward, "x @ W + b"))
         yield from _units("forward", layer, "a", lt.a, code_ref(type(lt.activation).value, "return"))
     yield Step("loss", L, "loss", None, np.asarray(t.loss), code_ref(type(loss).value, "return"))
-    fused = any(isinstance(loss, lc) and isinstance(readout, ac) for lc, ac in _FUSED) or (
-        type(loss).__name__ == "MSE" and isinstance(readout, Linear)
-    )
     for layer in range(L, 0, -1):
         lt = t.layers[layer - 1]
         if layer == L:
@@ -267,7 +260,7 @@ def _steps(t: Trace, loss):
             yield from _units("backward", layer, "fprime", lt.fprime, code_ref(type(lt.activation).derivative, "return"))
         if layer < L:
             delta_code = code_ref(activation_backward, "act.backward(da, z, a)")
-        elif fused:
+        elif t.fused:
             delta_code = code_ref(type(loss).delta, "(a - y) / len(a)")
         else:
             delta_code = code_ref(Loss.delta, "activation.backward")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.backprop_trace import KINDS, Trace, build_network, relative_error, set_weights, trace_step
+from engine.backprop_trace import Trace, build_network, relative_error, set_weights, trace_step
 from engine.cnn_trace import build_cnn, example_image, trace_cnn
 from engine.toy import make_toy
 from ui.settings.form import LR_LADDER, Choice, Flag, Form, Layers, Number, Text, ladder
@@ -196,7 +196,7 @@ def formula(walk: Walk, index: int, ex: int) -> list:
     sub = f"_{{{j + 1}}}" if j is not None else ""
     if kind == "z":
         pieces = [f"{num(x)}\\cdot{num(w)}" for x, w in zip(lt.a_in[ex], lt.W[:, j])] + [num(lt.b[j])]
-        return [_rule("z")] + chained(f"z{sub}", pieces, lt.z[ex, j])
+        return [_rule(step)] + chained(f"z{sub}", pieces, lt.z[ex, j])
     if kind == "a":
         if act == "Softmax":
             total = float(np.exp(lt.z[ex]).sum())
@@ -232,7 +232,7 @@ def formula(walk: Walk, index: int, ex: int) -> list:
     if kind == "down":
         above = t.layers[step.layer]  # the layer that hands its delta down to this one
         pieces = [f"{num(w)}\\cdot{num(d)}" for w, d in zip(above.W[j], above.delta[ex])]
-        return [_rule("down")] + chained(rf"\frac{{\partial L}}{{\partial a{sub}}}", pieces, lt.dA[ex, j])
+        return [_rule(step)] + chained(rf"\frac{{\partial L}}{{\partial a{sub}}}", pieces, lt.dA[ex, j])
     if kind == "W":
         return [rf"w_{{{i + 1}{j + 1}}} &\leftarrow {num(lt.W[i, j])} - {num(t.lr)}\cdot{num(lt.dW[i, j])}",
                 f"&= {num(lt.W_new[i, j], True)}"]
@@ -268,21 +268,16 @@ def _delta_lines(walk: Walk, step, ex: int) -> list:
     lt = t.layers[step.layer - 1]
     j = step.unit
     sub = f"_{{{j + 1}}}"
-    code = step.code.name
-    if code.endswith("Loss.delta") and lt.fprime is None:  # softmax with MSE: its Jacobian
-        g, a = lt.dA[ex], lt.a[ex]
-        return [rf"\delta{sub} &= a{sub}\big(g{sub} - \textstyle\sum_m g_m a_m\big)",
-                rf"&= {num(a[j])}\big({num(g[j])} - {num(float(g @ a))}\big)", f"&= {num(lt.delta[ex, j], True)}"]
-    if "delta" in code and "Loss." not in code:  # a fused loss: (a - y) / N
+    if step.layer == len(t.layers) and t.fused:  # softmax's delta only ever comes fused (with cross-entropy)
         return [rf"\delta{sub} &= \frac{{a-y}}{{N}} \;(f' \text{{ cancels}})",
                 rf"&= \frac{{{num(lt.a[ex, j])}-{num(t.Y[ex, j])}}}{{{len(t.X)}}} = {num(lt.delta[ex, j], True)}"]
     return [rf"\delta{sub} &= \frac{{\partial L}}{{\partial a{sub}}}\, f'(z{sub})",
             rf"&= {num(lt.dA[ex, j])}\cdot {num(lt.fprime[ex, j])}", f"&= {num(lt.delta[ex, j], True)}"]
 
 
-def _rule(kind: str) -> str:
+def _rule(step) -> str:
     """The step's rule as the first aligned line."""
-    return KINDS[kind][1].replace("=", "&=", 1)
+    return step.formula.replace("=", "&=", 1)
 
 
 def aligned(lines: list) -> str:
