@@ -91,6 +91,9 @@ with words:
         st.markdown(f"**Numerical check:** backprop {analytic:.6g}, finite difference {numeric:.6g}, relative "
                     f"error {rel:.1e}", help="The loss computed with this weight nudged up and down by 1e-5: "
                     "(L(w + h) - L(w - h)) / 2h. Backprop is right when the two agree to about 1e-7.")
+        if rel > 1e-4:
+            st.caption("They disagree: a neuron's z sits exactly on a kink of its activation (ReLU at z = 0), "
+                       "where the slope jumps. Backprop takes one side's slope, the finite difference averages both.")
     if step.phase == "after":
         st.metric("loss after the step", f"{walk.trace.loss_after:.4f}",
                   delta=f"{walk.trace.loss_after - walk.trace.loss:+.4f}", delta_color="inverse",

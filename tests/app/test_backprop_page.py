@@ -112,3 +112,12 @@ def test_every_number_shown_is_the_engines(query):
                 continue
             texts = [t for trace in charts.diagram(walk, i, ex).data if trace.text is not None for t in trace.text]
             assert any(t.endswith(f"{step.number(ex) + 0.0:.3g}") for t in texts), step.name
+
+
+def test_a_relu_kink_explains_a_failing_numerical_check(app):
+    # XOR's (0, 0) with zero biases: z = 0 exactly, on ReLU's kink
+    query = {"layers": "3", "acts": "relu", "batch": "4", "start": "seed"}
+    walk = bp.build(bp.FORM.from_query(query))
+    k = next(i for i in range(len(walk.trace.steps)) if (bp.numeric_check(walk, i) or (0, 0, 0))[2] > 1e-4)
+    at = app("backprop", {**query, "step": str(k + 1)})
+    assert any("kink" in c.value for c in at.caption)
