@@ -130,16 +130,23 @@ form.widget("cseed", where=st)
 cnn = bp.cnn(s)
 form.widget("pos", where=st)
 r, c = divmod(s["pos"], 4)
-left, right = st.columns(2)
-left.plotly_chart(charts.grid(cnn.image, "input, the window at this position", boxes=[(r, c, 3)]),
-                  key=f"{KEY}_image", config={"displayModeBar": False})
-right.plotly_chart(charts.grid(cnn.conv, "feature map (switches ringed)", rings=cnn.switches, boxes=[(r, c, 1)],
-                               what="filter output"), key=f"{KEY}_fmap", config={"displayModeBar": False})
-left.plotly_chart(charts.grid(cnn.d_conv, "∂L/∂feature map, routed by the switches", "backward",
-                              rings=cnn.switches, boxes=[(r, c, 1)], what="gradient"),
-                  key=f"{KEY}_dfmap", config={"displayModeBar": False})
-right.plotly_chart(charts.grid(cnn.running[r, c], f"∂L/∂filter summed up to position {s['pos']}", "backward",
-                               what="gradient so far"), key=f"{KEY}_dfilter", config={"displayModeBar": False})
+CHART = {"config": {"displayModeBar": False}}
+forward_row, pooled_row, backward_row = st.columns(2), st.columns(2), st.columns(2)  # a phone reads them in order
+forward_row[0].plotly_chart(charts.grid(cnn.image, "input, the window at this position", boxes=[(r, c, 3)]),
+                            key=f"{KEY}_image", **CHART)
+forward_row[1].plotly_chart(charts.grid(cnn.conv, "feature map F (switches ringed)", rings=cnn.switches,
+                                        boxes=[(r, c, 1)], what="filter output"), key=f"{KEY}_fmap", **CHART)
+pooled_row[0].plotly_chart(charts.grid(cnn.pooled, "pooled P: each window's maximum", what="pooled", height=200),
+                           key=f"{KEY}_pooled", **CHART)
+pooled_row[1].plotly_chart(charts.grid(cnn.d_pooled, "∂L/∂P, from the readout", "backward", what="gradient",
+                                       height=200), key=f"{KEY}_dpooled", **CHART)
+backward_row[0].plotly_chart(charts.grid(cnn.d_conv, "∂L/∂F, routed by the switches", "backward",
+                                         rings=cnn.switches, boxes=[(r, c, 1)], what="gradient"),
+                             key=f"{KEY}_dfmap", **CHART)
+backward_row[1].plotly_chart(charts.grid(cnn.running[r, c], f"∂L/∂K summed up to position {s['pos']}", "backward",
+                                         what="gradient so far"), key=f"{KEY}_dfilter", **CHART)
+st.latex(r"\begin{aligned}\frac{\partial L}{\partial F_{rc}} &= \frac{\partial L}{\partial P_{ij}}"
+         r"\;\text{at the switch of window } ij \\ &= 0 \;\text{everywhere else}\end{aligned}")
 st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial K}} &= \sum_{{r,c}} X_{{r:r+3,\,c:c+3}}\,"
          rf"\frac{{\partial L}}{{\partial F_{{rc}}}} \\ \text{{here}} &= X_{{{r}:{r + 3},\,{c}:{c + 3}}}\cdot "
          rf"{bp.num(cnn.d_conv[r, c])}\end{{aligned}}")

@@ -17,7 +17,7 @@ def test_defaults_run_and_open_on_the_first_forward_step(app):
     assert "Step 1 of 48 · forward pass" in heading(at)
     assert r"z_{1} &= 1\cdot0.8 + 1\cdot0.2" in at.latex[0].value  # the walk-through's first sum
     assert any("computed here" in c.value and "x @ W + b" in c.value for c in at.code)
-    assert len(at.get("plotly_chart")) == 5  # the network and the CNN's four maps
+    assert len(at.get("plotly_chart")) == 7  # the network and the CNN's six maps
 
 
 def test_stepping_moves_through_the_phases_in_order(app):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.palette import BACKWARD, FORWARD, GREY
+from ui.charts.palette import BACKWARD, FORWARD, GREY, NEGATIVE
 
 FORWARD_KINDS = {"z": "z", "a": "a", "W": "new w", "b": "new b"}
 BACKWARD_KINDS = {"dA": "∂L/∂a", "down": "∂L/∂a", "fprime": "f′(z)", "delta": "δ", "dW": "∂L/∂w", "db": "∂L/∂b"}
@@ -126,7 +126,7 @@ def grid(values, title: str, family: str = "forward", boxes=(), rings=(), height
     values = np.asarray(values, dtype=float)
     colour = FORWARD if family == "forward" else BACKWARD
     top = float(np.abs(values).max()) or 1.0
-    scale = [[0, "#ffffff"], [1, colour]] if values.min() >= 0 else [[0, "#5e3c99"], [0.5, "#ffffff"], [1, colour]]
+    scale = [[0, "#ffffff"], [1, colour]] if values.min() >= 0 else [[0, NEGATIVE], [0.5, "#ffffff"], [1, colour]]
     fig = go.Figure(go.Heatmap(
         z=values, zmin=0 if values.min() >= 0 else -top, zmax=top, colorscale=scale, showscale=False,
         text=[[f"{v + 0.0:.2g}" for v in row] for row in values], texttemplate="%{text}",
@@ -136,7 +136,7 @@ def grid(values, title: str, family: str = "forward", boxes=(), rings=(), height
         fig.add_shape(type="rect", x0=c - 0.5, x1=c + size - 0.5, y0=r - 0.5, y1=r + size - 0.5,
                       line=dict(color=colour, width=3))
     for r, c in rings:
-        fig.add_shape(type="circle", x0=c - 0.42, x1=c + 0.42, y0=r - 0.42, y1=r + 0.42, line=dict(color=BACKWARD, width=3))
+        fig.add_shape(type="circle", x0=c - 0.42, x1=c + 0.42, y0=r - 0.42, y1=r + 0.42, line=dict(color=GREY, width=3))
     fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=13)), height=height, dragmode=False,
