@@ -20,35 +20,49 @@ def views(page):
     )
 
 
-def expect_views(page, step: str, now: str, tex: str, code: str) -> None:
+# where the diagram's ring is: the "now:" trace's points (x: the layer, y: the unit, the top one highest)
+RING = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const ring = plot.data.find((t) => (t.name || '').startsWith('now:'));
+  return ring.x.map((x, i) => [x, ring.y[i]]);
+}"""
+
+
+def expect_views(page, step: str, now: str, tex: str, code: str, ring=None) -> None:
     diagram, formula, marked = views(page)
     expect(page.get_by_text(step)).to_be_visible(timeout=WAIT)
     expect(diagram).to_contain_text(now, timeout=WAIT)
     expect(formula).to_contain_text(tex, timeout=WAIT)
     line = next(x for x in marked.inner_text().splitlines() if "computed here" in x)
     assert code in line, line
+    if ring is not None:
+        assert page.evaluate(RING) == ring
 
 
 def test_the_keyboard_steps_and_the_three_views_move_together(page, app_url):
     problems = watch_for_breakage(page)
     page.goto(f"{app_url}/backprop")
-    expect_views(page, "Step 1 of 48", "now: weighted sum z, layer 1 unit 1", r"z_{1} &= 1\cdot0.8", "x @ W + b")
+    expect_views(page, "Step 1 of 48", "now: weighted sum z, layer 1 unit 1", r"z_{1} &= 1\cdot0.8", "x @ W + b",
+                 ring=[[1, 1]])
     page.locator("h1").first.click()  # the page, not a widget, has the keyboard
     page.keyboard.press("ArrowRight")
-    expect_views(page, "Step 2 of 48", "now: weighted sum z, layer 1 unit 2", r"z_{2} &= 1\cdot0.4", "x @ W + b")
+    expect_views(page, "Step 2 of 48", "now: weighted sum z, layer 1 unit 2", r"z_{2} &= 1\cdot0.4", "x @ W + b",
+                 ring=[[1, 0]])
     for shown in ("Step 3 of 48", "Step 4 of 48"):
         page.keyboard.press("ArrowRight")
         expect(page.get_by_text(shown)).to_be_visible(timeout=WAIT)
-    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.where")
+    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.where",
+                 ring=[[1, 1]])
     page.keyboard.press("ArrowLeft")
-    expect_views(page, "Step 3 of 48", "now: weighted sum z, layer 1 unit 3", r"z_{3}", "x @ W + b")
+    expect_views(page, "Step 3 of 48", "now: weighted sum z, layer 1 unit 3", r"z_{3}", "x @ W + b",
+                 ring=[[1, -1]])
     assert not problems, problems
 
 
 def test_predict_mode_scores_a_typed_answer(page, app_url):
     page.goto(f"{app_url}/backprop?step=12")  # the output neuron's delta
     expect_views(page, "Step 12 of 48", "now: delta = dL/dz, layer 2 unit 1", r"0.774\cdot 0.175",
-                 "activation.backward")
+                 "activation.backward", ring=[[2, 0]])
     page.get_by_text("predict before you see").click()
     diagram, formula, _ = views(page)
     expect(formula).to_contain_text("= ?", timeout=WAIT)
