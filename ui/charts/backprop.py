@@ -74,7 +74,8 @@ def diagram(walk, index: int, ex: int, hidden: bool = False, height: int = 380) 
             xs.append(x0 + 0.62 * (x1 - x0))
             ys.append(y0 + 0.62 * (y1 - y0))
             hovers.append("<br>".join(hover))
-            on_screen = step.layer == li and step.unit == j and step.inp is not None
+            # the weights into the step's unit: its operands for z, its own number for a weight's steps
+            on_screen = step.layer == li and step.unit == j and (step.inp is not None or step.kind == "z")
             value = known[-1].number() if known else lt.W[i, j]
             focus = on_screen and i == step.inp
             texts.append((HIDDEN if hidden and focus else _short(value)) if on_screen and (known or not hidden) else "")
