@@ -321,7 +321,7 @@ class PlaygroundTask(NetworkTask):
 
     def snapshot(self, detail: bool | str = "all") -> dict:
         d, m = self.d, self.model
-        outputs = m.layer_outputs(self.grid_inputs)
+        outputs = m.layer_outputs(self.grid_inputs, columns=MAX_SHOWN)  # what the diagram's maps show
         if d.regression:
             values = self.plane.image(d.targets(outputs[-1][:, 0]))
             grid = to_u8(values, *self.value_range, SHADES)
