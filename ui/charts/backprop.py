@@ -89,13 +89,14 @@ def diagram(walk, index: int, ex: int, hidden: bool = False, height: int = 380) 
                                  ("backward", BACKWARD, "backward: ∂L/∂a, f′, δ, ∂L/∂w")):
         keys = [k for k, (kind, _) in state.items() if (kind not in BACKWARD_KINDS) == (family == "forward")]
         is_focus = [step.inp is None and step.unit is not None and k == (step.layer, step.unit) for k in keys]
-        xs, ys = [pos[li][u][0] for li, u in keys], [pos[li][u][1] for li, u in keys]
+        # an empty family keeps its legend entry through one point plotly leaves out (the legend explains both)
+        xs, ys = [pos[li][u][0] for li, u in keys] or [None], [pos[li][u][1] for li, u in keys] or [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=name, legendgroup=family,
                                  marker=dict(size=22, color=colour, line=dict(color="white", width=1.5)),
                                  hovertext=[_node_hover(walk, li, u, ex, index) for li, u in keys], hoverinfo="text"))
         # the numbers above the neurons, clear of the ring around the step's one
         fig.add_trace(go.Scatter(
-            x=xs, y=[y + 0.36 for y in ys], mode="text", showlegend=False, legendgroup=family, hoverinfo="skip",
+            x=xs, y=[None if y is None else y + 0.36 for y in ys], mode="text", showlegend=False, legendgroup=family, hoverinfo="skip",
             text=[HIDDEN if hidden and f else f"{FORWARD_KINDS.get(state[k][0], BACKWARD_KINDS.get(state[k][0], 'x'))}"
                   f"={_short(state[k][1])}" for k, f in zip(keys, is_focus)],
             textfont=dict(color=colour, size=12)))
