@@ -358,7 +358,9 @@ class LiveView {
     const w = this.tip.offsetWidth;
     const x = Math.min(clientX - box.left + 14, box.width - w - 4);
     this.tip.style.left = `${Math.max(0, x)}px`;
-    this.tip.style.top = `${clientY - box.top + 14}px`;
+    // below the pointer, or above it when a tall tip (a convolution's arithmetic) would leave the window
+    const below = clientY + 14 + this.tip.offsetHeight <= window.innerHeight;
+    this.tip.style.top = `${below ? clientY - box.top + 14 : Math.max(-box.top, clientY - box.top - this.tip.offsetHeight - 14)}px`;
   }
 
   hideTip() {

@@ -149,7 +149,7 @@ class MnistTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        return run_script("mnist", self.recipe, self.run_phases())
+        return run_script("mnist", self.recipe, self.run_phases(), rows=self.model.eval_max_rows)
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()
