@@ -122,6 +122,18 @@ class Flag(Setting):
 
 
 @dataclass(frozen=True)
+class Text(Setting):
+    """Free text a page parses itself (typed numbers), kept to ``max_len`` characters of one line; what
+    it cannot read the page ignores and says so."""
+
+    max_len: int = 200
+    placeholder: str = ""
+
+    def parse(self, text):
+        return " ".join(str(text).split())[: self.max_len]
+
+
+@dataclass(frozen=True)
 class Subset(Setting):
     """Some of ``options`` (at least one), comma-separated in the URL, kept in the options' order."""
 

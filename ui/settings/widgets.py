@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset
+from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset, Text
 
 
 class Bound:
@@ -74,6 +74,8 @@ class Bound:
             return where.selectbox(label, options, key=wkey, help=s.help, format_func=s.label_of)
         if isinstance(s, Flag):
             return where.checkbox(label, key=wkey, help=s.help)
+        if isinstance(s, Text):
+            return where.text_input(label, key=wkey, help=s.help, max_chars=s.max_len, placeholder=s.placeholder)
         if isinstance(s, Subset):
             return self._subset(s, where, label)
         if isinstance(s, Layers):
