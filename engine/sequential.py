@@ -284,21 +284,14 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
 
     # ------------------------------------------------------------- prediction
     # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
-    def layer_outputs(self, X) -> list[np.ndarray]:
-        """Every layer's output for ``X``, the readout last."""
-        self._check_fitted()
-        out = [self._check_X(X)]
-        for layer in self.layers_:
-            out.append(layer.forward(out[-1]))
-        self._forget()
-        return out[1:] + [self._readout.value(out[-1])]
-
     # --------------------------------------------------------------- training
-    def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True):
+    def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True,
+                    clock=time.perf_counter):
         """Advance training by ``n_batches`` mini-batches (default: one epoch's worth).
 
         Continues where the last call stopped (weights, optimizer state, place in the
-        shuffled epoch).  Stops early after ``time_budget`` seconds or on divergence
+        shuffled epoch).  Stops early after ``time_budget`` seconds by ``clock`` (a server
+        passes its thread's CPU time: on a busy machine wall time measures the others) or on divergence
         (``status_ == "diverged"``; ``message_`` says why and what to try); a run that is
         stuck trains on with ``notice_`` saying so.  With ``record`` a point is added to
         ``history_``.
@@ -332,20 +325,20 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self.status_, self.message_, self.reason_ = "training", "", ""  # they describe the latest call
         self.rolled_back_to_ = None
         steps_before = self.steps_
-        self._train(X, y, n_batches, time_budget)
+        self._train(X, y, n_batches, time_budget, clock)
         if (record and self.steps_ > steps_before) or self.status_ == "diverged":
             self._record(X, y, X_test, y_test)
         if self.status_ == "training":
             self.status_ = "ready"
         return self
 
-    def _train(self, X, y, n_batches: int, time_budget: float | None = None) -> None:
+    def _train(self, X, y, n_batches: int, time_budget: float | None = None, clock=time.perf_counter) -> None:
         """The loop, on checked data: ``n_batches`` steps of mini-batch gradient descent, each
         watched every ``monitor_every`` steps (a divergence rolls back and ends it)."""
         n, (batch_size, l1, l2) = len(X), check_settings(self)
         if isinstance(self.optimizer, str):
             self.optimizer_.lr = float(self.lr)  # a learning rate set as a plain attribute counts too
-        every, rows, start = self._monitor_every(n, batch_size), self._rows_every(n, batch_size), time.perf_counter()
+        every, rows, start = self._monitor_every(n, batch_size), self._rows_every(n, batch_size), clock()
         self._flat = self._flat.attached(self._param_layers)
         # one array for all parameters, one for their gradients: one update of the whole network
         params, grads, step = [self._flat.params], [self._flat.grads], self.optimizer_.step
@@ -363,7 +356,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
                 self.n_seen_ += len(idx)
                 self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
                 self._stepped(rows, l1, l2)
-                if time_budget is not None and time.perf_counter() - start >= time_budget:
+                if time_budget is not None and clock() - start >= time_budget:
                     break
 
     def _batch(self, n: int, batch_size: int) -> np.ndarray:

@@ -86,8 +86,8 @@ class LiveTask:
         return None
 
     def advance(self, units: int, seconds: float | None, final: bool = True) -> int:
-        """Train up to ``units`` units, stopping after ``seconds`` (None: no time limit); return the
-        units trained.
+        """Train up to ``units`` units, stopping after ``seconds`` of this thread's CPU time (None: no
+        time limit; wall time on a busy server mostly measures the others); return the units trained.
 
         ``final`` is False for all but the last piece of a tick: a task may skip costly bookkeeping
         (a history point on a big test set) until then."""
@@ -203,17 +203,19 @@ class LiveRun:
     def command(self, value) -> bytes:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
-        if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            c0 = time.thread_time()
-            snap = self._snap()
-            if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
-                self.snapshot_cost = time.thread_time() - c0
-            return self.frame(cmd.have, [snap])
+        if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no turn to wait for
+            with self.governor.working:
+                c0 = time.thread_time()
+                snap = self._snap()
+                if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
+                    self.snapshot_cost = time.thread_time() - c0
+                return self.frame(cmd.have, [snap])
         self.turns.wait()
-        cpu0 = time.thread_time()
-        self.notice, self.interval = "", 0.0
-        frame = self._act(cmd)
-        self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
+        with self.governor.working:  # and then for one of the process's few places to compute
+            cpu0 = time.thread_time()
+            self.notice, self.interval = "", 0.0
+            frame = self._act(cmd)
+            self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
         return frame
 
     def _act(self, cmd: Command) -> bytes:
@@ -268,8 +270,8 @@ class LiveRun:
 
     def _step(self) -> list[Snapshot]:
         """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
-        a Step cut short says so.  A task stops on wall time, and on a busy server this thread gets
-        only part of it: the Step goes on, up to STEP_SLICES times, with the CPU it has left."""
+        a Step cut short says so.  A task that stops short of its CPU budget (a history point, a
+        guard's check) goes on, up to STEP_SLICES times, with the CPU it has left."""
         units, left = self.task.step_units(), self.task.left()
         asked = units if left is None else min(units, left)
         budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)

@@ -6,9 +6,12 @@ frames from these, and tests check them without a browser.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from engine.activations import get_activation
+from engine.evaluation import OUTPUT_ROWS
 from engine.layers import Activation, Dense, activation_forward, dense_forward, layer_names
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
@@ -114,18 +117,23 @@ def layer_maps(outputs: list[np.ndarray], acts: list[str], plane: Plane, every: 
     return np.stack(maps) if maps else np.zeros((0, m, m), np.uint8)
 
 
-def picture_outputs(model: MLP, X: np.ndarray) -> list[np.ndarray]:
-    """``model.layer_outputs(X)`` (each hidden layer's activations, then the readout) in float32, for
-    pictures: each layer's kernel with float32 copies of its weights (tanh and exp take a fifth of their
-    float64 time, and a picture of 32 shades needs no more)."""
-    x, out = np.asarray(X, dtype=np.float32), []
-    for layer in model.layers_:
-        if isinstance(layer, Dense):
-            x = dense_forward(x, *(p.astype(np.float32) for p in layer.params))[0]
-        else:
-            x = activation_forward(x, layer.fn)[0]
-            out.append(x)
-    return out + [get_activation(model.output).value(x)]
+def picture_outputs(model: MLP, X: np.ndarray, columns: int) -> list[np.ndarray]:
+    """``model.layer_outputs(X, columns)`` (each hidden layer's first ``columns`` activations, then the
+    readout) in float32, for pictures: each layer's kernel with float32 copies of its weights (tanh and
+    exp take a fifth of their float64 time, and a picture of 32 shades needs no more), OUTPUT_ROWS rows
+    at a time as ``layer_outputs`` does (a wide network's layers are never held whole)."""
+    weights = [[p.astype(np.float32) for p in layer.params] for layer in model.layers_]
+    readout, parts = get_activation(model.output), []
+    for i in range(0, len(X), OUTPUT_ROWS):
+        x, outs = np.asarray(X[i : i + OUTPUT_ROWS], dtype=np.float32), []
+        for layer, params in zip(model.layers_, weights):
+            if isinstance(layer, Dense):
+                x = dense_forward(x, *params)[0]
+            else:
+                x = activation_forward(x, layer.fn)[0]
+                outs.append(np.ascontiguousarray(x[:, :columns]))  # a copy: a view keeps the whole layer
+        parts.append([*outs, readout.value(x)])
+    return [np.concatenate(p) for p in zip(*parts)]
 
 
 def shown_weights(model: MLP) -> list[np.ndarray]:
@@ -211,8 +219,8 @@ class NetworkTask(LiveTask):
     def train_piece(self, units, seconds, final) -> None:
         """What :meth:`advance` trains, and what a mark's replay trains again."""
         X, y, X_test, y_test = self.data
-        self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,
-                               record=final or self.record_every_piece)
+        self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,  # the pace's CPU seconds
+                               record=final or self.record_every_piece, clock=time.thread_time)
         self.rolled_back |= self.model.status_ == "diverged"
 
     # ------------------------------------------------------------ Pause keeps what is seen
