@@ -140,7 +140,10 @@ def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
     """
     x, W = cache
     dW, db = (None, None) if out is None else out
-    return (dz @ W.T if need_dx else None), np.matmul(x.T, dz, out=dW), np.add.reduce(dz, axis=0, out=db)
+    dx = dz @ W.T if need_dx else None
+    dW = np.matmul(x.T, dz, out=dW)
+    db = dz.sum(axis=0, out=db)
+    return dx, dW, db
 
 
 class Dense(Layer):
