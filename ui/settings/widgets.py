@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.settings import tools
 from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset
 
 
@@ -29,11 +30,17 @@ class Bound:
             state[self._store] = pending
             for key in [k for k in state if str(k).startswith(f"{prefix}_")]:
                 del state[key]  # every widget takes its value from the store again
+        self._tools = st.sidebar.container()  # filled once the values are known (see values)
+        self._tools_drawn = False
 
     def load(self, values: dict) -> None:
         """Show ``values`` in the widgets from the next run on (call st.rerun() after this); settings
         it does not name keep theirs."""
         st.session_state[f"{self.prefix}:pending_settings"] = self.form.clean({**self.stored, **values})
+
+    def reset(self) -> None:
+        """Every setting back to its default, from the next run on (a button's callback)."""
+        self.load(self.form.defaults)
 
     @property
     def stored(self) -> dict:
@@ -140,4 +147,8 @@ class Bound:
         query = self.form.to_query(values)
         if query != st.query_params.to_dict():
             st.query_params.from_dict(query)
+        if not self._tools_drawn:
+            self._tools_drawn = True
+            with self._tools:
+                tools.page_tools(self)
         return values
