@@ -17,10 +17,13 @@ from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset
 
 
 class Bound:
-    """A form bound to this session under ``prefix``: draw its widgets, then read :attr:`values`."""
+    """A form bound to this session under ``prefix``: draw its widgets, then read :attr:`values`.
 
-    def __init__(self, form: Form, prefix: str):
-        self.form, self.prefix = form, prefix
+    ``experiments``: the page's guided experiments (``ui.setups.experiments``), offered in the sidebar.
+    """
+
+    def __init__(self, form: Form, prefix: str, experiments=()):
+        self.form, self.prefix, self.experiments = form, prefix, experiments
         state = st.session_state
         self._store = f"{prefix}:settings"
         if self._store not in state:  # first visit in this session: the URL's settings
