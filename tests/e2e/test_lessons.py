@@ -1,13 +1,19 @@
-"""Issue 19 in a browser: reset to defaults."""
+"""Issue 19 in a browser: a lesson link locks and hides what it says, whatever the learner does to the address
+or the widgets; its goal is announced when met; reset to defaults."""
 
+import re
 import time
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.e2e.breakage import watch_for_breakage
+
 pytestmark = pytest.mark.e2e
 
 SIDEBAR = '[data-testid="stSidebar"]'
+LESSON = {"lesson": "Spiral challenge", "task": "Reach 90% test accuracy with at most 6 neurons.",
+          "open": "layers,lr", "fix": urlencode({"data": "spiral", "opt": "sgd"})}
 
 
 def _open(page, url):
@@ -38,6 +44,44 @@ def _wait_for(check, seconds=30.0):
             return True
         time.sleep(0.3)
     return False
+
+
+def test_a_lesson_link_locks_what_it_says_and_the_learner_cannot_unlock_it(page, app_url):
+    problems = watch_for_breakage(page)
+    # the learner edits the address: a plain data=xor and opt=adam; the lesson's are in its fix
+    _open(page, f"{app_url}/playground?{urlencode({**LESSON, 'data': 'xor', 'opt': 'adam'})}")
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("Spiral challenge").wait_for(timeout=30_000)
+    assert "at most 6 neurons" in main.inner_text()
+    data = _select(page, "data set")
+    assert data.input_value() == "spiral" and data.is_disabled()
+    assert _select(page, "optimizer").input_value() == "sgd"
+    data.click(force=True)  # a locked select box does not open
+    page.keyboard.type("xor")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)
+    assert not page.locator('[role="listbox"]').count()
+    assert _select(page, "data set").input_value() == "spiral"
+    # an open setting still changes
+    assert not _slider(page, "hidden layers").is_disabled()
+    assert "Make a lesson link" not in main.inner_text()  # a learner makes no links of their own
+    assert not problems, problems
+
+
+def test_a_lesson_can_hide_its_locked_settings(page, app_url):
+    _open(page, f"{app_url}/playground?{urlencode({**LESSON, 'hide': '1'})}")
+    page.get_by_text("Spiral challenge").wait_for(timeout=30_000)
+    sidebar = page.locator(SIDEBAR).inner_text()
+    assert "data set" not in sidebar and "optimizer" not in sidebar and "hidden layers" in sidebar
+
+
+def test_reaching_the_goal_says_so_and_at_which_epoch(page, app_url):
+    _open(page, f"{app_url}/playground?{urlencode({'open': 'lr', 'goal': 'test_acc', 'goal_at': '0.6'})}")
+    page.get_by_text("Goal: test accuracy at least 60.0%").first.wait_for(timeout=30_000)
+    page.locator(".bl-play").click()
+    message = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Goal met")
+    message.wait_for(timeout=90_000)
+    assert re.search(r"test accuracy \d+\.\d% at epoch \d", message.inner_text())
 
 
 def test_reset_to_defaults_restores_every_setting_and_the_address(page, app_url):

@@ -63,6 +63,8 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     live.task.apply(form.values)
+    lesson = form.lesson
+    state[f"{key}:goal"] = (lesson, form.values) if lesson is not None and lesson.goal else None
     return live
 
 
@@ -103,6 +105,11 @@ def view(key: str, live: LiveRun, settings=None) -> None:
             st.error(message)
         elif kind == "info":
             st.info(message)
+        goal = st.session_state.get(f"{key}:goal")
+        if goal is not None:
+            lesson, values = goal
+            met, text = lesson.check(live.task.model.history_, values)
+            (st.success if met else st.caption)(text)
         if show_figures:
             if live.playing:
                 st.caption("Pause training to see the zoomable charts.")

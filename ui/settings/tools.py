@@ -1,7 +1,8 @@
-"""What every page with settings offers beside them: reset to defaults, guided experiments.
+"""What every page with settings offers beside them: reset to defaults, guided experiments, lesson links.
 
 Drawn by the page's bound form (``ui.settings.widgets.Bound``) once the settings are known: the first
-lines of the sidebar.
+in the sidebar, the lesson-link maker (or a lesson's title and task) at the top of the page.  Whatever comes from a link
+(a lesson's title and task) is shown as plain text (``ui.shell.text.plain``).
 """
 
 from __future__ import annotations
@@ -10,17 +11,39 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ui.settings.lesson import Lesson, lesson_form
+from ui.shell.text import plain
+
+
+def lesson_header(bound) -> None:
+    """A lesson's title, task, goal and what it locks, at the top of the page."""
+    lesson = bound.lesson
+    if lesson is None:
+        return
+    info = lesson.info
+    with st.container(border=True, key=f"{bound.prefix}-lesson"):
+        st.markdown(f"#### 📘 {plain(info['lesson'] or 'Lesson', 80)}")
+        if info["task"]:
+            st.markdown(plain(info["task"], 400))
+        if lesson.goal:
+            st.markdown(f"**Goal:** {lesson.goal_text()}.")
+        locked = [s.label for s in bound.form if lesson.locked(s.key)]
+        if locked:
+            st.caption(f"Locked for this lesson: {', '.join(locked)}.")
+
 
 def page_tools(bound) -> None:
     """The sidebar's first lines: reset to defaults, the guided experiments."""
+    lesson = bound.lesson
     st.button(
-        "↺ Reset to defaults",
+        "↺ Start the lesson again" if lesson else "↺ Reset to defaults",
         key=f"{bound.prefix}:defaults",
         on_click=bound.reset,
-        help="Every setting on this page back to its default (the address too). The live view's ↺ Reset only "
-             "draws fresh weights and keeps the settings.",
+        help=("Every setting back to where the lesson started." if lesson else
+              "Every setting on this page back to its default (the address too). The live view's ↺ Reset only "
+              "draws fresh weights and keeps the settings."),
     )
-    if bound.experiments:
+    if lesson is None and bound.experiments:
         experiments(bound)
 
 
@@ -44,3 +67,25 @@ def experiments(bound) -> None:
         chosen = by_name[name]
         st.info(f"{chosen.watch}\n\n**Try next:** {chosen.next}")
         st.caption(f"Its link: `?{urlencode(chosen.query)}`")
+
+
+def lesson_maker(bound, values: dict) -> None:
+    """The teacher's panel: what learners may change, a title, a task and a goal, and the link to copy."""
+    form = lesson_form(bound.form)
+    with st.expander("🎓 Make a lesson link"):
+        st.caption("Set the page up first. Learners who open the link see your title and task, can change only "
+                   "the settings you tick, and are told when they meet the goal.")
+        maker = type(bound)(form, f"{bound.prefix}:lesson", url=None)
+        goal = "goal" in form.settings and maker.value("goal") != "none"
+        for setting in form:  # a goal's threshold and limits once there is a goal
+            if goal or setting.key == "goal" or not setting.key.startswith("goal"):
+                maker.widget(setting.key, where=st)
+        query = Lesson.link(bound.form, values, maker.values)
+        st.code(f"{_page_address()}?{urlencode(query)}", language=None, wrap_lines=True)
+        st.caption("Copy it with the button at the top right of the box.")
+
+
+def _page_address() -> str:
+    """This page's address without its query, as the browser shows it."""
+    url = str(st.context.url or "")
+    return url.split("?", 1)[0]
