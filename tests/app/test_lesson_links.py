@@ -1,5 +1,5 @@
-"""Issue 19: guided experiments, lesson links (locked settings, a title, a task, a goal), reset to defaults.
-What the browser shows of them: tests/e2e/test_lessons.py."""
+"""Issue 19: guided experiments, lesson links (locked settings, a title, a task, a goal), reset to defaults,
+the theme kept in the URL.  What the browser shows of them: tests/e2e/test_lessons.py."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -9,6 +9,7 @@ from tests.app.conftest import command, frame, shown
 from tests.hostile import rendered_markup
 from tests.hostile.tables import payloads
 from ui.settings.lesson import MAX_FIX, Lesson, lesson_form
+from ui.settings.view import VIEW
 from ui.setups import cnn as cs
 from ui.setups import experiments as ex
 from ui.setups import mnist as ms
@@ -30,7 +31,7 @@ SPIRAL_LESSON = {"lesson": "Spiral challenge", "task": "Reach 90% with at most 6
 
 
 def _page_query(at) -> dict:
-    return dict(at.query_params.items())
+    return {k: v for k, v in at.query_params.items() if k not in VIEW.settings}
 
 
 def _one(v):
@@ -65,11 +66,11 @@ def test_mnist_without_a_hidden_layer_shows_each_digits_template(app):
 @pytest.mark.parametrize("page", PAGES)
 def test_reset_to_defaults_restores_every_setting_and_the_url(app, page):
     form, key, exps = PAGES[page]
-    at = app(page, exps[0].query)
+    at = app(page, {**exps[0].query, "theme": "dark"})
     assert at.session_state[f"{key}:settings"] != form.defaults
     at.sidebar.button(key=f"{key}:defaults").click().run()
     assert at.session_state[f"{key}:settings"] == form.defaults
-    assert _page_query(at) == {}
+    assert _page_query(at) == {} and _one(at.query_params["theme"]) == "dark"  # the theme is no page setting
     for setting in form:  # and every widget drawn shows it
         wkey = f"{key}_{setting.key}"
         if setting.key != "layers" and wkey in at.session_state:
@@ -169,3 +170,20 @@ def test_the_lesson_maker_writes_a_link_that_opens_the_same_lesson(app):
 def test_a_regression_page_offers_a_lesson_without_a_goal():
     assert "goal" not in lesson_form(rs.LINEAR_FORM).settings and "goal" in lesson_form(ms.FORM).settings
     assert "goal_units" in lesson_form(pg.FORM).settings and "goal_units" not in lesson_form(cs.FORM).settings
+
+
+# ---------------------------------------------------------------- the theme
+def test_the_theme_stays_in_the_url(app):
+    at = app("playground", {"theme": "dark", "data": "xor"})
+    assert at.sidebar.radio(key="view_theme").value == "dark"
+    theme = next(e for e in at.get("bidi_component") if e.proto.id.endswith("theme"))
+    assert theme.proto.json == '"dark"'  # what the page's few lines of JavaScript follow
+    at.sidebar.selectbox(key="pg_data").set_value("spiral").run()  # the page writes its settings ...
+    q = {k: _one(v) for k, v in at.query_params.items()}
+    assert q == {"theme": "dark", "data": "spiral"}  # ... and leaves the theme
+    at.sidebar.radio(key="view_theme").set_value("light").run()
+    assert {k: _one(v) for k, v in at.query_params.items()} == {"theme": "light", "data": "spiral"}
+    at.sidebar.radio(key="view_theme").set_value("auto").run()
+    assert {k: _one(v) for k, v in at.query_params.items()} == {"data": "spiral"}
+    home = app("home", {"theme": "dark"})  # a page without settings keeps it too
+    assert home.sidebar.radio(key="view_theme").value == "dark" and _one(home.query_params["theme"]) == "dark"

@@ -1,11 +1,12 @@
 """Issue 19 in a browser: a lesson link locks and hides what it says, whatever the learner does to the address
-or the widgets; its goal is announced when met; reset to defaults."""
+or the widgets; its goal is announced when met; reset to defaults; the theme switch."""
 
 import re
 import time
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.breakage import watch_for_breakage
 
@@ -14,6 +15,11 @@ pytestmark = pytest.mark.e2e
 SIDEBAR = '[data-testid="stSidebar"]'
 LESSON = {"lesson": "Spiral challenge", "task": "Reach 90% test accuracy with at most 6 neurons.",
           "open": "layers,lr", "fix": urlencode({"data": "spiral", "opt": "sgd"})}
+LUMINANCE = """() => {
+  const [r, g, b] = getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor
+    .match(/[\\d.]+/g).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}"""
 
 
 def _open(page, url):
@@ -38,10 +44,15 @@ def _address(page) -> str:
 
 
 def _wait_for(check, seconds=30.0):
+    """Whether ``check()`` comes true within ``seconds``; a page reloading meanwhile (the theme switch) is
+    asked again once it is back."""
     end = time.time() + seconds
     while time.time() < end:
-        if check():
-            return True
+        try:
+            if check():
+                return True
+        except PlaywrightError:
+            pass
         time.sleep(0.3)
     return False
 
@@ -95,3 +106,23 @@ def test_reset_to_defaults_restores_every_setting_and_the_address(page, app_url)
     assert _select(page, "optimizer").input_value() == "adam"
     assert _slider(page, "hidden layers").input_value() == "2"
     assert page.locator(f'{SIDEBAR} input[aria-label="layer 1 neurons"]').input_value() == "8"
+
+
+@pytest.mark.parametrize("scheme,other", [("light", "dark"), ("dark", "light")])
+def test_the_theme_switch_changes_the_background_and_stays_in_the_address(browser, app_url, scheme, other):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        _open(page, f"{app_url}/playground?data=xor")
+        assert (page.evaluate(LUMINANCE) > 0.5) == (scheme == "light")
+        page.locator(SIDEBAR).get_by_text(other, exact=True).click()
+        assert _wait_for(lambda: (page.evaluate(LUMINANCE) > 0.5) == (other == "light"), 60), _address(page)
+        assert f"theme={other}" in _address(page) and "data=xor" in _address(page)  # the page's settings came back too
+        page.locator('[data-testid="live-view"]').wait_for(timeout=60_000)
+        text = page.locator('[data-testid="live-view"]').evaluate("el => getComputedStyle(el).color")
+        channels = [float(c) for c in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
+        assert (sum(channels) / 765 < 0.5) == (other == "light")  # the live view follows
+        page.locator(SIDEBAR).get_by_text("auto", exact=True).click()
+        assert _wait_for(lambda: (page.evaluate(LUMINANCE) > 0.5) == (scheme == "light"), 60), _address(page)
+    finally:
+        context.close()

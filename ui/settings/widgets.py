@@ -17,12 +17,14 @@ import streamlit as st
 from ui.settings import tools
 from ui.settings.form import Choice, Flag, Form, Layers, Number, Subset, Text
 from ui.settings.lesson import Lesson
+from ui.settings.view import VIEW
 
 
 class Bound:
     """A form bound to this session under ``prefix``: draw its widgets, then read :attr:`values`.
 
-    ``url``: "page" for a page's settings (the address holds them), None for a form it never holds.
+    ``url``: "page" for a page's settings (the address holds them, with the view's: the theme),
+    "view" for :data:`ui.settings.view.VIEW` (its keys only), None for a form the address never holds.
     ``experiments``: the page's guided experiments (``ui.setups.experiments``), offered in the sidebar.
     """
 
@@ -189,6 +191,11 @@ class Bound:
         return values
 
     def _write_url(self, values: dict) -> None:
+        now = st.query_params.to_dict()
         query = self.lesson.to_query(values) if self.lesson else self.form.to_query(values)
-        if query != st.query_params.to_dict():
+        if self.url == "page":  # the view's keys stay, the rest is this form's
+            query = {**{k: v for k, v in now.items() if k in VIEW.settings}, **query}
+        else:
+            query = {**{k: v for k, v in now.items() if k not in self.form.settings}, **query}
+        if query != now:
             st.query_params.from_dict(query)
