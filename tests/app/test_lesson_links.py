@@ -1,11 +1,14 @@
 """Issue 19: guided experiments, lesson links (locked settings, a title, a task, a goal), reset to defaults,
-the theme kept in the URL.  What the browser shows of them: tests/e2e/test_lessons.py."""
+the theme and the projector view kept in the URL.  What the browser shows of them: tests/e2e/test_lessons.py."""
 
+import json
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from tests.app.conftest import command, frame, shown
+from tests.app.conftest import canvas, command, frame, shown
 from tests.hostile import rendered_markup
 from tests.hostile.tables import payloads
 from ui.settings.lesson import MAX_FIX, Lesson, lesson_form
@@ -187,3 +190,28 @@ def test_the_theme_stays_in_the_url(app):
     assert {k: _one(v) for k, v in at.query_params.items()} == {"data": "spiral"}
     home = app("home", {"theme": "dark"})  # a page without settings keeps it too
     assert home.sidebar.radio(key="view_theme").value == "dark" and _one(home.query_params["theme"]) == "dark"
+
+
+# ---------------------------------------------------------------- the projector view
+def test_the_projector_view_is_a_flag_in_the_url_the_canvas_can_ask_for(app):
+    at = app("playground", {"projector": "1", "theme": "dark"})
+    assert at.sidebar.checkbox(key="view_projector").value
+    at.sidebar.selectbox(key="pg_data").set_value("spiral").run()
+    assert {k: _one(v) for k, v in at.query_params.items()} == {"projector": "1", "theme": "dark", "data": "spiral"}
+    _trigger(at, "pg", "view", {"projector": False})  # Esc, f or the canvas's ✕ button
+    assert not at.sidebar.checkbox(key="view_projector").value
+    assert {k: _one(v) for k, v in at.query_params.items()} == {"theme": "dark", "data": "spiral"}
+    _trigger(at, "pg", "view", {"projector": "yes"})  # junk asks nothing
+    assert "projector" not in at.query_params
+    at.sidebar.checkbox(key="view_projector").check().run()
+    assert _one(at.query_params["projector"]) == "1"
+
+
+def _trigger(at, key: str, event: str, value) -> None:
+    """The canvas of page ``key`` sends ``value`` as its trigger ``event``, as the browser does."""
+    trigger = WidgetState(id=_make_trigger_id(canvas(at, key).proto.id, "events"),
+                          json_trigger_value=json.dumps([{"event": event, "value": value}]))
+    states = at._tree.get_widget_states()
+    states.widgets.append(trigger)
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]

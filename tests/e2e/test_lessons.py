@@ -1,5 +1,5 @@
 """Issue 19 in a browser: a lesson link locks and hides what it says, whatever the learner does to the address
-or the widgets; its goal is announced when met; reset to defaults; the theme switch."""
+or the widgets; its goal is announced when met; reset to defaults; the projector view; the theme switch."""
 
 import re
 import time
@@ -106,6 +106,48 @@ def test_reset_to_defaults_restores_every_setting_and_the_address(page, app_url)
     assert _select(page, "optimizer").input_value() == "adam"
     assert _slider(page, "hidden layers").input_value() == "2"
     assert page.locator(f'{SIDEBAR} input[aria-label="layer 1 neurons"]').input_value() == "8"
+
+
+# Runs in the page: where the live view sits, and the elements in it that reach past the screen's sides
+PROJECTOR = """(host) => {
+  const box = host.getBoundingClientRect();
+  const W = document.documentElement.clientWidth;
+  const wide = [...host.querySelectorAll('*')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width && (r.right > W + 1 || r.left < -1);
+  }).map((el) => el.className);
+  const value = host.querySelector('.bl-metric-value');
+  const px = parseFloat(getComputedStyle(value).fontSize) * Number(getComputedStyle(host).zoom || 1);
+  const plane = host.querySelector('[data-panel="plane"] canvas').getBoundingClientRect();
+  return { box: [box.left, box.top, box.width, box.height], W, H: window.innerHeight, wide, px,
+           scroll: host.scrollWidth - host.clientWidth, plane: [plane.width, plane.bottom] };
+}"""
+
+
+def test_the_projector_view_fills_1920x1080_with_large_type_and_answers_the_keyboard(browser, app_url):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        _open(page, f"{app_url}/playground?projector=1")
+        page.locator(".bl-live.bl-projector").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        seen = page.locator('[data-testid="live-view"]').evaluate(PROJECTOR)
+        assert [round(v) for v in seen["box"]] == [0, 0, 1920, 1080], seen
+        assert not seen["wide"] and seen["scroll"] <= 0, seen  # nothing wider than the screen
+        assert seen["px"] >= 40, seen  # numbers read from the back of a room
+        assert seen["plane"][0] >= 600 and seen["plane"][1] <= 1080, seen  # the picture whole, and large
+        page.keyboard.press("Space")  # the keys still play and pause
+        page.locator('.bl-play[aria-pressed="true"]').wait_for(timeout=5_000)
+        page.keyboard.press("k")
+        page.locator('.bl-play[aria-pressed="false"]').wait_for(timeout=5_000)
+        page.keyboard.press("Escape")  # and leave it
+        page.locator(".bl-live:not(.bl-projector)").wait_for(timeout=30_000)
+        assert _wait_for(lambda: "projector" not in _address(page)), _address(page)
+        page.locator(".bl-projector-toggle").click()  # the button brings it back, and the address says so
+        page.locator(".bl-live.bl-projector").wait_for(timeout=30_000)
+        assert "projector=1" in _address(page)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("scheme,other", [("light", "dark"), ("dark", "light")])

@@ -81,6 +81,16 @@ def _take_command(key: str) -> None:
     st.session_state[f"{key}:cmd"] = value.get("cmd") if hasattr(value, "get") else None
 
 
+def _take_view(key: str) -> None:
+    """The canvas's keyboard or its ✕ asked to enter or leave the projector view: handed to the router's view
+    settings (``ui.settings.view``, bound under "view"), which the whole page's next run shows."""
+    value = st.session_state.get(f"{key}:canvas") or {}
+    asked = value.get("view") if hasattr(value, "get") else None
+    if isinstance(asked, dict) and isinstance(asked.get("projector"), bool):
+        st.session_state["view:asked"] = {"projector": asked["projector"]}
+        st.session_state[f"{key}:view_asked"] = True
+
+
 def view(key: str, live: LiveRun, settings=None) -> None:
     """The live fragment: the canvas, the status message and, on request while paused, the task's
     zoomable plotly views (:meth:`LiveTask.figures`).  ``settings``: the page's bound form
@@ -99,7 +109,10 @@ def view(key: str, live: LiveRun, settings=None) -> None:
         if asked and settings is not None:
             settings.load(asked)
             st.rerun()  # the whole page: its widgets and the URL show the new settings
-        _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))
+        if st.session_state.pop(f"{key}:view_asked", False):
+            st.rerun()  # the whole page: the projector toggle and the URL follow
+        _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key),
+                on_view_change=lambda: _take_view(key))
         kind, message = live.task.status()
         if kind == "error":
             st.error(message)

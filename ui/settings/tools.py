@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui.settings.lesson import Lesson, lesson_form
+from ui.settings.view import VIEW
 from ui.shell.text import plain
 
 
@@ -33,8 +34,9 @@ def lesson_header(bound) -> None:
 
 
 def page_tools(bound) -> None:
-    """The sidebar's first lines: reset to defaults, the guided experiments."""
+    """The sidebar's first lines: the projector view, reset to defaults, the guided experiments."""
     lesson = bound.lesson
+    type(bound)(VIEW, "view", url="view").widget("projector", where=st)
     st.button(
         "↺ Start the lesson again" if lesson else "↺ Reset to defaults",
         key=f"{bound.prefix}:defaults",

@@ -23,7 +23,7 @@ from ui.settings.view import VIEW
 class Bound:
     """A form bound to this session under ``prefix``: draw its widgets, then read :attr:`values`.
 
-    ``url``: "page" for a page's settings (the address holds them, with the view's: the theme),
+    ``url``: "page" for a page's settings (the address holds them, with the view's: theme, projector),
     "view" for :data:`ui.settings.view.VIEW` (its keys only), None for a form the address never holds.
     ``experiments``: the page's guided experiments (``ui.setups.experiments``), offered in the sidebar.
     """
@@ -43,6 +43,9 @@ class Bound:
             state[f"{prefix}:lesson"] = lesson
         self.lesson: Lesson | None = state[f"{prefix}:lesson"]
         pending = state.pop(f"{prefix}:pending_settings", None)
+        asked = state.pop(f"{prefix}:asked", None)  # settings another part of the page asked for (the canvas)
+        if asked is not None:
+            pending = form.clean({**state[self._store], **asked})
         if pending is not None:  # values given by load() on the last run, before any widget exists
             state[self._store] = pending
             for key in [k for k in state if str(k).startswith(f"{prefix}_")]:
