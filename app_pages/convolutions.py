@@ -1,25 +1,79 @@
 """Convolutions: filters, feature-map grids, padding, stride, pooling, on your own photo."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.conv import ConvShapeError, conv2d, conv2d_naive, conv_forward, output_size, resolve_padding
-from engine.kernels import PRESETS, as_bank, preset, random_bank
-from engine.pooling import REDUCERS, global_pool, pool2d, pool_forward
+from engine.conv import (
+    ConvShapeError,
+    conv2d,
+    conv2d_naive,
+    conv_forward,
+    conv_padding,
+    conv_pixel,
+    output_size,
+    resolve_padding,
+)
+from engine.kernels import as_bank, random_bank
+from engine.pooling import global_pool, pool2d, pool_forward, pool_pixel
+from ui.charts.conv_arithmetic import grid_markdown, picked, pixel_picker, window_text
 from ui.charts.feature_maps import conv_bands, feature_maps
 from ui.charts.images import feature_grid, for_display
 from ui.inputs.images import EXTENSIONS, FORMATS_HELP, ImageError, load_image_cached, mark_patch, to_planes
+from ui.settings.widgets import Bound
+from ui.setups import convolutions as cv
 from ui.shell.cost import TooCostly
 from ui.shell.show_code import show_code
 from ui.shell.text import plain
 
-SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
+KEY = "cv"
 OUTPUT_SIZE = r"n_\text{out} = \left\lfloor \frac{n - f + 2p}{s} \right\rfloor + 1"
-CHANNEL_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 state = st.session_state
+CHANNELS = {1: ["grey"], 3: ["red", "green", "blue"]}
+
+
+def pick_pixel() -> None:
+    """A click on the zoomed block: that pixel becomes the one explained (the sliders follow)."""
+    at = picked(state.get(f"{KEY}:picker"))
+    if at is not None:
+        state[f"{KEY}:row"], state[f"{KEY}:col"] = at
+
+
+def pixel_arithmetic(x, bank, conv_out, out, values) -> None:
+    """Section 2's output, one pixel at a time: the window, the kernel, their products and sum, the engine's
+    value; with pooling, the pooled pixel's window first and which value won."""
+    st.subheader("Point at an output pixel: its arithmetic")
+    pooled, (n_rows, n_cols) = out is not conv_out, out.shape[1:]
+    for axis, n in (("row", n_rows), ("col", n_cols)):  # a smaller output keeps the pick inside it
+        state[f"{KEY}:{axis}"] = min(state.get(f"{KEY}:{axis}", n // 2), n - 1)
+    c1, c2 = st.columns([2, 3])
+    row = c1.slider("output row", 0, n_rows - 1, key=f"{KEY}:row", help="Or click a pixel in the block below.")
+    col = c1.slider("output column", 0, n_cols - 1, key=f"{KEY}:col", help="Or click a pixel in the block below.")
+    f, s, ps = bank.shape[-1], values["stride"], values["pool_stride"]
+    padding, pad_mode = cv.padding(values)
+    if pooled:
+        where = lambda i, j: f"its window: convolution output rows {i * ps} to {i * ps + values['pool_size'] - 1}"
+    else:
+        where = lambda i, j: window_text(i, j, f, s, conv_padding(padding, f, f)[0][0])
+    c1.plotly_chart(pixel_picker(out[0], row, col, where, "hover a pixel; click to explain it"),
+                    key=f"{KEY}:picker", on_select=pick_pixel, selection_mode="points")
+    i, j = row, col
+    if pooled:
+        window, result, winner = pool_pixel(conv_out, row, col, values["pool_size"], ps, values["pool"])
+        c2.markdown(f"**{values['pool']} pooling** of output pixel ({row}, {col})'s window on the convolution's "
+                    f"output (rows from {row * ps}, columns from {col * ps}):\n\n{grid_markdown(window, winner)}")
+        won = f"the value at {winner} won" if winner else "every value counts"
+        c2.markdown(f"{values['pool']} = **{result:.4f}** ({won}); the engine's pooled pixel: **{out[0, row, col]:.4f}**")
+        (wi, wj), what = winner or (0, 0), "the winning pixel" if winner else "the window's first pixel"
+        i, j = row * ps + wi, col * ps + wj
+        c2.caption(f"Below: the convolution behind {what}, output pixel ({i}, {j}).")
+    window, kernel, products, total = conv_pixel(x, bank, i, j, s, padding, pad_mode)
+    for c, channel in enumerate(CHANNELS[len(window)]):  # one under the other: a 5 x 5 table is wide
+        for title, grid in zip(("input window", "× kernel", "= products"), (window, kernel, products)):
+            c2.markdown(f"**{title}** ({channel})\n\n{grid_markdown(grid[c])}")
+    relu = f"; ReLU: max(0, {total:.4f}) = {max(total, 0):.4f}" if values["relu"] else ""
+    c2.markdown(f"sum of the {products.size} products = {total:.4f}, plus the bias 0 (this filter has none){relu}. "
+                f"The engine computed output pixel ({i}, {j}) = **{conv_out[0, i, j]:.4f}**.")
 
 
 st.title("🖼️ Convolutions")
@@ -29,6 +83,7 @@ st.markdown(
     "A CNN *learns* its filters; here you pick them and see what they do."
 )
 
+form = Bound(cv.FORM, KEY)
 with st.sidebar:
     st.header("Image")
     source = st.radio("source", ["sample photo", "upload"], horizontal=True)
@@ -40,25 +95,12 @@ with st.sidebar:
         )
         raw, name = (up.getvalue(), up.name) if up is not None else (None, None)
     else:
-        name = st.selectbox(
-            "sample",
-            sorted(p.name for p in SAMPLES.iterdir()),
-            help="CC0 / public-domain photos bundled with the app (see assets/NOTICE).",
-        )
-        raw = (SAMPLES / name).read_bytes()
-    colour = st.radio(
-        "colour depth",
-        ["greyscale (1 channel)", "RGB (3 channels)"],
-        help="With RGB each filter has depth 3: one 3x3 slice per colour channel.",
-    )
-    side = st.select_slider(
-        "working size (longest side)",
-        [64, 128, 256, 512],
-        256,
-        help="The image is shrunk to this size first; smaller is faster.",
-    )
+        name = form.widget("sample")
+        raw = (cv.SAMPLES / name).read_bytes()
+    form.widget("depth")
+    form.widget("side")
 
-mode = "RGB" if colour.startswith("RGB") else "L"
+mode, side = ("RGB" if form.value("depth") == "rgb" else "L"), form.value("side")
 if raw is None:
     st.info("Upload an image in the sidebar, or switch back to a sample photo.")
     st.stop()
@@ -93,58 +135,41 @@ c1.image(
 st.header("2 · One filter, padding, stride and pooling")
 c1, c2 = st.columns([1, 2])
 with c1:
-    choice = st.selectbox(
-        "filter",
-        [*PRESETS, "custom 3x3", "custom 5x5"],
-        index=list(PRESETS).index("emboss"),
-        help="Emboss and sharpen are the seed article's examples.",
-    )
-    if choice.startswith("custom"):
+    choice = form.widget("filter", c1)
+    if choice in cv.CUSTOM:
         size = int(choice[-1])
-        start = np.zeros((size, size))
-        start[size // 2, size // 2] = 1
+        # the cells as they were when this size was first shown: the editor keeps its edits on top of them
+        start = state.setdefault(f"{KEY}:kernel_start{size}", cv.kernel(cv.FORM.clean({**form.stored, "filter": choice})))
         edited = st.data_editor(
             pd.DataFrame(start, columns=[str(i) for i in range(size)]),
-            key=f"kernel{size}",
+            key=f"{KEY}:kernel{size}",
             hide_index=True,
             width="stretch",
         )
-        kernel = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-        if not np.all(np.isfinite(kernel)):
+        cells = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(cells)):
             st.error("Every cell of the filter must be a number; empty or text cells count as 0 for now.")
-            kernel = np.nan_to_num(kernel)
+            cells = np.nan_to_num(cells)
+        form.set("kernel", tuple(cells.ravel()))
     else:
-        kernel = preset(choice)
-        st.dataframe(pd.DataFrame(kernel), hide_index=True, width="stretch")
-    mix = None  # greyscale, or RGB averaged: the filter sees brightness
-    if C == 3 and st.radio(
-        "colour",
-        ["grey: the channels averaged", "colour: a weight per channel"],
-        key="colour_filter",
-        help="A filter on an RGB image has a slice per colour channel. The same slice on each, averaged, sees "
-        "brightness; weighing the channels differently makes a filter that sees colour.",
-    ).startswith("colour"):
-        mix = [
-            st.select_slider(f"{channel} weight", CHANNEL_WEIGHTS, start, key=f"mix_{channel}")
-            for channel, start in (("red", 1.0), ("green", -1.0), ("blue", 0.0))
-        ]
-    pad_choice = st.selectbox(
-        "padding",
-        ["valid (none)", "zero", "same (zero)", "replicate border"],
-        help="Padding adds a border so the filter can sit on the edge pixels. 'same' pads f - 1 pixels per "
-        "axis, half on each side (an even filter puts the odd one after), so that at stride 1 the output "
-        "keeps the input's size; the CNN page's layers use the same rule.",
-    )
-    f = kernel.shape[0]
-    p = st.slider("padding p (pixels)", 0, 5, 1, disabled=pad_choice != "zero")
-    s = st.slider("stride s", 1, 5, 1, help="Move the filter this many pixels at a time.")
-    relu = st.checkbox("ReLU (keep positives only)")
-    pool_mode = st.selectbox("pooling", ["none", *REDUCERS], help="Summarise each window of the output.")
-    pool_size = st.slider("pool window", 2, 4, 2, disabled=pool_mode == "none")
-    pool_stride = st.slider("pool stride", 1, 4, 2, disabled=pool_mode == "none")
+        st.dataframe(pd.DataFrame(cv.kernel({"filter": choice})), hide_index=True, width="stretch")
+    if C == 3 and form.widget("mix", c1) == "colour":
+        for channel in ("red", "green", "blue"):
+            form.widget(channel, c1)
+    form.widget("padding", c1)
+    if form.value("padding") == "zero":
+        form.widget("p", c1)
+    form.widget("stride", c1)
+    form.widget("relu", c1)
+    if form.widget("pool", c1) != "none":
+        form.widget("pool_size", c1)
+        form.widget("pool_stride", c1)
 
-padding = {"valid (none)": 0, "zero": p, "same (zero)": "same", "replicate border": "same"}[pad_choice]
-pad_mode = "replicate" if pad_choice.startswith("replicate") else "zero"
+values = form.values
+kernel, (padding, pad_mode), mix = cv.kernel(values), cv.padding(values), cv.channel_mix(values, C)
+f, s, relu, pool_mode = kernel.shape[0], values["stride"], values["relu"], values["pool"]
+pool_size, pool_stride = values["pool_size"], values["pool_stride"]
+bank, out = as_bank(kernel, C, mix), None
 with c2:
     try:
         p_px = resolve_padding(padding, f)
@@ -166,10 +191,10 @@ with c2:
                     f"{axis}: {exc} Here the last {(n_ - f + 2 * p_px) % s} pixel(s) are simply skipped."
                 )
         # conv2d, a band of rows at a time: a 5 x 5 filter over a 512 px RGB image is 157 MB of columns at once
-        out = conv_bands(x, as_bank(kernel, C, mix), stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
+        conv_out = out = conv_bands(x, bank, stride=s, padding=padding, pad_mode=pad_mode, relu=relu)
         shape_line = f"input {C} x {H} x {W} → filter {C} x {f} x {f} → output 1 x {ho} x {wo}"
         if pool_mode != "none":
-            out = pool2d(out, pool_size, pool_stride, pool_mode)
+            out = pool2d(conv_out, pool_size, pool_stride, pool_mode)
             shape_line += (
                 f" → {pool_mode} pool {pool_size}/{pool_stride} → 1 x {out.shape[1]} x {out.shape[2]}"
             )
@@ -192,7 +217,11 @@ with c2:
         b.image(for_display(out), caption=f"{choice} output (rescaled to 0-1 for display)", width="stretch")
         st.caption(f"global average pooling of this map: {global_pool(out)[0]:.4f} (one number per channel)")
     except (ConvShapeError, TooCostly) as exc:
+        out = None
         st.error(f"These settings do not fit this image: {exc}")
+
+if out is not None:
+    pixel_arithmetic(x, bank, conv_out, out, values)
 
 # ---------------------------------------------------------------- many random filters
 st.header("3 · 64 random filters: a feature-map grid")
@@ -201,9 +230,10 @@ st.markdown(
     "{-1, 0, 1}; every map shows where its pattern matches. Hover a tile to see its filter."
 )
 c1, c2, c3 = st.columns(3)
-n_filters = c1.select_slider("filters", [4, 9, 16, 25, 36, 49, 64, 81, 100], 64)
-bank_seed = c2.number_input("filter seed", 0, 10_000, 0, help="Same seed, same filters.")
-second = c3.checkbox("stack a second layer", help="Apply 16 random filters of depth N to the ReLU'd maps.")
+for key, where in (("filters", c1), ("fseed", c2), ("second", c3)):
+    form.widget(key, where)
+values = form.values
+n_filters, bank_seed, second = values["filters"], values["fseed"], values["second"]
 bank = random_bank(n_filters, 3, C, int(bank_seed))
 bank2 = random_bank(16, 3, n_filters, int(bank_seed) + 1) if second else None
 try:
@@ -230,4 +260,4 @@ st.latex(  # over two lines, aligned: in one it is wider than a phone
     r"&\qquad \cdot x_\text{pad}[c,\; i s + u,\; j s + v]\end{aligned}"
 )
 st.latex(OUTPUT_SIZE)
-show_code(conv_forward, conv2d, conv2d_naive, pool_forward, pool2d)
+show_code(conv_forward, conv2d, conv2d_naive, conv_pixel, pool_forward, pool2d)

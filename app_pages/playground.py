@@ -1,7 +1,5 @@
 """Neural-network playground: pick data and a network, press Play, watch it learn."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from engine import ModelFileError, one_hot, weights_bytes
@@ -14,7 +12,8 @@ from engine.toy import REGRESSION_SETS
 from ui.export.downloads import downloads, loaded_note
 from ui.export.scripts import history_csv
 from ui.inputs import weights
-from ui.inputs.csv_input import csv_columns, csv_table
+from ui.inputs.csv_data import CsvError
+from ui.inputs.csv_input import csv_columns, csv_table, data_file, keep_saved, saved_data
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
 from ui.settings.widgets import Bound
@@ -100,11 +99,12 @@ with st.expander("💾 Save, export and load"):
         "export the run as a Python script that rebuilds the same data, network and training with the engine "
         "(running it prints the test score the page shows), or the loss and accuracy history as CSV."
     )
-    page_query = urlencode(pg.FORM.to_query(s))
+    file = data_file(KEY) if task.csv is not None else None  # the learner's CSV goes in the file too
+    page_query = pg.saved_page(s, task.csv, file[0] if file else "")
     downloads(
         KEY,
         "playground",
-        lambda: weights_bytes(run.task.model, page=page_query),
+        lambda: weights_bytes(run.task.model, page=page_query, data=file[1]() if file else None),
         lambda: run.task.script(),
         lambda: history_csv(run.task.model.history_, run.task.d.regression),
         task.export_problem(),
@@ -114,14 +114,19 @@ with st.expander("💾 Save, export and load"):
         state[f"{KEY}:loaded"] = up.file_id
         try:
             loaded = weights.load_upload(up.getvalue(), max_hidden=6, max_units=256)
-            values = pg.restore(loaded)
-        except ModelFileError as exc:
+            saved = pg.saved_csv(loaded)
+            loaded_csv, loaded_key = (None, None) if saved is None else saved_data(
+                saved["data"], saved["x1"], saved["x2"], saved["target"], saved["kind"])
+            values = pg.restore(loaded, loaded_csv)
+        except (ModelFileError, CsvError) as exc:
             state.pop(f"{KEY}:load_note", None)
             st.error(f"{exc} Your current network is unchanged.")
         else:
             state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
+            if saved is not None:  # the sidebar's CSV is the file's from the next run on
+                keep_saved(KEY, saved["name"], saved["data"], saved["x1"], saved["x2"], saved["target"])
             form.load(values)
-            canvas.replace(KEY, pg.PlaygroundTask(values, model=loaded), pg.FORM, values)
+            canvas.replace(KEY, pg.PlaygroundTask(values, loaded_csv, model=loaded), pg.FORM, values, loaded_key)
             st.rerun()
     if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
         st.caption(state[f"{KEY}:load_note"])

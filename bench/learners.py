@@ -34,6 +34,8 @@ COMPONENT = "backprop_lab.live"
 RETRY = 4.0  # s: live.js RETRY_MS
 RECONNECT = 1.0  # s between reconnection attempts (Streamlit's frontend starts near 1 s)
 REPLAY_AFTER = 1.0  # s a learner takes to read "the server restarted" and press Play
+PATIENCE = 30.0  # s a learner waits for the page or its connection (a browser waits minutes; a busy
+# replica, its event loop sharing the GIL with sixty training scripts, may take more than 10 s to answer)
 
 
 @dataclass
@@ -99,7 +101,7 @@ class Learner:
     def _get_page(self) -> None:
         """GET the page as a browser does first: HAProxy's affinity cookie comes with it."""
         parts = urllib.parse.urlsplit(self.url)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=PATIENCE)
         try:
             conn.request("GET", f"/{self.page}" + (f"?{self.query}" if self.query else ""), headers=self._cookie_header())
             resp = conn.getresponse()
@@ -138,7 +140,7 @@ class Learner:
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
         async with websockets.connect(
             ws_url, subprotocols=["streamlit"], additional_headers=self._cookie_header(),
-            max_size=None, open_timeout=10, ping_interval=None,
+            max_size=None, open_timeout=PATIENCE, ping_interval=None,
         ) as ws:  # fmt: skip
             self._take_cookies(ws.response.headers.get_all("Set-Cookie"))
             self.tally.replicas.append(ws.response.headers.get("X-Backprop-Replica", "?"))

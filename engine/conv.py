@@ -192,6 +192,22 @@ def conv2d(x, w, stride=1, padding=0, pad_mode="zero", bias=None, relu=False, st
     return out
 
 
+def conv_pixel(x, w, row, col, stride=1, padding=0, pad_mode="zero", bias=None, k=0):
+    """The sum behind one output pixel ``out[k, row, col]`` of :func:`conv2d`, taken from the same
+    windows its im2col reads: returns ``(window, kernel, products, total)``, the first three
+    ``(C, kh, kw)`` in conv2d's precision and ``total`` their sum plus ``bias[k]`` (before any ReLU)."""
+    xp, w, b, stride = _checked(x, w, stride, padding, pad_mode, bias, False)
+    K, _, kh, kw = w.shape
+    ho, wo = ((n - f) // s + 1 for n, f, s in zip(xp.shape[1:], (kh, kw), stride))
+    if not (0 <= k < K and 0 <= row < ho and 0 <= col < wo):
+        raise ConvShapeError(f"There is no output pixel ({k}, {row}, {col}) in a {K} x {ho} x {wo} output.")
+    dtype = np.result_type(xp.dtype, w.dtype, np.float32)
+    window = windows(xp[None], kh, kw, stride)[0, :, row, col].astype(dtype)
+    kernel = w[k].astype(dtype)
+    products = window * kernel
+    return window, kernel, products, products.sum() + (0 if b is None else b[k].astype(dtype))
+
+
 def _checked(x, w, stride, padding, pad_mode, bias, strict):
     """Check one image's convolution arguments: ``(x_padded, w, bias, (sh, sw))``."""
     x = check_array("x", x, 3, "(C, H, W)")

@@ -17,6 +17,7 @@ from .network_checks import check_settings
 from .regularization import penalty
 
 EVAL_FLOATS = 2**22
+OUTPUT_ROWS = 1024  # rows at a time where only some of each layer's outputs are kept
 
 
 def chunk_rows(layers, in_shapes) -> int:
@@ -57,6 +58,26 @@ class ChunkedEvaluation:
         if self._class_targets is None:
             return r2_from_sums(np.sum((out - y) ** 2, axis=0), np.sum((y - y.mean(axis=0)) ** 2, axis=0))
         return float(np.mean(self._labels(out) == y))
+
+    def layer_outputs(self, X, columns: int | None = None) -> list[np.ndarray]:
+        """Every layer's output for ``X``, the readout last.  With ``columns``, only each layer's first
+        ``columns`` (the readout whole), worked out ``OUTPUT_ROWS`` rows at a time: a wide network's
+        picture of a 100 x 100 grid then never holds whole layers (6 x 256 units: 240 MB)."""
+        self._check_fitted()
+        X = self._check_X(X)
+        if columns is None:
+            return self._outputs(X[:])  # (pixels held as bytes: as floats, all at once)
+        # copies of the columns, not views: a view would keep its slice's whole layers alive
+        parts = [[np.ascontiguousarray(a[:, :columns]) for a in outs[:-1]] + [outs[-1]]
+                 for outs in (self._outputs(X[i : i + OUTPUT_ROWS]) for i in range(0, len(X), OUTPUT_ROWS))]
+        return [np.concatenate(p) for p in zip(*parts)]
+
+    def _outputs(self, X: np.ndarray) -> list[np.ndarray]:
+        out = [X]
+        for layer in self.layers_:
+            out.append(layer.forward(out[-1]))
+        self._forget()
+        return out[1:] + [self._readout.value(out[-1])]
 
     def _labels(self, a: np.ndarray, cut: float = 0.5) -> np.ndarray:
         """The class each row of readout values picks: the largest, or with one sigmoid unit 1 from ``cut``

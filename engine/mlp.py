@@ -107,9 +107,10 @@ class MLP(Sequential):
     def biases_(self, arrays):
         _copy_into(self.biases_, arrays, "biases_")
 
-    def layer_outputs(self, X) -> list[np.ndarray]:
-        """Every layer's output for ``X``: hidden activations first, the readout last."""
-        return super().layer_outputs(X)[1::2]
+    def layer_outputs(self, X, columns: int | None = None) -> list[np.ndarray]:
+        """Every layer's output for ``X``: hidden activations first, the readout last (with ``columns``,
+        only each hidden layer's first ``columns``)."""
+        return super().layer_outputs(X, columns)[1::2]
 
 
 def _copy_into(live: list[np.ndarray], arrays, name: str) -> None:

@@ -15,6 +15,7 @@ from .init import SCHEMES
 from .layers import Layer
 from .losses import LOSSES, READOUT_LOSS
 from .optimizers import OPTIMIZERS, Optimizer
+from .pixels import Pixels
 from .validation import as_float_array, check_choice, check_number, check_seed
 
 
@@ -87,8 +88,11 @@ def check_size(layers: list[Layer], input_shape: tuple, dtype) -> None:
 
 def check_rows(X, shape: tuple, dtype, name: str = "X") -> np.ndarray:
     """Rows of one example each, ``(N, *shape)``; flattened rows are reshaped (784 pixels of a
-    1x28x28 digit)."""
-    X = as_float_array(X, name, dtype)
+    1x28x28 digit); :class:`~engine.pixels.Pixels` stay bytes, read as floats a batch at a time."""
+    rows = X.as_rows(shape, dtype) if isinstance(X, Pixels) else None
+    if rows is not None:
+        return rows
+    X = X if isinstance(X, Pixels) else as_float_array(X, name, dtype)
     if X.shape[1:] == shape:
         return X
     if X.ndim == 2 and X.shape[1] == math.prod(shape):

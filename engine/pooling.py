@@ -83,6 +83,26 @@ def pool2d(x, size=2, stride=None, mode="max", strict=False):
     return pool_forward(x[None], size, stride, mode)[0][0]
 
 
+def pool_pixel(x, row, col, size=2, stride=None, mode="max", channel=0):
+    """The window behind one output pixel ``out[channel, row, col]`` of :func:`pool2d`: returns
+    ``(window (kh, kw), result, winner)``; ``winner`` is the ``(i, j)`` of the pixel that max (min)
+    pooling took (the first of equals, as the backward pass gives it the gradient), None for the others."""
+    x = _maps(x, mode)
+    (kh, kw) = size = check_pair("size", size, 1)
+    stride = size if stride is None else check_pair("stride", stride, 1)
+    if not 0 <= channel < len(x):
+        raise ConvShapeError(f"There is no channel {channel} in {len(x)} maps.")
+    t = taps(x[None, channel : channel + 1], size, stride)[:, 0, 0]  # (kh kw, H_out, W_out)
+    if not (0 <= row < t.shape[1] and 0 <= col < t.shape[2]):
+        raise ConvShapeError(f"There is no pooled pixel ({channel}, {row}, {col}).")
+    values = t[:, row, col]
+    result = REDUCERS[mode](t, axis=0)[row, col]  # reduced as pool_forward does: the same rounding
+    winner = None
+    if mode in ("max", "min"):
+        winner = divmod(int(np.flatnonzero(_chosen(values[:, None], np.array([result])))[0]), kw)
+    return values.reshape(kh, kw), result, winner
+
+
 def global_pool(x, mode="average"):
     """One number per channel: ``(C, H, W) -> (C,)``."""
     x = _maps(x, mode)

@@ -282,15 +282,6 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
 
     # ------------------------------------------------------------- prediction
     # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
-    def layer_outputs(self, X) -> list[np.ndarray]:
-        """Every layer's output for ``X``, the readout last."""
-        self._check_fitted()
-        out = [self._check_X(X)]
-        for layer in self.layers_:
-            out.append(layer.forward(out[-1]))
-        self._forget()
-        return out[1:] + [self._readout.value(out[-1])]
-
     # --------------------------------------------------------------- training
     def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True):
         """Advance training by ``n_batches`` mini-batches (default: one epoch's worth).

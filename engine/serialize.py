@@ -7,7 +7,9 @@ capped, and each array's ``.npy`` header (shape, dtype) is checked before its
 data is read.  Only then is a model built, through ``MLP``'s constructor.
 
 A file may also carry the training so far (counters and history; older files do not): the model
-loaded from it has them, or starts at step 0 with an empty history.
+loaded from it has them, or starts at step 0 with an empty history.  And a page may store the data file
+it trained on (a learner's CSV, as bytes): the model loaded has it as ``page_data_``, for the page to
+decode as it would an upload.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ MAX_CONFIG_CHARS = 4096
 _ZIP_DIRECTORY_BYTES = 64 * 1024  # zipfile builds one object per entry: bound them first
 MAX_WEIGHT = 1e6  # no network trained here holds a weight past this; 1e300 is a forged or broken file
 MAX_PAGE_CHARS = 2000  # the page settings a file may carry (a URL query string)
+MAX_PAGE_DATA = 2_000_000  # the data file a page may store with its network (a learner's CSV is at most 2 MB)
 # The training so far a file may carry, so a loaded network goes on where it was saved: its counters
 # (config keys named as the model's attributes) and its history, one float array a column, thinned
 # evenly (last point kept) to at most MAX_HISTORY points.
@@ -62,11 +65,12 @@ _NOT_NPZ = "This is not a Backprop Lab weights file (.npz archive of plain array
 
 
 
-def save_weights(model: MLP, file, page: str | None = None) -> None:
+def save_weights(model: MLP, file, page: str | None = None, data: bytes | None = None) -> None:
     """Write config and weights to ``file`` (a path or a binary file object).
 
     ``page``: the settings of the page the network was trained on, as a URL query string (at most
-    MAX_PAGE_CHARS); loading gives it back as ``model.page_`` so the page can be restored."""
+    MAX_PAGE_CHARS); loading gives it back as ``model.page_`` so the page can be restored.  ``data``: the
+    file of data it was trained on (at most MAX_PAGE_DATA bytes), given back as ``model.page_data_``."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP; got {type(model).__name__}.")
     if not (isinstance(file, (str, Path)) or hasattr(file, "write")):
@@ -79,7 +83,11 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
         if not isinstance(page, str) or len(page) > MAX_PAGE_CHARS:
             raise ValueError(f"page must be a query string of at most {MAX_PAGE_CHARS} characters.")
         config["page"] = page
+    if data is not None and (not isinstance(data, bytes) or len(data) > MAX_PAGE_DATA):
+        raise ValueError(f"data must be bytes, at most {MAX_PAGE_DATA:,} of them.")
     arrays = {f"W{i}": W for i, W in enumerate(model.weights_)}
+    if data is not None:
+        arrays["page_data"] = np.frombuffer(data, np.uint8)
     arrays.update({f"b{i}": b for i, b in enumerate(model.biases_)})
     history = getattr(model, "history_", None) or {}
     points = len(history.get("step", ()))
@@ -90,10 +98,10 @@ def save_weights(model: MLP, file, page: str | None = None) -> None:
     np.savez(file, config=np.array(json.dumps(config)), **arrays)
 
 
-def weights_bytes(model: MLP, page: str | None = None) -> bytes:
+def weights_bytes(model: MLP, page: str | None = None, data: bytes | None = None) -> bytes:
     """The ``.npz`` file as bytes (for a download button)."""
     buf = io.BytesIO()
-    save_weights(model, buf, page)
+    save_weights(model, buf, page, data)
     return buf.getvalue()
 
 
@@ -109,9 +117,10 @@ def load_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX
 
 
 def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX_HIDDEN,
-                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict]:
-    """A weights file's checked settings, arrays and history (none in older files): the parsing half of
-    :func:`load_weights`, which a server runs in a child process; :func:`weights_model` is the other."""
+                 max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> tuple[dict, dict, dict, object]:
+    """A weights file's checked settings, arrays, history (none in older files) and page data (a uint8
+    array, or None): the parsing half of :func:`load_weights`, which a server runs in a child process;
+    :func:`weights_model` is the other."""
     data = read_capped(file, max_bytes)
     try:
         with _open_zip(data, max_hidden) as zf:
@@ -121,6 +130,7 @@ def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX
             config = _parse_config(read_npy(zf, members.pop("config.npy"), _config_header_ok))
             shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
             history = _history_shapes(members)
+            data = members.pop("page_data.npy", None)
             missing = sorted(name for name in shapes.keys() - {m[:-4] for m in members})
             extra = sorted(name for name in members.keys() - {f"{n}.npy" for n in shapes} - history.keys())
             if missing:
@@ -132,16 +142,17 @@ def read_weights(file, *, max_bytes: int = MAX_FILE_BYTES, max_hidden: int = MAX
                 for name, shape in shapes.items()
             }
             history = {name[8:-4]: read_npy(zf, members[name], ok) for name, ok in history.items()}
+            data = None if data is None else read_npy(zf, data, _page_data_ok)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         # (NumPy's own message may suggest allow_pickle=True: never do that with an upload)
         raise ModelFileError(_NOT_NPZ) from None
-    return config, arrays, history
+    return config, arrays, history, data
 
 
-def weights_model(config: dict, arrays: dict, history: dict | None = None, *, max_hidden: int = MAX_HIDDEN,
-                  max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
+def weights_model(config: dict, arrays: dict, history: dict | None = None, data=None, *,
+                  max_hidden: int = MAX_HIDDEN, max_units: int = MAX_UNITS, max_params: int = MAX_PARAMS) -> MLP:
     """The model of :func:`read_weights`' parts, checked again (another process may have read them)."""
     history = history or {}
     shapes = _shapes(_check_config(config, max_hidden, max_units, max_params))
@@ -149,9 +160,13 @@ def weights_model(config: dict, arrays: dict, history: dict | None = None, *, ma
     if set(arrays) != set(shapes) or {name[8:-4] for name in columns} != set(history):
         raise ModelFileError("The weights file's arrays do not fit its settings.")
     checks = [(_weights_header_ok(name, shape), arrays[name]) for name, shape in shapes.items()]
+    if data is not None:
+        checks.append((_page_data_ok, np.asarray(data)))
     for ok, arr in checks + [(ok, history[name[8:-4]]) for name, ok in columns.items()]:
         ok(arr.shape, arr.dtype)
-    return _build(config, arrays, history)
+    model = _build(config, arrays, history)
+    model.page_data_ = None if data is None else np.asarray(data).tobytes()
+    return model
 
 
 def _shapes(sizes: list[int]) -> dict[str, tuple]:
@@ -164,7 +179,7 @@ def _shapes(sizes: list[int]) -> dict[str, tuple]:
 
 def _open_zip(data: bytes, max_hidden: int) -> zipfile.ZipFile:
     """Check the end-of-directory record before zipfile reads the directory it points to."""
-    max_members = 2 * (max_hidden + 1) + 1 + len(HISTORY_KEYS)  # config, weights and biases, history
+    max_members = 2 * (max_hidden + 1) + 2 + len(HISTORY_KEYS)  # config, weights and biases, history, data
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
     if end < 0 or len(data) < end + 22 or data[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
         raise ModelFileError(_NOT_NPZ)  # no end record, a cut one, or zip64 (never needed here)
@@ -184,6 +199,11 @@ def _config_header_ok(shape, dtype) -> None:
             f"This is not a Backprop Lab weights file: its settings are not a text of at most "
             f"{MAX_CONFIG_CHARS} characters."
         )
+
+
+def _page_data_ok(shape, dtype) -> None:
+    if len(shape) != 1 or shape[0] > MAX_PAGE_DATA or dtype != np.uint8:
+        raise ModelFileError(f"The weights file's data must be at most {MAX_PAGE_DATA:,} bytes.")
 
 
 def _weights_header_ok(name: str, expected: tuple):

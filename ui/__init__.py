@@ -2,7 +2,8 @@
 
 Each page reads like a recipe: its setup's settings -> the engine -> the live view.  Imports go downwards:
 
-    setups/    each page's settings, data and live task (the playground, MNIST, the CNN, the regressions);
+    setups/    each page's settings, data and live task (the playground, MNIST, the CNN, the regressions, the
+               convolutions page's settings);
                setups never import each other
     settings/  a page's settings as a form (form), the ones several pages offer declared once (shared), their
                widgets bound to the URL (widgets); the learning-rate hint

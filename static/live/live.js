@@ -203,7 +203,11 @@ class LiveView {
       this.curves = {};
       this.queue = [];
     }
-    this.mergeCurves(frame.curves || {});
+    // the answer to a command sent before the learner paused or stepped (a tick that trained on past
+    // the picture on screen) changes nothing on screen: the answer to the Pause brings the server back
+    // to that picture, and the picture stays as it was meanwhile
+    const overtaken = !this.playing && this.pending && (frame.ack || 0) < this.pending;
+    if (!overtaken) this.mergeCurves(frame.curves || {});
     const status = frame.status || {};
     this.seen = Math.max(this.seen, frame.ack || 0);
     const answered = this.pending && frame.ack >= this.pending;
@@ -213,7 +217,7 @@ class LiveView {
     }
     const snaps = frame.snaps || [];
     if (!this.playing) {
-      if (snaps.length) this.queue = [{ due: 0, snap: snaps[snaps.length - 1] }];
+      if (snaps.length && !overtaken) this.queue = [{ due: 0, snap: snaps[snaps.length - 1] }];
     } else {
       const spacing = (1000 * (frame.interval || 0.2)) / Math.max(1, snaps.length);
       const now = performance.now();
@@ -232,7 +236,7 @@ class LiveView {
     // once, it stood beside the pictures still playing out (epoch 9.81 and "reached the budget (10)").
     const stops = this.playing && STOPS.has(status.kind) && this.queue.length && !this.restarted;
     if (stops) this.queue[this.queue.length - 1].status = status;
-    else this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
+    else if (!overtaken || this.restarted) this.showStatus(this.restarted ? { kind: 'info', text: RESTARTED } : status);
     if (answered && this.playing) {
       if (STOPS.has(status.kind)) this.setPlaying(false, false);
       else {
@@ -383,7 +387,9 @@ class LiveView {
     const w = this.tip.offsetWidth;
     const x = Math.min(clientX - box.left + 14, box.width - w - 4);
     this.tip.style.left = `${Math.max(0, x)}px`;
-    this.tip.style.top = `${clientY - box.top + 14}px`;
+    // below the pointer, or above it when a tall tip (a convolution's arithmetic) would leave the window
+    const below = clientY + 14 + this.tip.offsetHeight <= window.innerHeight;
+    this.tip.style.top = `${below ? clientY - box.top + 14 : Math.max(-box.top, clientY - box.top - this.tip.offsetHeight - 14)}px`;
   }
 
   hideTip() {

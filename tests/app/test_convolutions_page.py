@@ -23,7 +23,7 @@ def test_convolutions_upload_grid_and_live_shapes(app):
     assert "output 1 x 127 x 127" in _shape_line(at)
     assert any("does not fit" in w.value for w in at.warning)
     padding = next(s for s in at.selectbox if s.label == "padding")
-    padding.set_value("same (zero)").run()
+    padding.set_value("same").run()
     assert "output 1 x 128 x 128" in _shape_line(at)
     pool = next(s for s in at.selectbox if s.label == "pooling")
     pool.set_value("max").run()
@@ -47,7 +47,7 @@ def test_convolutions_rgb_tiny_image_and_custom_kernel(app):
     buf = io.BytesIO()
     Image.new("RGB", (1, 1), (10, 20, 30)).save(buf, format="PNG")
     at = app("convolutions")
-    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    at.sidebar.radio[1].set_value("rgb").run()
     assert "input 3 x" in _shape_line(at)
     at.sidebar.radio[0].set_value("upload").run()
     at.sidebar.file_uploader[0].set_value(("dot.png", buf.getvalue(), "image/png")).run()
@@ -90,11 +90,42 @@ def _output_image(at) -> str:
 
 def test_convolutions_rgb_colour_filter(app):
     at = app("convolutions")
-    at.sidebar.radio[1].set_value("RGB (3 channels)").run()
+    at.sidebar.radio[1].set_value("rgb").run()
     assert any("averaged, so it sees brightness" in c.value for c in at.caption)
     grey = _output_image(at)
-    at.radio(key="colour_filter").set_value("colour: a weight per channel").run()
+    at.radio(key="cv_mix").set_value("colour").run()
     assert "filter 3 x 3 x 3" in _shape_line(at)
     assert any("1 (red), −1 (green) and 0 (blue)" in c.value for c in at.caption)
     assert _output_image(at) != grey  # another filter, another picture
     assert not at.exception
+
+
+def test_convolutions_settings_come_from_the_url_and_go_back_to_it(app):
+    query = {"sample": "camera.png", "depth": "rgb", "side": "128", "filter": "custom 3x3",
+             "kernel": "0,1,0,1,-4,1,0,1,0.5", "mix": "colour", "red": "-0.5", "padding": "zero", "p": "2",
+             "stride": "2", "relu": "1", "pool": "max", "pool_size": "3", "pool_stride": "3"}
+    at = app("convolutions", query)
+    assert not at.error
+    assert at.sidebar.selectbox(key="cv_sample").value == "camera.png"
+    assert at.radio(key="cv_mix").value == "colour" and at.slider(key="cv_red").value == -0.5
+    assert at.slider(key="cv_p").value == 2 and at.checkbox(key="cv_relu").value
+    # 128 px camera: (128 - 3 + 4) / 2 + 1 = 65, max-pooled 3 every 3: 21
+    assert "filter 3 x 3 x 3 → output 1 x 65 x 65 → max pool 3/3 → 1 x 21 x 21" in _shape_line(at)
+    assert {k: at.query_params[k] for k in query} == query  # written back as they came
+
+
+def test_convolutions_url_junk_is_clamped_and_written_back(app):
+    at = app("convolutions", {"stride": "99", "pool": "junk", "filter": "custom 5x5", "kernel": "1,2,x",
+                              "side": "300", "sample": "../../etc/passwd", "fseed": "-4"})
+    assert not at.error and not at.exception
+    assert "filter 1 x 5 x 5 → output 1 x" in _shape_line(at)  # the identity 5x5: a kernel of 3 cells is junk
+    params = dict(at.query_params)
+    assert params == {"stride": "5", "filter": "custom 5x5"}, params  # 300 px: the nearest rung, 256, the default
+
+
+def test_convolutions_explain_the_picked_output_pixel(app):
+    at = app("convolutions", {"side": "64", "stride": "2", "pool": "max"})
+    at.slider(key="cv:row").set_value(5).run()
+    at.slider(key="cv:col").set_value(7).run()
+    said = " ".join(m.value for m in at.markdown)
+    assert "max pooling** of output pixel (5, 7)" in said and "The engine computed output pixel" in said

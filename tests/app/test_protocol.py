@@ -63,6 +63,7 @@ NESTED = [
     ("field", "m", protocol.Mark),
     ("field", r"classStyle\([^()]*\)", protocol.ClassStyle),
     ("curves", "sr", protocol.Series),
+    ("arith", "a", protocol.Arith),
 ]
 
 

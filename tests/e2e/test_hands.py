@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.breakage import watch_for_breakage
-from tests.e2e.test_browser import _metric, _open, _pixels, _pressed
+from tests.e2e.test_browser import SHOWN_EPOCH, _metric, _open, _pixels, _pressed
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_a_key_pressed_right_after_load_plays(page, app_url):
     epoch = _settled_epoch(page)  # the answer to Pause shows the server's model
     page.locator(PLANE).click()  # a click on a plot leaves the keys working
     page.keyboard.press("ArrowRight")
-    assert _until(lambda: float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=0.05)), (epoch, _metric(page, "epoch"))
+    assert _until(lambda: float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=SHOWN_EPOCH)), (epoch, _metric(page, "epoch"))
     assert not _pressed(page)
     # typing in Streamlit's own fields is typing, not a shortcut
     seed = page.locator('[data-testid="stNumberInput"]').filter(has_text="weight seed").locator("input")
@@ -83,7 +83,7 @@ def test_a_key_pressed_right_after_load_plays(page, app_url):
     page.keyboard.press("s")
     page.keyboard.press("Space")
     time.sleep(1.5)
-    assert not _pressed(page) and float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=0.05)
+    assert not _pressed(page) and float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=SHOWN_EPOCH)
     page.locator(PLANE).click()
     page.keyboard.press("r")  # Reset: fresh weights, the epoch back to 0
     assert _until(lambda: _metric(page, "epoch") == "0.0")

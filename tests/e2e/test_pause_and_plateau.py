@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.e2e.breakage import watch_for_breakage
-from tests.e2e.test_browser import FIND_DEEP, _metric, _open, _pixels, _pressed
+from tests.e2e.test_browser import FIND_DEEP, SHOWN_EPOCH, _metric, _open, _pixels, _pressed
 from tests.e2e.test_hands import _until
 
 pytestmark = pytest.mark.e2e
@@ -68,5 +68,5 @@ def test_pause_freezes_the_picture_on_screen_and_step_goes_on_from_it(page, app_
     epoch = float(_metric(page, "epoch"))
     page.locator(".bl-step").click()
     assert _until(lambda: float(_metric(page, "epoch")) != epoch, 20)
-    assert float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=0.05) and not _pressed(page)
+    assert float(_metric(page, "epoch")) == pytest.approx(epoch + 1, abs=SHOWN_EPOCH) and not _pressed(page)
     assert not broken, broken

@@ -178,6 +178,17 @@ def test_layer_outputs_are_the_forward_activations():
     assert np.allclose(outs[0], np.tanh(X @ model.weights_[0] + model.biases_[0]))
 
 
+def test_some_columns_of_each_layer_come_a_slice_of_rows_at_a_time():
+    """The playground's picture of a 6 x 256 network: only the neurons the diagram shows, never whole
+    layers over the 10,000 grid points at once."""
+    model = MLP([2, 40, 30, 3], activation="tanh", seed=0).initialize()
+    X = np.random.default_rng(0).normal(size=(2500, 2))
+    whole, some = model.layer_outputs(X), model.layer_outputs(X, columns=12)
+    assert [o.shape for o in some] == [(2500, 12), (2500, 12), (2500, 3)]  # the readout whole
+    for w, s in zip(whole, some):
+        np.testing.assert_allclose(w[:, : s.shape[1]], s, rtol=0, atol=1e-12)
+
+
 def test_weights_are_the_live_arrays_and_assigning_copies_in():
     model = MLP([3, 4, 2], activation="tanh").initialize()
     assert model.activation == ["tanh"] and model.get_params()["activation"] == ["tanh"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.export.bundle import run_bundle
+
 
 def downloads(key: str, name: str, weights, script, history, why_no_script: str | None) -> None:
-    """Download buttons for the network (.npz), the run as a script (.py) and its history (.csv).
+    """Download buttons for the network (.npz), the run as a script (a .zip holding the engine beside it)
+    and its history (.csv).
 
     Each argument is a function: the file is made when it is clicked, from the network as it is then
     (a live page trains between the page's own reruns)."""
@@ -17,8 +20,10 @@ def downloads(key: str, name: str, weights, script, history, why_no_script: str 
     if why_no_script:
         c2.caption(why_no_script)
     else:
-        c2.download_button("⬇ A Python script (.py)", script, f"{name}_run.py", "text/x-python",
-                           help=f"Run it from the Backprop Lab folder: python {name}_run.py", key=f"{key}:script")
+        c2.download_button("⬇ A Python script (.zip)", lambda: run_bundle(name, script()), f"{name}_run.zip",
+                           "application/zip", key=f"{key}:script",
+                           help=f"The script with the engine beside it: it runs wherever Python and NumPy do. "
+                           f"Unzip it, then in the folder {name}_run: python {name}_run.py")
     c3.download_button("⬇ The history (.csv)", history, f"{name}_history.csv", "text/csv",
                        help="Loss and accuracy (or R²) at every history point.", key=f"{key}:history")
 

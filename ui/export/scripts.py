@@ -127,13 +127,14 @@ def _literal(name: str, value) -> str:
 
 SCRIPT = '''"""A Backprop Lab {page} run as a script: the same data, network and training as the page.
 
-Run it from the Backprop Lab folder (the one holding engine/):  python {page}_run.py
+It needs Python 3.10 or newer and NumPy, and the engine: the engine/ folder beside this script (the
+download holds both), or run it from the Backprop Lab folder.  python {page}_run.py
 It prints the final training and test {score}: the numbers the page showed.{folder}
 """
 
 import sys
 
-sys.path.insert(0, ".")  # the Backprop Lab folder: run the script from there
+sys.path.append(".")  # the engine beside this script comes first; else the Backprop Lab folder run from
 
 from engine.recipe import build, set_training
 
@@ -144,6 +145,10 @@ from engine.recipe import build, set_training
 # Training as it happened on the page, in phases: (mini-batches, training settings). Changing a
 # setting keeps the weights (and the place in the shuffled epoch); a new optimizer starts afresh.
 {phases}
+# The page measures its scores on the first `rows` rows of each set (None: all of them), to keep its
+# updates quick: the scores printed last are on the same rows, so they are the page's.
+rows = {rows!r}
+
 data, model = build(RECIPE)
 X_train, X_test, y_train, y_test = data.X_train, data.X_test, data.y_train, data.y_test
 for n_batches, training in PHASES:
@@ -153,12 +158,15 @@ for n_batches, training in PHASES:
         print(model.message_)
 
 print(f"epochs trained: {{model.epoch_:.2f}}")
-print(f"train {score}: {{model.score(X_train, y_train):.4f}}")
-print(f"test {score}:  {{model.score(X_test, y_test):.4f}}")
+for name, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
+    if rows is not None and len(y) > rows:
+        print(f"{{name}} {score} on all {{len(y)}} rows: {{model.score(X, y):.4f}}")
+print(f"train {score}: {{model.score(X_train[:rows], y_train[:rows]):.4f}}")
+print(f"test {score}:  {{model.score(X_test[:rows], y_test[:rows]):.4f}}")
 '''
 
 
-def run_script(page: str, recipe: dict, phases, score: str = "accuracy") -> str:
+def run_script(page: str, recipe: dict, phases, score: str = "accuracy", rows: int | None = None) -> str:
     """A runnable script of a page's run.
 
     Parameters
@@ -167,11 +175,14 @@ def run_script(page: str, recipe: dict, phases, score: str = "accuracy") -> str:
     recipe : the recipe the page built its run from (``engine.recipe``), with the training it started with
     phases : ``[(mini-batches, training), ...]``: the recipe's training part in force for each stretch
     score : what ``model.score`` measures ("accuracy", or "R²" for a regression)
+    rows : how many rows of each set the page's scores measure (its model's ``eval_max_rows``; None: all)
 
     Raises ValueError if the recipe or the phases hold anything but plain data.
     """
     recipe = _plain(recipe)
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
+        raise ValueError(f"rows must be a positive whole number or None; got {rows!r}.")
     folder = isinstance(recipe, dict) and isinstance(recipe.get("data"), dict) and "folder" in recipe["data"]
     note = "\nThe digits come from the four MNIST files in the folder RECIPE names: change it to yours." if folder else ""
     return SCRIPT.format(page=page, score=score, folder=note, recipe=_literal("RECIPE", recipe),
-                         phases=_literal("PHASES", _merged(phases)))
+                         phases=_literal("PHASES", _merged(phases)), rows=rows)

@@ -44,7 +44,13 @@ def csv_table(key: str, where=None):
         "Commas, semicolons or tabs; a header row is found by itself.",
     )
     state = st.session_state
-    if up is None:
+    saved = state.get(f"{key}:csv_saved")  # (name, bytes, the upload it came over): a saved network's file
+    if saved is not None and (up.file_id if up is not None else None) != saved[2]:
+        del state[f"{key}:csv_saved"]  # another file uploaded (or the last one removed) since
+        saved = None
+    if saved is not None:
+        name, data = saved[:2]
+    elif up is None:
         state.pop(f"{key}_csv:table", None)
         if not where.toggle("use the example fruit.csv", key=f"{key}_example",
                             help="300 fruits: width and height in cm, the kind of fruit, the weight in g."):
@@ -61,8 +67,35 @@ def csv_table(key: str, where=None):
     digest = hashlib.sha1(data).hexdigest()
     if state.get(f"{key}_csv:table", (None,))[0] != digest:  # the cache shares it while some session keeps it
         state[f"{key}_csv:table"] = (digest, sessions.keep(table))
-    where.caption(csv_data.summary(table, name))
+    where.caption(csv_data.summary(table, name) + (" (the file saved with the network)" if saved else ""))
     return table, digest
+
+
+def data_file(key: str):
+    """The file the page's CSV data comes from, to save with a network: ``(name, a function that reads its
+    bytes)``, or None."""
+    state = st.session_state
+    saved, up = state.get(f"{key}:csv_saved"), state.get(f"{key}_csv")
+    if saved is not None:
+        return saved[0], lambda: saved[1]
+    if up is not None:
+        return up.name, up.getvalue
+    return (EXAMPLE.name, EXAMPLE.read_bytes) if state.get(f"{key}_example") else None
+
+
+def saved_data(data: bytes, x1: str, x2: str, target: str, kind: str):
+    """A file saved with a network, parsed in a child like an upload, its columns chosen: ``(CsvData, the
+    key csv_columns gives for it)``; raises CsvError."""
+    chosen = csv_data.choose(parse_table(data), x1, x2, target, kind)
+    return chosen, (hashlib.sha1(data).hexdigest(), x1, x2, target, kind)
+
+
+def keep_saved(key: str, name: str, data: bytes, x1: str, x2: str, target: str) -> None:
+    """From the next run on, the page's CSV is this file saved with a network (until another is uploaded),
+    with these columns chosen."""
+    state, up = st.session_state, st.session_state.get(f"{key}_csv")
+    state[f"{key}:csv_saved"] = (name, data, up.file_id if up is not None else None)
+    state[f"{key}:csv_columns"] = (x1, x2, target)
 
 
 def csv_columns(table, digest: str, key: str, kind: str | None = None, where=None):
@@ -76,6 +109,11 @@ def csv_columns(table, digest: str, key: str, kind: str | None = None, where=Non
         _refuse(where, exc)
         return None, None
     numeric = table.numeric_columns(share=0.8)  # a column with a typo or two is offered: choose() names them
+    restored = st.session_state.pop(f"{key}:csv_columns", None)  # a saved network's: the widgets start there
+    if restored:
+        for wkey in (f"{key}_x1", f"{key}_x2", f"{key}_y_{kind}"):
+            st.session_state.pop(wkey, None)
+        x1, x2 = restored[:2]
     c1, c2 = where.columns(2)
     x1 = c1.selectbox("across (x₁)", numeric, numeric.index(x1), key=f"{key}_x1", help="A column of numbers.")
     x2 = c2.selectbox("up (x₂)", numeric, numeric.index(x2), key=f"{key}_x2", help="Another column of numbers.")
@@ -83,6 +121,7 @@ def csv_columns(table, digest: str, key: str, kind: str | None = None, where=Non
     if kind != guessed:  # the other kind of problem: a column of numbers to predict, or one of classes
         fits = [c for c in table.columns if (c in numeric) == (kind == "regression") and c not in (x1, x2)]
         target = fits[-1] if fits else target
+    target = restored[2] if restored else target
     target = where.selectbox(  # one choice per kind of problem: switching back finds it again
         "to predict", table.columns, table.columns.index(target), key=f"{key}_y_{kind}",
         help="Classes (text or a few whole numbers) or, for a regression, numbers.",

@@ -341,11 +341,26 @@ class Network(Spec):
 
 
 @dataclass(kw_only=True, slots=True)
+class Arith(Message):
+    """How a feature map's pixels come from panel ``source``'s maps, for a hover (``panels/arith.js``): ``conv``
+    (windows times ``weights``, plus ``bias``, then ReLU) or ``pool`` (each window by ``mode``)."""
+
+    op: str
+    source: str  # the panel id of the maps it reads
+    size: int  # the window's side
+    stride: int
+    pad: int = 0  # zero pixels before the first row and column (conv)
+    mode: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
 class Tiles(Spec):
-    """Small images in a grid (``panels/tiles.js``): weights as pictures, misclassified digits."""
+    """Small images in a grid (``panels/tiles.js``): weights as pictures, misclassified digits, feature
+    maps (with ``arith``, whose snapshots send the maps' exact ``values`` and a convolution's ``weights``
+    and ``bias``: a hover shows how the pixel under it was computed)."""
 
     type = "tiles"
-    updates = ("images", "captions")
+    updates = ("images", "captions", "values", "weights", "bias")
 
     tile: list[int]  # height, width
     cols: int | None = None
@@ -354,6 +369,7 @@ class Tiles(Spec):
     diverging: bool | None = None  # by sign (weights) instead of white-black (digits)
     itemName: str | None = None  # what a tile is, in its tooltip
     empty: str | None = None  # said when there are no tiles
+    arith: Arith | None = None
 
 
 @dataclass(kw_only=True, slots=True)

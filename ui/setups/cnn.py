@@ -11,16 +11,18 @@ import numpy as np
 
 from engine import MLP
 from engine.cnn import DIGIT_SHAPE, default_cnn
-from engine.conv_layers import AvgPool2D, MaxPool2D
+from engine.conv import conv_padding
+from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
 from engine.kernels import PRESETS
 from engine.layers import Activation, layer_names
 from engine.sequential import Sequential
+from engine.validation import check_pair
 from ui.charts import plots
 from ui.charts.palette import GREY
 from ui.live.digit_views import mistakes, mistakes_tiles
 from ui.live.frames import to_u8
 from ui.live.network_views import NetworkTask
-from ui.live.protocol import Bars, Layout, Series, Tiles
+from ui.live.protocol import Arith, Bars, Layout, Series, Tiles
 from ui.settings.form import BATCH_LADDER, LR_LADDER, Choice, Form, Number, ladder
 from ui.settings.shared import BATCH, EPOCHS, LR, OPTIMIZER, SEED, SPEED
 
@@ -171,6 +173,20 @@ class CnnTask(NetworkTask):
                 out.append((f"{name}, {self.settings['pool']} pool", i))
         return out
 
+    def arith(self, i: int) -> Arith:
+        """How stage ``i``'s maps come from the maps shown before them: a convolution (the layer before a
+        ReLU stage) over the input digit or a pooled stage, or a pooling of a ReLU stage."""
+        layers = self.model.layers_
+        if isinstance(layers[i], Activation):
+            conv: Conv2D = layers[i - 1]
+            k = conv.W.shape[-1]
+            return Arith(op="conv", source=f"maps{i - 2}" if i > 1 else "maps-1", size=k,
+                         stride=check_pair("stride", conv.stride, 1)[0], pad=conv_padding(conv.padding, k, k)[0][0])
+        pool = layers[i]
+        size = check_pair("size", pool.size, 1)[0]
+        return Arith(op="pool", source=f"maps{i - 1}", size=size,
+                     stride=size if pool.stride is None else check_pair("stride", pool.stride, 1)[0], mode=pool.mode)
+
     def layout(self) -> Layout:
         m = self.model
         curves = self.curve_specs()
@@ -196,7 +212,8 @@ class CnnTask(NetworkTask):
             # a panel's width follows its columns: every tile of a row is as wide, however few pixels
             # its map has (at one scale for all, the second layer's maps were tiles of ~25 px)
             panels.append(Tiles(id=pid, tile=[h, w], cols=cols, count=c, itemName="map",
-                                title=f"{title} ({c} x {h} x {w})", w=cols, min=20 + 36 * cols))
+                                title=f"{title} ({c} x {h} x {w})", w=cols, min=20 + 36 * cols,
+                                arith=None if i < 0 else self.arith(i)))
             if i >= 0 and isinstance(m.layers_[i], Activation) and len(maps_rows[-1]) > 1:  # a further conv
                 maps_rows.append([])
             maps_rows[-1].append(pid)
@@ -228,10 +245,15 @@ class CnnTask(NetworkTask):
         panels = {
             "filters": {"images": pairs, "captions": captions},
             "scores": {"values": outs[-1][0].astype(np.float32)},
-            "maps-1": {"images": to_u8(self.probe_digit().reshape(1, 28, 28), 0.0, 1.0)},
+            "maps-1": {"images": to_u8(self.probe_digit().reshape(1, 28, 28), 0.0, 1.0),
+                       "values": self.probe_digit().reshape(1, 28, 28).astype(np.float32)},
         }
         for _, i in self.stages():
-            panels[f"maps{i}"] = {"images": map_images(outs[i][0])}
+            # the exact values too, and a convolution's kernels: a hover shows how each pixel was computed
+            panels[f"maps{i}"] = {"images": map_images(outs[i][0]), "values": outs[i][0].astype(np.float32)}
+            if isinstance(m.layers_[i], Activation):
+                W, b = m.layers_[i - 1].params
+                panels[f"maps{i}"].update(weights=W.astype(np.float32), bias=b.astype(np.float32))
         X_te, y_te = self.data[2], self.data[3]
         images, captions = mistakes(m.predict_proba(X_te), X_te, y_te)
         panels["mistakes"] = {"images": images, "captions": captions}

@@ -9,6 +9,7 @@ import numpy as np
 from engine import MLP, load_mnist
 from engine.datasets import Dataset
 from engine.metrics import confusion
+from engine.pixels import Pixels
 from engine.recipe import make_data
 from engine.recipe import make_model as recipe_model
 from ui.charts import plots
@@ -57,15 +58,17 @@ def bundled_split():
 
 
 def split(d: Dataset):
-    """A loaded MNIST ``Dataset`` as X_train, X_test, y_train, y_test: the files' own training and
-    test sets (an unknown boundary: the last 20%), read-only."""
-    return _read_only(make_data(DIGITS["full"], d))
+    """A loaded MNIST ``Dataset`` of pixels (``load_mnist(scale=False)``) as X_train, X_test, y_train,
+    y_test: the files' own training and test sets (an unknown boundary: the last 20%), read-only, the
+    images kept as bytes (:class:`~engine.pixels.Pixels`: a quarter of their floats, read a batch at a time)."""
+    X_tr, X_te, y_tr, y_te = _read_only(make_data(DIGITS["full"], d))
+    return Pixels(X_tr), Pixels(X_te), y_tr, y_te
 
 
 def server_digits(folder: str | None = None):
     """Read-only digits shared by all visitors (never a user's model): the bundled subset, or the full
     MNIST from the operator's folder.  (Pages cache it; defined here, its cache holds no page's names.)"""
-    return bundled_split() if folder is None else split(load_mnist(folder))
+    return bundled_split() if folder is None else split(load_mnist(folder, scale=False))
 
 
 def recipe(s: dict, source: str = "bundled") -> dict:
@@ -146,7 +149,7 @@ class MnistTask(NetworkTask):
         return None
 
     def script(self) -> str:
-        return run_script("mnist", self.recipe, self.run_phases())
+        return run_script("mnist", self.recipe, self.run_phases(), rows=self.model.eval_max_rows)
 
     def rate(self) -> float:
         return self.settings["speed"] * self.step_units()

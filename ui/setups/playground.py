@@ -6,7 +6,7 @@ Pure Python + NumPy (no streamlit), so tests and the benchmark use exactly what 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 
@@ -179,16 +179,39 @@ def make_data(s: dict, csv=None) -> PlaygroundData:
     return PlaygroundData(**vars(d), feats=feats, class_names=names, axis_names=axes)
 
 
-def restore(model: MLP) -> dict:
-    """The page settings a saved network (``engine.load_weights``) was trained with.
+def saved_page(s: dict, csv=None, file_name: str = "") -> str:
+    """The page settings a saved network carries (a query string); on a CSV, also its columns and file name."""
+    query = FORM.to_query(s)
+    if s["data"] == "csv" and csv is not None:
+        query.update(csv_x1=csv.axis_names[0], csv_x2=csv.axis_names[1], csv_y=csv.target, csv_file=file_name)
+    return urlencode(query)
+
+
+def saved_csv(model: MLP) -> dict | None:
+    """A saved network's CSV file: ``name``, ``data``, ``x1``, ``x2``, ``target``, ``kind``; None without one.
+    Raises ModelFileError if it trained on one that did not come with it (files saved before they did)."""
+    query = dict(parse_qsl(getattr(model, "page_", None) or ""))
+    values = FORM.from_query(query)
+    if values["data"] != "csv":
+        return None
+    if not getattr(model, "page_data_", None) or not all(k in query for k in ("csv_x1", "csv_x2", "csv_y")):
+        raise ModelFileError("This network was trained on a CSV file that was not saved with it: upload that file "
+                             "and train it again.")
+    return {"name": query.get("csv_file") or "saved.csv", "data": model.page_data_, "x1": query["csv_x1"],
+            "x2": query["csv_x2"], "target": query["csv_y"], "kind": values["problem"]}
+
+
+def restore(model: MLP, csv=None) -> dict:
+    """The page settings a saved network (``engine.load_weights``) was trained with; ``csv``: the data of
+    its CSV file (:func:`saved_csv`) if it has one.
 
     Raises ModelFileError if the file carries none, or settings its network does not fit."""
     if not getattr(model, "page_", None):
         raise ModelFileError("This file holds a network but no playground settings (it was saved on another page).")
     values = FORM.from_query(dict(parse_qsl(model.page_)))
-    if values["data"] == "csv":
+    if values["data"] == "csv" and csv is None:
         raise ModelFileError("This network was trained on a CSV file: upload that file and train it again.")
-    net = recipe(values)["network"]
+    net = recipe(values, csv)["network"]
     if model.layer_sizes != net["sizes"] or model.activation != net["activation"] or model.output != net["output"]:
         raise ModelFileError("The network in this file does not fit the page settings saved with it.")
     return values
@@ -321,7 +344,7 @@ class PlaygroundTask(NetworkTask):
 
     def snapshot(self, detail: bool | str = "all") -> dict:
         d, m = self.d, self.model
-        outputs = m.layer_outputs(self.grid_inputs)
+        outputs = m.layer_outputs(self.grid_inputs, columns=MAX_SHOWN)  # what the diagram's maps show
         if d.regression:
             values = self.plane.image(d.targets(outputs[-1][:, 0]))
             grid = to_u8(values, *self.value_range, SHADES)

@@ -2,6 +2,7 @@
 import { Panel } from './panel.js';
 import { NEGATIVE, POSITIVE, css, sequentialLut, signLut } from './palette.js';
 import { gridImage } from './draw.js';
+import { explain } from './arith.js';
 
 export class TilesPanel extends Panel {
   constructor(spec, view) {
@@ -55,7 +56,20 @@ export class TilesPanel extends Panel {
   }
 
   hover(px, py) {
-    for (const c of this.cells || []) if (px >= c.x && px <= c.x + c.w && py >= c.y && py <= c.y + c.h) return c.text;
-    return '';
+    const cells = this.cells || [];
+    const k = cells.findIndex((c) => px >= c.x && px <= c.x + c.w && py >= c.y && py <= c.y + c.h);
+    if (k < 0) return '';
+    return this.arithmetic(k, px - cells[k].x, py - cells[k].y) || cells[k].text;
+  }
+
+  // a feature map's pixel under the pointer: how the network computed it (panels/arith.js)
+  arithmetic(k, dx, dy) {
+    if (!this.spec.arith || !this.data) return '';
+    const [h, w] = this.spec.tile;
+    const cell = this.cells[k];
+    const r = Math.min(h - 1, Math.floor((dy / cell.h) * h));
+    const c = Math.min(w - 1, Math.floor((dx / cell.w) * w));
+    const own = { values: this.data.values, weights: this.data.weights, bias: this.data.bias };
+    return explain(this.spec.arith, own, this.view.panels, k, r, c);
   }
 }
