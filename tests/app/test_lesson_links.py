@@ -14,6 +14,7 @@ from tests.hostile.tables import payloads
 from ui.settings.lesson import MAX_FIX, Lesson, lesson_form
 from ui.settings.view import VIEW
 from ui.setups import cnn as cs
+from ui.setups import convolutions as cv
 from ui.setups import experiments as ex
 from ui.setups import mnist as ms
 from ui.setups import playground as pg
@@ -78,6 +79,14 @@ def test_reset_to_defaults_restores_every_setting_and_the_url(app, page):
         wkey = f"{key}_{setting.key}"
         if setting.key != "layers" and wkey in at.session_state:
             assert at.session_state[wkey] == setting.default, wkey
+
+
+def test_reset_to_defaults_on_the_convolutions_page_which_has_no_live_view(app):
+    at = app("convolutions", {"stride": "2", "relu": "1", "pool": "max", "theme": "dark"})
+    assert at.session_state["cv:settings"]["stride"] == 2
+    assert not [c for c in at.sidebar.checkbox if c.key == "view_projector"]  # nothing to project
+    at.sidebar.button(key="cv:defaults").click().run()
+    assert at.session_state["cv:settings"] == cv.FORM.defaults and _page_query(at) == {}
 
 
 # ---------------------------------------------------------------- lesson links

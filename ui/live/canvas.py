@@ -63,6 +63,7 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     live.task.apply(form.values)
+    form.offer_projector()
     lesson = form.lesson
     state[f"{key}:goal"] = (lesson, form.values) if lesson is not None and lesson.goal else None
     return live

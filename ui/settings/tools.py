@@ -34,9 +34,8 @@ def lesson_header(bound) -> None:
 
 
 def page_tools(bound) -> None:
-    """The sidebar's first lines: the projector view, reset to defaults, the guided experiments."""
+    """The sidebar's first lines: reset to defaults, the guided experiments."""
     lesson = bound.lesson
-    type(bound)(VIEW, "view", url="view").widget("projector", where=st)
     st.button(
         "↺ Start the lesson again" if lesson else "↺ Reset to defaults",
         key=f"{bound.prefix}:defaults",
@@ -47,6 +46,11 @@ def page_tools(bound) -> None:
     )
     if lesson is None and bound.experiments:
         experiments(bound)
+
+
+def projector_toggle(bound) -> None:
+    """The projector view's toggle, on a page with a live view (the router's view form holds it)."""
+    type(bound)(VIEW, "view", url="view").widget("projector", where=st)
 
 
 def experiments(bound) -> None:

@@ -193,6 +193,11 @@ class Bound:
                     tools.lesson_maker(self, values)
         return values
 
+    def offer_projector(self) -> None:
+        """The page shows a live view (``ui.live.canvas``): its sidebar offers the projector view."""
+        with self._tools:
+            tools.projector_toggle(self)
+
     def _write_url(self, values: dict) -> None:
         now = st.query_params.to_dict()
         query = self.lesson.to_query(values) if self.lesson else self.form.to_query(values)
