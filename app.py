@@ -26,6 +26,7 @@ PAGES = {
         st.Page("app_pages/softmax_regression.py", title="Softmax regression", icon="🎨"),
     ],
     "2 · Neural networks": [
+        st.Page("app_pages/backprop.py", title="Backprop, step by step", icon="🔗"),
         st.Page("app_pages/playground.py", title="Network playground", icon="🕸️"),
         st.Page("app_pages/mnist.py", title="MNIST digits", icon="✍️"),
     ],

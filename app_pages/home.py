@@ -27,6 +27,12 @@ STEPS = [
         "Many classes at once: one linear score per class, softmax, cross-entropy.",
     ),
     (
+        "🔗 Backprop, step by step",
+        "app_pages/backprop.py",
+        "One training step of a small network, every number of it: forward, the loss, each neuron's delta "
+        "flowing back, the weight changes; on the diagram, in the formula and in the engine's code.",
+    ),
+    (
         "🕸️ Network playground",
         "app_pages/playground.py",
         "Stack layers with non-linear activations, train by backpropagation, and watch the "
@@ -51,7 +57,7 @@ STEPS = [
 
 st.subheader("The path")
 st.caption(
-    "Linear → logistic → softmax → multi-layer perceptron → convolutions → a CNN that learns its filters. "
+    "Linear → logistic → softmax → backprop by hand → multi-layer perceptron → convolutions → a CNN that learns its filters. "
     "Each step adds one idea."
 )
 for i, (title, page, text) in enumerate(STEPS, start=1):

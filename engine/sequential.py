@@ -283,11 +283,13 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
     # ------------------------------------------------------------- prediction
     # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
     # --------------------------------------------------------------- training
-    def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True):
+    def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True,
+                    clock=time.perf_counter):
         """Advance training by ``n_batches`` mini-batches (default: one epoch's worth).
 
         Continues where the last call stopped (weights, optimizer state, place in the
-        shuffled epoch).  Stops early after ``time_budget`` seconds or on divergence
+        shuffled epoch).  Stops early after ``time_budget`` seconds by ``clock`` (a server
+        passes its thread's CPU time: on a busy machine wall time measures the others) or on divergence
         (``status_ == "diverged"``; ``message_`` says why and what to try); a run that is
         stuck trains on with ``notice_`` saying so.  With ``record`` a point is added to
         ``history_``.
@@ -321,14 +323,14 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self.status_, self.message_, self.reason_ = "training", "", ""  # they describe the latest call
         self.rolled_back_to_ = None
         steps_before = self.steps_
-        self._train(X, y, n_batches, time_budget)
+        self._train(X, y, n_batches, time_budget, clock)
         if (record and self.steps_ > steps_before) or self.status_ == "diverged":
             self._record(X, y, X_test, y_test)
         if self.status_ == "training":
             self.status_ = "ready"
         return self
 
-    def _train(self, X, y, n_batches: int, time_budget: float | None = None) -> None:
+    def _train(self, X, y, n_batches: int, time_budget: float | None = None, clock=time.perf_counter) -> None:
         """The loop, on checked data: ``n_batches`` steps of mini-batch gradient descent, each
         watched every ``monitor_every`` steps (a divergence rolls back and ends it)."""
         n, (batch_size, l1, l2) = len(X), check_settings(self)
@@ -336,7 +338,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
             self.optimizer_.lr = float(self.lr)  # a learning rate set as a plain attribute counts too
         every = self.monitor_every
         every = max(1, -(-n // batch_size) // 100) if every == "auto" else int(every)  # ~100 an epoch suffice
-        rows, params, start = self._rows_every(n, batch_size), self.parameters(), time.perf_counter()
+        rows, params, start = self._rows_every(n, batch_size), self.parameters(), clock()
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
@@ -351,7 +353,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
                 self.n_seen_ += len(idx)
                 self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
                 self._stepped(rows)
-                if time_budget is not None and time.perf_counter() - start >= time_budget:
+                if time_budget is not None and clock() - start >= time_budget:
                     break
 
     def _batch(self, n: int, batch_size: int) -> np.ndarray:

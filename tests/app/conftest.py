@@ -15,6 +15,7 @@ PAGES = [
     "linear_regression",
     "logistic_regression",
     "softmax_regression",
+    "backprop",
     "playground",
     "mnist",
     "convolutions",

@@ -18,7 +18,7 @@ from tests.e2e.breakage import watch_for_breakage
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "linear_regression", "logistic_regression", "softmax_regression", "playground", "mnist",
+PAGES = ["", "linear_regression", "logistic_regression", "softmax_regression", "backprop", "playground", "mnist",
          "convolutions", "cnn"]
 SCREENS = {"wide": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 

@@ -222,3 +222,13 @@ def test_weights_set_by_hand_are_judged_from_where_they_are_not_rolled_back():
         runs.append(model)
     assert runs[0].status_ == "diverged" and np.abs(runs[0].weights_[1]).max() < 10  # rolled back: the edit gone
     assert runs[1].status_ == "ready" and np.abs(runs[1].weights_[1]).max() > 50
+
+
+def test_the_time_budget_is_counted_on_the_clock_given():
+    """The server counts a tick's budget in its thread's CPU time: wall time on a busy machine measures
+    the other learners.  A clock that moves one second a reading stops the loop after the budget's steps."""
+    ticks = iter(range(1000))
+    X, y = np.random.default_rng(0).normal(size=(64, 2)), np.arange(64) % 2
+    model = MLP([2, 4, 2], seed=0, batch_size=4).initialize()
+    model.partial_fit(X, y, 10, time_budget=3, clock=lambda: next(ticks), record=False)
+    assert model.steps_ == 3

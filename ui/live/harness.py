@@ -86,8 +86,8 @@ class LiveTask:
         return None
 
     def advance(self, units: int, seconds: float | None, final: bool = True) -> int:
-        """Train up to ``units`` units, stopping after ``seconds`` (None: no time limit); return the
-        units trained.
+        """Train up to ``units`` units, stopping after ``seconds`` of this thread's CPU time (None: no
+        time limit; wall time on a busy server mostly measures the others); return the units trained.
 
         ``final`` is False for all but the last piece of a tick: a task may skip costly bookkeeping
         (a history point on a big test set) until then."""
@@ -270,8 +270,8 @@ class LiveRun:
 
     def _step(self) -> list[Snapshot]:
         """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
-        a Step cut short says so.  A task stops on wall time, and on a busy server this thread gets
-        only part of it: the Step goes on, up to STEP_SLICES times, with the CPU it has left."""
+        a Step cut short says so.  A task that stops short of its CPU budget (a history point, a
+        guard's check) goes on, up to STEP_SLICES times, with the CPU it has left."""
         units, left = self.task.step_units(), self.task.left()
         asked = units if left is None else min(units, left)
         budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)

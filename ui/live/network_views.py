@@ -6,6 +6,8 @@ frames from these, and tests check them without a browser.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from engine.layers import Activation, layer_names
@@ -196,8 +198,8 @@ class NetworkTask(LiveTask):
     def train_piece(self, units, seconds, final) -> None:
         """What :meth:`advance` trains, and what a mark's replay trains again."""
         X, y, X_test, y_test = self.data
-        self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,
-                               record=final or self.record_every_piece)
+        self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,  # the pace's CPU seconds
+                               record=final or self.record_every_piece, clock=time.thread_time)
         self.rolled_back |= self.model.status_ == "diverged"
 
     # ------------------------------------------------------------ Pause keeps what is seen

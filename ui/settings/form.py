@@ -141,11 +141,13 @@ class Subset(Setting):
 
 @dataclass(frozen=True)
 class Text(Setting):
-    """Plain text a teacher writes for learners (a lesson's title or task): control characters become
-    spaces and it is cut to ``max_len``; pages show it through ``ui.shell.text.plain``, never as markup.
-    ``widget``: "line" or "area"."""
+    """Free text, one line of at most ``max_len`` characters (control characters become spaces): text a
+    page parses itself (typed numbers; what it cannot read it ignores and says so), or a lesson's title
+    or task, which pages show through ``ui.shell.text.plain``, never as markup.  ``widget``: "line" or
+    "area"."""
 
-    max_len: int = 80
+    max_len: int = 200
+    placeholder: str = ""
     widget: str = "line"
 
     def parse(self, text):

@@ -116,9 +116,8 @@ class Bound:
         if isinstance(s, Flag):
             return where.checkbox(label, **common)
         if isinstance(s, Text):
-            if s.widget == "area":
-                return where.text_area(label, max_chars=s.max_len, **common)
-            return where.text_input(label, max_chars=s.max_len, **common)
+            box = where.text_area if s.widget == "area" else where.text_input
+            return box(label, max_chars=s.max_len, placeholder=s.placeholder, **common)
         if isinstance(s, Subset):
             common["key"] = self._seed(wkey, list(self.stored[s.key]))
             return where.pills(label, s.options, selection_mode="multi", format_func=lambda o: str(s.labels.get(o, o)),
