@@ -167,6 +167,8 @@ def test_a_goal_costs_no_more_than_the_same_settings_by_hand(app):
 
 def test_the_lesson_maker_writes_a_link_that_opens_the_same_lesson(app):
     at = app("playground", {"data": "spiral", "lr": "0.1", "layers": "4"})
+    assert not [w for w in at.text_input if w.key == "pg:lesson_lesson"]  # drawn only when asked for
+    at.toggle(key="pg:lesson_maker").set_value(True).run()
     at.text_input(key="pg:lesson_lesson").set_value("Spiral").run()
     at.session_state["pg:lesson_open"] = ["lr", "speed"]  # (the pills: AppTest has no handle on them)
     at.run()

@@ -78,7 +78,12 @@ def experiments(bound) -> None:
 def lesson_maker(bound, values: dict) -> None:
     """The teacher's panel: what learners may change, a title, a task and a goal, and the link to copy."""
     form = lesson_form(bound.form)
-    with st.expander("🎓 Make a lesson link"):
+    # a toggle, not an expander: its widgets are drawn only for a teacher who asks for them
+    if not st.toggle("🎓 Make a lesson link", key=f"{bound.prefix}:lesson_maker",
+                     help="For teachers: a link to this page as it is set up now, with a task, locked settings "
+                          "and a goal."):
+        return
+    with st.container(border=True):
         st.caption("Set the page up first. Learners who open the link see your title and task, can change only "
                    "the settings you tick, and are told when they meet the goal.")
         maker = type(bound)(form, f"{bound.prefix}:lesson", url=None)
