@@ -4,6 +4,8 @@
 2. 64 random 3x3 filters on 512x512: engine vs torch conv2d vs naive loops
 3. Playground tick: train chunk + 100x100 decision boundary
 4. Default CNN epoch on the 4000 bundled digits: engine vs torch CPU
+5. The playground's small network 2-8-8-1 (batch 10, 500 points): engine vs a plain NumPy loop,
+   SGD then Adam, epochs taking turns, medians of CPU time
 """
 
 import sys
@@ -13,6 +15,7 @@ import bench_cnn
 import bench_conv
 import bench_mlp
 import bench_playground
+import bench_small
 
 if __name__ == "__main__":
     extra = ["--threads", str(_threads.THREADS)]
@@ -23,4 +26,8 @@ if __name__ == "__main__":
     bench_playground.main(extra)
     print()
     bench_cnn.main(extra)
+    print()
+    bench_small.main(extra)
+    print()
+    bench_small.main([*extra, "--optimizer", "adam"])
     sys.exit(0)

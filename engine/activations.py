@@ -40,9 +40,9 @@ class Sigmoid(ActivationFunction):
     formula = r"\sigma(z) = \frac{1}{1 + e^{-z}},\quad \sigma'(z) = \sigma(z)(1 - \sigma(z))"
 
     def value(self, z):
-        # exp of a non-positive number only: no overflow for large |z|
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        # 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) below: exp of a non-positive number only, so no
+        # overflow for large |z|; the numerator e^min(z, 0) is 1 or e^z (no np.where: slower on small arrays)
+        return np.exp(np.minimum(z, 0)) / (1.0 + np.exp(-np.abs(z)))
 
     def derivative(self, z):
         s = self.value(z)

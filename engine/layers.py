@@ -39,6 +39,10 @@ class Layer(Estimator):
     # optimizer changes these arrays in place and never swaps them
     params: list = []
     grads: list = []
+    # set by a network that keeps every gradient in one array (for a one-array optimizer step):
+    # arrays shaped like ``params`` that ``backward`` writes its gradients into, or None
+    grad_buffers = None
+    writes_grad_buffers = False  # whether backward uses them (else the network copies its grads in)
     input_shape = None  # set by build
     cache = None  # what the last forward pass keeps for the backward pass
 
@@ -127,14 +131,16 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray):
     return x @ W + b, (x, W)
 
 
-def dense_backward(dz: np.ndarray, cache, need_dx: bool = True):
+def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
     """Given dL/dz ``(N, D_out)``, return ``(dx, dW, db)``.
 
     ``need_dx=False`` skips dx (returns None): the first layer's input needs no
-    gradient, and that product costs as much as the forward pass's.
+    gradient, and that product costs as much as the forward pass's.  ``out``: arrays
+    ``(dW, db)`` to write the gradients into (None: new ones).
     """
     x, W = cache
-    return (dz @ W.T if need_dx else None), x.T @ dz, dz.sum(axis=0)
+    dW, db = (None, None) if out is None else out
+    return (dz @ W.T if need_dx else None), np.matmul(x.T, dz, out=dW), np.add.reduce(dz, axis=0, out=db)
 
 
 class Dense(Layer):
@@ -164,6 +170,7 @@ class Dense(Layer):
         self.params = list(init_layer(input_shape[0], out[0], self.init or init, rng, dtype))
         return out
 
+    writes_grad_buffers = True
     W = param(0, "weights (D_in, units)")
     b = param(1, "biases (units,)")
 
@@ -173,7 +180,7 @@ class Dense(Layer):
         return out
 
     def backward(self, dout, need_dx=True):
-        dx, dW, db = dense_backward(dout, self._forward_cache(), need_dx)
+        dx, dW, db = dense_backward(dout, self._forward_cache(), need_dx, self.grad_buffers)
         self.grads = [dW, db]
         return dx
 

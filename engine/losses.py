@@ -24,13 +24,18 @@ def one_hot(y, k: int, dtype=np.float64) -> np.ndarray:
     return Y
 
 
+_CLIP_EPS: dict = {}  # dtype -> its clip (np.finfo is slow next to a small batch's loss)
+
+
 def clip_eps(dtype) -> float:
     """How far from 0 and 1 probabilities are clipped before a log.
 
     1e-12 in float64; in float32 ``1 - 1e-12`` rounds to 1 and ``log(1 - a)`` would be
     ``-inf``, so the clip grows to float32's resolution near 1.
     """
-    return max(1e-12, float(np.finfo(dtype).eps))
+    if dtype not in _CLIP_EPS:
+        _CLIP_EPS[dtype] = max(1e-12, float(np.finfo(dtype).eps))
+    return _CLIP_EPS[dtype]
 
 
 class Loss:

@@ -17,8 +17,9 @@ and :meth:`~Sequential.score` the R² (1 is perfect, 0 is predicting the mean).
 One training loop serves every model here (the MLP is a Sequential of Dense layers,
 the linear, logistic and softmax regressions one Dense layer): mini-batches, forward
 through the layers, the loss and its delta, backward through the layers (each keeps
-its gradients), the penalty, one optimizer step over :meth:`Sequential.parameters`
-(:meth:`~Sequential.partial_fit` and :meth:`~Sequential._train`, side by side below).
+its gradients), the penalty, one optimizer step over all parameters at once (they are
+views into one array: :mod:`engine.flat`) (:meth:`~Sequential.partial_fit` and
+:meth:`~Sequential._train`, side by side below).
 Beside it: the guard that stops a run that diverged and puts up a notice while one is
 stuck (:mod:`engine.watch`), checkpoints (:mod:`engine.checkpoint`), evaluation in
 chunks (:mod:`engine.evaluation`), the argument checks (:mod:`engine.network_checks`).
@@ -34,6 +35,7 @@ from .activations import get_activation
 from .checkpoint import Checkpoints
 from .estimator import Estimator
 from .evaluation import ChunkedEvaluation, chunk_rows
+from .flat import FlatParameters
 from .layers import Layer
 from .losses import READOUT_LOSS, get_loss
 from .network_checks import (
@@ -73,8 +75,9 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         Training stops when the loss exceeds this many times the loss at the start.
     monitor_every : int or "auto"
         Check for divergence, and add the batch's loss, accuracy, gradient norms and live ReLU
-        units to the running means (``running_``), every this many steps; "auto" every step
-        while an epoch has fewer than 200 batches, and 100 to 200 steps an epoch beyond that.
+        units to the running means (``running_``), every this many steps; "auto" every step from
+        batches of 50 examples up, below that every 50 examples or every 5th step, whichever comes
+        first, and at most 100 to 200 steps an epoch (:meth:`~engine.watch.Guard._monitor_every`).
     eval_max_rows : int or None
         History points measure loss and accuracy on at most this many rows of the training
         and test sets (the first ones), to keep big data sets cheap.
@@ -162,8 +165,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self._epoch_from = (0.0, 0)  # (epoch_, n_seen_) when the training set last changed size
         self.layers_ = layers
         self._param_layers = [x for x in layers if x.params]
-        sizes = [len(x.params) for x in self._param_layers]
-        self._weight_slots = [sum(sizes[:i]) for i in range(len(sizes))]  # where each layer's W sits in parameters()
+        self._flat = FlatParameters(self._param_layers, dtype)  # the layers' arrays become views into it
         self.n_outputs_ = shape[0]
         if self._class_targets is not None:
             self.classes_ = np.arange(len(self._class_targets))
@@ -195,14 +197,11 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
     def named_parameters(self) -> list[tuple[str, np.ndarray]]:
         """``[("W0", W), ("b0", b), ("W1", ...), ...]``: each layer's weights then biases, layer by layer."""
         self._check_fitted()
-        out = []
-        for i, layer in enumerate(self._param_layers):
-            out += [(f"{kind}{i}", p) for kind, p in zip("Wb", layer.params)]
-        return out
+        return [(f"{kind}{i}", p) for i, layer in enumerate(self._param_layers) for kind, p in zip("Wb", layer.params)]
 
     def parameters(self) -> list[np.ndarray]:
-        """All trainable arrays, one flat list built from the layers: the optimizer, the gradient
-        check and the gradient-norm statistics all loop over this list."""
+        """All trainable arrays, one list built from the layers (views into one flat array, which the
+        training loop's optimizer steps at once: :mod:`engine.flat`)."""
         self._check_fitted()
         return [p for layer in self._param_layers for p in layer.params]
 
@@ -222,7 +221,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """What the loss compares the outputs with: one-hot rows of labels, or the values themselves."""
-        return y if self._class_targets is None else self._class_targets[y]
+        return y if self._class_targets is None else self._class_targets.take(y, axis=0)
 
     # --------------------------------------------------------- forward, backward
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
@@ -242,9 +241,10 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
     def _weights(self) -> list[np.ndarray]:
         return [layer.params[0] for layer in self._param_layers]
 
-    def _loss_and_grads(self, X, Y, n_total, l1, l2, loss_from=None, training=False):
+    def _loss_and_grads(self, X, Y, n_total, l1, l2, loss_from=None, training=False) -> float:
         """:meth:`loss_and_grads` of checked arrays: forward, loss, backward, and the penalty's
-        share of both (``l1``, ``l2`` checked, ``n_total`` the training rows that scale it)."""
+        share of both (``l1``, ``l2`` checked, ``n_total`` the training rows that scale it).  The
+        gradients are left in the flat array behind the layers' (``self._flat.grads``)."""
         a = self.forward(X, training)
         if loss_from == "logits":
             loss = self._loss.value_from_logits(self._z, a, Y, self._readout) + penalty(self._weights(), l1, l2, n_total)
@@ -253,11 +253,11 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         else:
             loss = float("nan")
         self.backward(self._loss.delta(self._z, a, Y, self._readout))
-        grads = [g for layer in self._param_layers for g in layer.grads]
+        self._flat.gather()
         if l1 or l2:
-            for i, W in zip(self._weight_slots, self._weights()):
-                grads[i] = grads[i] + penalty_grad(W, l1, l2, n_total)
-        return loss, grads
+            for g, W in zip(self._flat.weight_grads, self._weights()):
+                g += penalty_grad(W, l1, l2, n_total)
+        return loss
 
     def loss_and_grads(self, X, Y, n_total=None, loss_from="logits", training=False):
         """Loss of one batch and its gradients, aligned with :meth:`parameters`.
@@ -278,7 +278,9 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         else:
             Y = check_one_hot(Y, len(X), self.n_outputs_, self._dtype)
         n_total = len(X) if n_total is None else check_number("n_total", n_total, 1, integer=True)
-        return self._loss_and_grads(X, Y, n_total, l1, l2, loss_from, training)
+        self._flat = self._flat.attached(self._param_layers)
+        loss = self._loss_and_grads(X, Y, n_total, l1, l2, loss_from, training)
+        return loss, [g.copy() for g in self._flat.grad_views]  # the next backward pass overwrites those
 
     # ------------------------------------------------------------- prediction
     # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
@@ -336,23 +338,24 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         n, (batch_size, l1, l2) = len(X), check_settings(self)
         if isinstance(self.optimizer, str):
             self.optimizer_.lr = float(self.lr)  # a learning rate set as a plain attribute counts too
-        every = self.monitor_every
-        every = max(1, -(-n // batch_size) // 100) if every == "auto" else int(every)  # ~100 an epoch suffice
-        rows, params, start = self._rows_every(n, batch_size), self.parameters(), clock()
+        every, rows, start = self._monitor_every(n, batch_size), self._rows_every(n, batch_size), clock()
+        self._flat = self._flat.attached(self._param_layers)
+        # one array for all parameters, one for their gradients: one update of the whole network
+        params, grads, step = [self._flat.params], [self._flat.grads], self.optimizer_.step
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
+                yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; X may be Pixels)
                 watched = self.steps_ % every == 0
-                loss, grads = self._loss_and_grads(
-                    X[idx], self._targets(y[idx]), n, l1, l2, "outputs" if watched else None, training=True
-                )
-                if watched and not self._monitor(loss, params, grads, y[idx]):
+                loss = self._loss_and_grads(X[idx], self._targets(yb), n, l1, l2, "outputs" if watched else None,
+                                            training=True)
+                if watched and not self._monitor(loss, yb, every):
                     break
-                self.optimizer_.step(params, grads)
+                step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
                 self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
-                self._stepped(rows)
+                self._stepped(rows, l1, l2)
                 if time_budget is not None and clock() - start >= time_budget:
                     break
 

@@ -31,7 +31,6 @@ import math
 import numpy as np
 
 from .layers import Activation, layer_names
-from .network_checks import check_settings
 from .optimizers import get_optimizer
 from .regularization import penalty
 
@@ -40,6 +39,9 @@ LOWER_LR = "Try a smaller learning rate."
 # learned next to nothing (MNIST: 0.28 or less; two balanced classes: 0.60 or less)
 NEAR_CHANCE = 0.2
 ROW_EXAMPLES = 256  # a row of running means averages at least this many examples (tiny data sets: fewer rows)
+# with monitor_every "auto" a step is monitored every MONITOR_EXAMPLES examples, or every MONITOR_GAP
+# steps if that comes first (small batches: a divergence is caught within a few steps)
+MONITOR_EXAMPLES, MONITOR_GAP = 50, 5
 LEVEL_ROWS = 5  # rows averaged into the level the notices compare: one row's mean is noisy
 MAX_ROWS = 5000  # rows a log (history_, running_) keeps: past it every other one goes, so a run can go on for hours
 PLATEAU_HINT = (
@@ -86,8 +88,9 @@ class Watch:
         """A loss above this counts as divergence: ``factor`` times the loss at the start."""
         return self.factor * max(self.start_loss, 1e-3)
 
-    def batch(self, loss: float, grad_norm: float = 0.0, weight_norm: float | None = None) -> str | None:
-        """One monitored step; returns why training diverged, or None."""
+    def batch(self, loss: float, grad_norm: float = 0.0, weight_norm: float | None = None, steps: int = 1) -> str | None:
+        """One monitored step, standing for ``steps`` steps (one is monitored in that many); returns why
+        training diverged, or None."""
         if not math.isfinite(loss):
             return f"the loss became {loss}"
         if not math.isfinite(grad_norm):
@@ -99,9 +102,11 @@ class Watch:
                     f"(it started at {self.start_weight:.3g})"
                 )
         # a running average that starts at the loss before training: one bad batch (batch size 1!)
-        # moves it by a tenth of its excess, a run of exploding batches moves it fast
+        # moves it by a tenth of its excess, a run of exploding batches moves it fast; a batch that
+        # stands for several steps moves it as that many batches with its loss would
         prev = self.start_loss if self.ema is None else self.ema
-        self.ema = 0.9 * prev + 0.1 * loss
+        keep = 0.9**steps
+        self.ema = keep * prev + (1 - keep) * loss if steps > 1 else 0.9 * prev + 0.1 * loss
         if self.ema > self.limit:
             return f"the loss climbed to {self.ema:.4g} (it started at {self.start_loss:.4g})"
         return None
@@ -200,7 +205,17 @@ class Guard:
         self._snapshot = None  # (weights, epoch) of the last healthy history point
         self._guess_acc = None  # accuracy of always guessing the commonest training class
         self._thinned = 0  # how often history_ and running_ were thinned (a checkpoint's rows count from it)
+        self._relu = self._relu_layers()  # (looked up once: each monitored step reads them)
         self._new_row()
+
+    def _monitor_every(self, n: int, batch_size: int) -> int:
+        """Steps from one monitored step to the next: ``monitor_every``, or for "auto" one step every
+        MONITOR_EXAMPLES examples or MONITOR_GAP steps, whichever comes first (a small network's
+        step costs less than its monitoring; a row of running means still averages five batches or
+        more), and ~100 an epoch at most."""
+        if self.monitor_every != "auto":
+            return int(self.monitor_every)
+        return max(1, -(-n // batch_size) // 100, min(MONITOR_GAP, MONITOR_EXAMPLES // batch_size))
 
     def _rows_every(self, n: int, batch_size: int) -> int:
         """Steps a row of running means spans: a tenth of an epoch, at least ROW_EXAMPLES examples."""
@@ -209,11 +224,11 @@ class Guard:
     def _new_row(self) -> None:
         self._row = {"steps": 0, "batches": 0, "loss": 0.0, "right": 0, "seen": 0, "grads": [], "alive": None}
 
-    def _monitor(self, loss: float, params: list[np.ndarray], grads: list[np.ndarray], y: np.ndarray) -> bool:
-        """Check one step's loss, gradients and weights (``y``: the batch's targets) and add them to the
-        row; return False (and roll back) if training diverged."""
-        norms = [math.sqrt(np.vdot(grads[i], grads[i])) for i in self._weight_slots]
-        why = self.watch_.batch(loss, math.sqrt(sum(g * g for g in norms)), _norm(params))
+    def _monitor(self, loss: float, y: np.ndarray, every: int = 1) -> bool:
+        """Check one step's loss, gradients and weights (``y``: the batch's targets; one step is
+        monitored in ``every``) and add them to the row; return False (and roll back) if training diverged."""
+        norms = self._flat.weight_grad_norms()
+        why = self.watch_.batch(loss, math.sqrt(sum(g * g for g in norms)), self._flat.norm(), every)
         if why:
             self._diverge(why)
             return False
@@ -225,15 +240,16 @@ class Guard:
         row["seen"] += len(y)
         if self._class_targets is not None:
             row["right"] += np.count_nonzero(self._labels(self._z, cut=0.0) == y)
-        relu = self._relu_layers()
+        relu = self._relu
         if relu:
             alive = [x.alive_units() for x in relu]
             row["alive"] = alive if row["alive"] is None else [a | b for a, b in zip(row["alive"], alive)]
         return True
 
-    def _stepped(self, rows_every: int) -> None:
+    def _stepped(self, rows_every: int, l1: float, l2: float) -> None:
         """One step taken: every ``rows_every`` steps the monitored ones become a row of ``running_``,
-        which the watch judges (a plateau, a rising loss, dead units: ``notice_``)."""
+        which the watch judges (a plateau, a rising loss, dead units: ``notice_``); ``l1``, ``l2``: the
+        penalties (checked), which the watch leaves out of the loss."""
         row = self._row
         row["steps"] += 1
         if row["steps"] < rows_every:
@@ -246,9 +262,8 @@ class Guard:
         dead = [1.0 - float(np.mean(a)) for a in row["alive"] or ()]
         grads = tuple(np.mean(row["grads"], axis=0).tolist())
         self._thinned += _append(self.running_, (self.steps_, self.epoch_, loss, acc, grads, tuple(dead)))
-        _, l1, l2 = check_settings(self)
         data = loss - penalty(self._weights(), l1, l2, self.n_train_) if l1 or l2 else loss
-        names = [name for name, share in zip(self._dead_names(), dead) if share == 1.0]
+        names = [name for name, share in zip(self._dead_names(), dead) if share == 1.0] if 1.0 in dead else []
         self.notice_ = self.watch_.row(data, self.epoch_, self.steps_, names)
 
     def _diverge(self, why: str) -> None:

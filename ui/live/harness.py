@@ -203,19 +203,17 @@ class LiveRun:
     def command(self, value) -> bytes:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
-        if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no turn to wait for
-            with self.governor.working:
-                c0 = time.thread_time()
-                snap = self._snap()
-                if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
-                    self.snapshot_cost = time.thread_time() - c0
-                return self.frame(cmd.have, [snap])
+        if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
+            c0 = time.thread_time()
+            snap = self._snap()
+            if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
+                self.snapshot_cost = time.thread_time() - c0
+            return self.frame(cmd.have, [snap])
         self.turns.wait()
-        with self.governor.working:  # and then for one of the process's few places to compute
-            cpu0 = time.thread_time()
-            self.notice, self.interval = "", 0.0
-            frame = self._act(cmd)
-            self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
+        cpu0 = time.thread_time()
+        self.notice, self.interval = "", 0.0
+        frame = self._act(cmd)
+        self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
         return frame
 
     def _act(self, cmd: Command) -> bytes:

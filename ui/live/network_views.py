@@ -10,7 +10,9 @@ import time
 
 import numpy as np
 
-from engine.layers import Activation, layer_names
+from engine.activations import get_activation
+from engine.evaluation import OUTPUT_ROWS
+from engine.layers import Activation, Dense, activation_forward, dense_forward, layer_names
 from engine.mlp import MLP
 from engine.preprocess import mesh_grid
 from engine.recipe import set_training
@@ -113,6 +115,25 @@ def layer_maps(outputs: list[np.ndarray], acts: list[str], plane: Plane, every: 
             maps.append(neuron_map(img, act in ("tanh", "sigmoid", "softmax")))
     m = plane.n // every
     return np.stack(maps) if maps else np.zeros((0, m, m), np.uint8)
+
+
+def picture_outputs(model: MLP, X: np.ndarray, columns: int) -> list[np.ndarray]:
+    """``model.layer_outputs(X, columns)`` (each hidden layer's first ``columns`` activations, then the
+    readout) in float32, for pictures: each layer's kernel with float32 copies of its weights (tanh and
+    exp take a fifth of their float64 time, and a picture of 32 shades needs no more), OUTPUT_ROWS rows
+    at a time as ``layer_outputs`` does (a wide network's layers are never held whole)."""
+    weights = [[p.astype(np.float32) for p in layer.params] for layer in model.layers_]
+    readout, parts = get_activation(model.output), []
+    for i in range(0, len(X), OUTPUT_ROWS):
+        x, outs = np.asarray(X[i : i + OUTPUT_ROWS], dtype=np.float32), []
+        for layer, params in zip(model.layers_, weights):
+            if isinstance(layer, Dense):
+                x = dense_forward(x, *params)[0]
+            else:
+                x = activation_forward(x, layer.fn)[0]
+                outs.append(np.ascontiguousarray(x[:, :columns]))  # a copy: a view keeps the whole layer
+        parts.append([*outs, readout.value(x)])
+    return [np.concatenate(p) for p in zip(*parts)]
 
 
 def shown_weights(model: MLP) -> list[np.ndarray]:

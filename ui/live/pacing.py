@@ -52,10 +52,6 @@ STEP_SLICES = 4  # a Step's turns at training while other sessions share the cor
 PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
 EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
-# commands of a process that compute at once.  The GIL and two cores run no more than two at a time
-# anyway, but each holds what its pictures need while it runs (up to ~75 MB for the widest
-# playground): forty learners' ticks all under way at once took a replica past 1.5 GB
-AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,6 @@ class Governor:
         self.utilisation = utilisation
         self.clock, self.cpu = clock, cpu
         self.overhead = RERUN_OVERHEAD
-        self.working = threading.BoundedSemaphore(AT_ONCE)  # held by a command while it computes
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}  # session -> time of its last tick
         self._window = (clock(), cpu(), 0, 0.0)  # start, process CPU then, ticks since, their CPU

@@ -27,6 +27,7 @@ from ui.live.network_views import (
     Plane,
     layer_maps,
     neuron_map,
+    picture_outputs,
     points,
     shown_weights,
 )
@@ -231,6 +232,7 @@ class PlaygroundTask(NetworkTask):
         super().__init__(model, d.X_train, d.y_train, d.X_test, d.y_test, s["epochs"])
         self.plane = Plane(np.r_[d.P_train, d.P_test], n=80)
         self.grid_inputs = d.inputs(self.plane.points)
+        self._grid32 = self.grid_inputs.astype(np.float32)  # what the pictures evaluate (picture_outputs)
         y_all = d.targets(np.r_[d.y_train, d.y_test]) if d.regression else None
         self.value_range = None if y_all is None else (float(y_all.min()), float(y_all.max()))
         self.n_given = len(d.y_train)  # training points of the data set; those after it the learner added
@@ -344,7 +346,7 @@ class PlaygroundTask(NetworkTask):
 
     def snapshot(self, detail: bool | str = "all") -> dict:
         d, m = self.d, self.model
-        outputs = m.layer_outputs(self.grid_inputs, columns=MAX_SHOWN)  # what the diagram's maps show
+        outputs = picture_outputs(m, self._grid32, MAX_SHOWN)  # what the diagram's maps show, in float32
         if d.regression:
             values = self.plane.image(d.targets(outputs[-1][:, 0]))
             grid = to_u8(values, *self.value_range, SHADES)
