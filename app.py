@@ -8,6 +8,7 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 import streamlit as st
 
 from ui.inputs import sandbox
+from ui.settings import theme
 from ui.shell.errors import page_boundary
 from ui.shell.server import configure
 from ui.shell.sessions import admit_or_stop
@@ -37,3 +38,4 @@ PAGES = {
 
 with page_boundary():  # no traceback or server path ever reaches a browser
     st.navigation(PAGES).run()
+theme.switch()  # auto, light or dark, kept in the URL: on every page, at the foot of its sidebar

@@ -10,6 +10,7 @@ from ui.inputs.digit_input import digit_input
 from ui.live import canvas
 from ui.settings.widgets import Bound
 from ui.setups import cnn as cs
+from ui.setups import experiments
 from ui.setups import mnist as ms
 from ui.shell.show_code import show_code
 
@@ -28,7 +29,7 @@ st.markdown(
     "the hand-made filter each comes to resemble, and see what every layer makes of one digit."
 )
 
-form = Bound(cs.FORM, KEY)
+form = Bound(cs.FORM, KEY, experiments.CNN)
 with st.sidebar:
     st.header("Network")
     for key in ("c1", "k1", "c2", "k2", "pool"):

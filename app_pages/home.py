@@ -71,6 +71,10 @@ with st.expander("How to use this in a classroom"):
         "- Everything runs offline: iris, a 5000-digit MNIST subset and sample photos ship with the app.\n"
         "- Each visitor has their own models; nothing is shared between browser tabs.\n"
         "- The playground's settings live in the address bar: copy the URL to share an experiment.\n"
+        "- Each training page offers guided experiments (in its sidebar) and, at its top, **Make a lesson "
+        "link**: lock the settings learners should not change, give a task and a goal the page checks.\n"
+        "- For a projector: the live view's ⛶ Projector button, and the theme switch at the foot of the "
+        "sidebar (a dark laptop can project light).\n"
         "- Try breaking things on purpose: a huge learning rate, a 6-layer sigmoid network, "
         "a ReLU network with a bad initialisation. The app explains what went wrong."
     )

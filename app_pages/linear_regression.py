@@ -7,6 +7,7 @@ from engine.sequential import Sequential
 from ui.inputs.csv_input import xy_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
+from ui.setups import experiments
 from ui.setups import regression as rs
 from ui.shell.show_code import show_code
 
@@ -19,7 +20,7 @@ st.markdown(
     "Press **Play** and watch the dashed line and its coefficients converge to the OLS values."
 )
 
-form = Bound(rs.LINEAR_FORM, KEY)
+form = Bound(rs.LINEAR_FORM, KEY, experiments.LINEAR)
 with st.sidebar:
     st.header("Data")
     xy, xy_key = xy_source(form, KEY, ("n", "b0", "b1", "noise", "seed"))

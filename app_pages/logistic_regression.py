@@ -7,6 +7,7 @@ from engine.sequential import Sequential
 from ui.inputs.csv_input import classes_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
+from ui.setups import experiments
 from ui.setups import regression as rs
 from ui.shell.show_code import show_code
 
@@ -19,7 +20,7 @@ st.markdown(
     "boundary $z = 0$ is where the model is 50/50."
 )
 
-form = Bound(rs.LOGISTIC_FORM, KEY)
+form = Bound(rs.LOGISTIC_FORM, KEY, experiments.LOGISTIC)
 with st.sidebar:
     st.header("Data")
     csv, csv_key = classes_source(form, KEY, classes=2, iris_keys=("pair", "fx", "fy"))

@@ -16,6 +16,7 @@ from ui.inputs.mnist_source import operator_mnist_dir
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
 from ui.settings.widgets import Bound
+from ui.setups import experiments
 from ui.setups import mnist as ms
 from ui.shell.show_code import show_code
 
@@ -39,7 +40,7 @@ st.markdown(
     "then look inside and draw your own digit."
 )
 
-form = Bound(ms.FORM, KEY)
+form = Bound(ms.FORM, KEY, experiments.MNIST)
 with st.sidebar:
     st.header("Network")
     for key in ("layers", "readout"):

@@ -17,6 +17,7 @@ from ui.inputs.csv_input import csv_columns, csv_table, data_file, keep_saved, s
 from ui.live import canvas
 from ui.settings.lr_hint import lr_hint
 from ui.settings.widgets import Bound
+from ui.setups import experiments
 from ui.setups import playground as pg
 from ui.shell.show_code import show_code
 
@@ -31,7 +32,7 @@ st.caption(
     "the plane and click to add points, and − / + to change the layers."
 )
 
-form = Bound(pg.FORM, KEY)
+form = Bound(pg.FORM, KEY, experiments.PLAYGROUND)
 with st.sidebar:
     st.header("Data")
     form.widget("problem")

@@ -7,6 +7,7 @@ from engine.sequential import Sequential
 from ui.inputs.csv_input import classes_source
 from ui.live import canvas
 from ui.settings.widgets import Bound
+from ui.setups import experiments
 from ui.setups import regression as rs
 from ui.shell.show_code import show_code
 
@@ -19,7 +20,7 @@ st.markdown(
     "no hidden layer cannot do better than that."
 )
 
-form = Bound(rs.SOFTMAX_FORM, KEY)
+form = Bound(rs.SOFTMAX_FORM, KEY, experiments.SOFTMAX)
 with st.sidebar:
     st.header("Data")
     csv, csv_key = classes_source(form, KEY)

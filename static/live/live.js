@@ -42,6 +42,8 @@ class LiveView {
   constructor(host) {
     this.host = host;
     this.playing = false;
+    this.projector = false;
+    this.zoom = 1;
     this.lastId = 0;
     this.seen = 0; // the ack of the last frame: a command sent before its answer came is a resend
     this.pending = 0; // id of the command awaiting its answer
@@ -97,6 +99,8 @@ class LiveView {
           title="Play or pause training (keyboard: space or k)">▶ Play</button>
         <button type="button" class="bl-step" title="Train one step, then stop (keyboard: s or →)">⏭ Step</button>
         <button type="button" class="bl-reset" title="Start again from fresh weights, same seed (keyboard: r)">↺ Reset</button>
+        <button type="button" class="bl-projector-toggle" aria-pressed="false"
+          title="The live view full-window with large type, for a projector (keyboard: f; Esc leaves)">⛶ Projector</button>
         <span class="bl-status" role="status" aria-live="polite"></span>
       </div>
       <div class="bl-metrics"></div>
@@ -111,6 +115,29 @@ class LiveView {
     this.playButton.onclick = () => this.setPlaying(!this.playing);
     root.querySelector('.bl-step').onclick = () => this.command('step');
     root.querySelector('.bl-reset').onclick = () => this.command('reset');
+    this.projectorButton = root.querySelector('.bl-projector-toggle');
+    this.projectorButton.onclick = () => this.askProjector(!this.projector);
+  }
+
+  // The projector view is a setting of the page (the URL's `projector=1`, ui/settings/view.py): the canvas
+  // asks the page for it and follows the address, so a link opens in it and the sidebar's toggle agrees.
+  askProjector(on) {
+    if (this.send) this.send('view', { projector: on });
+  }
+
+  followAddress() {
+    if (window.location.search === this.search) return;
+    this.search = window.location.search;
+    const on = new URLSearchParams(this.search).get('projector') === '1';
+    if (on === this.projector) return;
+    this.projector = on;
+    this.root.classList.toggle('bl-projector', on);
+    this.projectorButton.textContent = on ? '✕ Leave projector' : '⛶ Projector';
+    this.projectorButton.setAttribute('aria-pressed', String(on));
+    // type and pictures grow with the screen: a 1920-pixel projector shows the view as 1280 pixels would
+    this.zoom = on ? Math.min(2, Math.max(1, window.innerWidth / 1280)) : 1;
+    this.root.style.zoom = on ? String(this.zoom) : '';
+    for (const panel of this.panels.values()) panel.resize();
   }
 
   key(e) {
@@ -125,6 +152,7 @@ class LiveView {
       if (!e.repeat) this.setPlaying(!this.playing);
     } else if (k === 's' || k === 'ArrowRight') this.command('step');
     else if (k === 'r') this.command('reset');
+    else if (k === 'f' || (k === 'Escape' && this.projector)) this.askProjector(!this.projector);
     else return;
     e.preventDefault(); // no page scroll on space
     e.stopPropagation(); // and no Streamlit rerun on r
@@ -314,6 +342,7 @@ class LiveView {
 
   loop(now) {
     if (!this.host.isConnected) return this.dispose(); // the page went away: stop painting and listening
+    this.followAddress();
     let shown = null;
     while (this.queue.length && this.queue[0].due <= now) shown = this.queue.shift();
     if (shown) this.paint(shown.snap);

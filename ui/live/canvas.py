@@ -63,6 +63,9 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     live.task.apply(form.values)
+    form.offer_projector()
+    lesson = form.lesson
+    state[f"{key}:goal"] = (lesson, form.values) if lesson is not None and lesson.goal else None
     return live
 
 
@@ -77,6 +80,16 @@ def replace(key: str, task, form, values: dict, data_key=None) -> None:
 def _take_command(key: str) -> None:
     value = st.session_state.get(f"{key}:canvas") or {}
     st.session_state[f"{key}:cmd"] = value.get("cmd") if hasattr(value, "get") else None
+
+
+def _take_view(key: str) -> None:
+    """The canvas's keyboard or its ✕ asked to enter or leave the projector view: handed to the router's view
+    settings (``ui.settings.view``, bound under "view"), which the whole page's next run shows."""
+    value = st.session_state.get(f"{key}:canvas") or {}
+    asked = value.get("view") if hasattr(value, "get") else None
+    if isinstance(asked, dict) and isinstance(asked.get("projector"), bool):
+        st.session_state["view:asked"] = {"projector": asked["projector"]}
+        st.session_state[f"{key}:view_asked"] = True
 
 
 def view(key: str, live: LiveRun, settings=None) -> None:
@@ -97,12 +110,20 @@ def view(key: str, live: LiveRun, settings=None) -> None:
         if asked and settings is not None:
             settings.load(asked)
             st.rerun()  # the whole page: its widgets and the URL show the new settings
-        _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key))
+        if st.session_state.pop(f"{key}:view_asked", False):
+            st.rerun()  # the whole page: the projector toggle and the URL follow
+        _canvas(key=f"{key}:canvas", data=frame, on_cmd_change=lambda: _take_command(key),
+                on_view_change=lambda: _take_view(key))
         kind, message = live.task.status()
         if kind == "error":
             st.error(message)
         elif kind == "info":
             st.info(message)
+        goal = st.session_state.get(f"{key}:goal")
+        if goal is not None:
+            lesson, values = goal
+            met, text = lesson.check(live.task.model.history_, values)
+            (st.success if met else st.caption)(text)
         if show_figures:
             if live.playing:
                 st.caption("Pause training to see the zoomable charts.")

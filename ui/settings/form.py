@@ -12,6 +12,7 @@ Pure Python (no streamlit): tests and benchmarks build pages' models from exactl
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -122,31 +123,36 @@ class Flag(Setting):
 
 
 @dataclass(frozen=True)
-class Text(Setting):
-    """Free text a page parses itself (typed numbers), kept to ``max_len`` characters of one line; what
-    it cannot read the page ignores and says so."""
-
-    max_len: int = 200
-    placeholder: str = ""
-
-    def parse(self, text):
-        return " ".join(str(text).split())[: self.max_len]
-
-
-@dataclass(frozen=True)
 class Subset(Setting):
-    """Some of ``options`` (at least one), comma-separated in the URL, kept in the options' order."""
+    """Some of ``options`` (at least ``at_least``), comma-separated in the URL, kept in the options' order."""
 
     options: tuple = ()
     labels: dict = field(default_factory=dict)
+    at_least: int = 1
 
     def parse(self, text):
         chosen = set(str(text).split(","))
         picked = [o for o in self.options if o in chosen]
-        return picked or None
+        return picked if len(picked) >= self.at_least else None
 
     def encode(self, value):
         return ",".join(value)
+
+
+@dataclass(frozen=True)
+class Text(Setting):
+    """Free text, one line of at most ``max_len`` characters (control characters become spaces): text a
+    page parses itself (typed numbers; what it cannot read it ignores and says so), or a lesson's title
+    or task, which pages show through ``ui.shell.text.plain``, never as markup.  ``widget``: "line" or
+    "area"."""
+
+    max_len: int = 200
+    placeholder: str = ""
+    widget: str = "line"
+
+    def parse(self, text):
+        s = "".join(" " if unicodedata.category(c).startswith("C") else c for c in str(text))
+        return " ".join(s.split())[: self.max_len]
 
 
 @dataclass(frozen=True)
@@ -222,11 +228,12 @@ class Form:
         """Widget or stored values made valid (missing ones take the default)."""
         return self.fix({k: s.clean(values.get(k, s.default)) for k, s in self.settings.items()})
 
-    def to_query(self, values: dict) -> dict:
-        """The values that differ from the defaults, as URL query parameters (short strings)."""
+    def to_query(self, values: dict, only=None) -> dict:
+        """The values that differ from the defaults, as URL query parameters (short strings); ``only``:
+        those of these settings."""
         out = {}
         for key, s in self.settings.items():
-            if values[key] == s.default:
+            if values[key] == s.default or (only is not None and key not in only):
                 continue
             out.update(s.split(values[key]) if isinstance(s, Layers) else {key: s.encode(values[key])})
         return out

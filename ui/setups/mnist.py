@@ -167,7 +167,9 @@ class MnistTask(NetworkTask):
         curves = self.curve_specs()
         for c in curves:
             c.w, c.min = 1, 280
-        n_weights = min(WEIGHT_TILES, self.model.layer_sizes[1]) if len(self.model.layer_sizes) > 2 else 0
+        # the first layer's weights; with no hidden layer those of each digit's output, its template
+        n_weights = min(WEIGHT_TILES, self.model.layer_sizes[1])
+        hidden = len(self.model.layer_sizes) > 2
         panels = [
             *curves,
             Matrix(id="confusion", title="Test digits: true (rows) vs predicted (columns)",
@@ -175,12 +177,13 @@ class MnistTask(NetworkTask):
             mistakes_tiles(cols=6, w=3, min=300),
         ]
         rows = [[c.id for c in curves[:2]], ["confusion", "mistakes"], [c.id for c in curves[2:]]]
-        if n_weights:
-            panels.append(Tiles(
-                id="weights", diverging=True, tile=[28, 28], cols=12, count=n_weights, itemName="hidden neuron",
-                title=f"What the first {n_weights} hidden neurons look for: each one's weights on the pixels",
-            ))
-            rows.append(["weights"])
+        panels.append(Tiles(
+            id="weights", diverging=True, tile=[28, 28], cols=12, count=n_weights,
+            itemName="hidden neuron" if hidden else "digit",
+            title=(f"What the first {n_weights} hidden neurons look for: each one's weights on the pixels" if hidden
+                   else "What each digit's output looks for: its weights on the pixels, 0 to 9"),
+        ))
+        rows.append(["weights"])
         return Layout(metrics=["epoch", "examples seen", "examples / second", "train accuracy", "test accuracy"],
                       progress=True, panels=panels, rows=rows)
 
@@ -207,7 +210,7 @@ class MnistTask(NetworkTask):
                 "mistakes": {"images": images, "captions": captions},
             }
             now = time.monotonic()
-            if len(m.layer_sizes) > 2 and (detail == "all" or now - self.weights_sent >= WEIGHTS_EVERY):
+            if detail == "all" or now - self.weights_sent >= WEIGHTS_EVERY:
                 snap["panels"]["weights"] = {"images": weight_images(m.weights_[0])}
                 self.weights_sent = now
         return snap

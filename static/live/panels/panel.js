@@ -89,7 +89,7 @@ export class Panel {
     const width = this.canvas.parentElement ? this.el.clientWidth : 0;
     if (!width) return;
     const h = Math.round(this.height(width));
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = (window.devicePixelRatio || 1) * (this.view.zoom || 1); // sharp under the projector's zoom
     this.w = width;
     this.h = h;
     this.canvas.style.width = `${width}px`;
