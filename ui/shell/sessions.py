@@ -13,9 +13,7 @@ Three rules turn the next learner away, each with a page that says which (the le
 
 * ``BACKPROP_LAB_MAX_SESSIONS`` (default 40, 0: none): connected sessions per process;
 * ``BACKPROP_LAB_MAX_RSS_MB`` (default 800, 0: none): the process's resident memory, so that those
-  inside still have room to grow (a pod is limited to 1 GiB, ``deploy/k8s/deployment.yaml``); a learner
-  admitted in the last ``GROWING`` seconds counts ``RESERVE_MB`` more, the size its model and pictures
-  are still growing to (a class arriving at once was all let in before any of it showed in the RSS);
+  inside still have room to grow (a pod is limited to 1 GiB, ``deploy/k8s/deployment.yaml``);
 * ``BACKPROP_LAB_MAX_TABS`` (default 4, 0: none): sessions of one browser, known by Streamlit's XSRF
   cookie (sent with every page; a client that sends none is held by the other two rules only), so
   that one learner opening 40 tabs cannot fill a replica alone.
@@ -44,10 +42,6 @@ MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MA
 # use 1 GiB: past 800 MB the next learner is turned away, and those inside keep the rest to grow into
 DEFAULT_MAX_RSS_MB = 800
 MAX_RSS_MB = max(0, int(os.environ.get("BACKPROP_LAB_MAX_RSS_MB", DEFAULT_MAX_RSS_MB)))
-# the most an ordinary learner grows to (MNIST at four layers of 512 with Adam and Pause's marks: 48 MB),
-# and how long after its page opens that takes (the page builds the model, the first ticks the marks)
-RESERVE_MB = 50
-GROWING = 60.0
 DEFAULT_MAX_TABS = 4
 MAX_TABS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_TABS", DEFAULT_MAX_TABS)))
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -59,17 +53,15 @@ LINGER_MARGIN = 5.0  # s past Streamlit's own TTL before a gone session's memory
 
 class Sessions:
     """Admits up to ``cap`` sessions (0: no cap) for which ``is_live(session)`` holds, while ``rss()``
-    (MB, or None where unknown) plus ``reserve_mb`` for each session admitted in the last ``GROWING``
-    seconds is under ``max_rss_mb``, and up to ``per_browser`` of one browser (0: no limit); releases
-    what a session held once it has not been live for ``linger`` seconds."""
+    (MB, or None where unknown) is under ``max_rss_mb``, and up to ``per_browser`` of one browser
+    (0: no limit); releases what a session held once it has not been live for ``linger`` seconds."""
 
     def __init__(self, cap: int, is_live, linger: float, clock=time.monotonic, rss=lambda: None,
-                 max_rss_mb: float = 0, per_browser: int = 0, reserve_mb: float = 0):
+                 max_rss_mb: float = 0, per_browser: int = 0):
         self.cap, self.is_live, self.linger, self.clock = cap, is_live, linger, clock
-        self.rss, self.max_rss_mb, self.per_browser, self.reserve_mb = rss, max_rss_mb, per_browser, reserve_mb
+        self.rss, self.max_rss_mb, self.per_browser = rss, max_rss_mb, per_browser
         self._lock = threading.Lock()
         self._inside: dict[str, str] = {}  # session -> its browser ("" when unknown)
-        self._since: dict[str, float] = {}  # session -> when it was let in
         self._held: dict[str, list[weakref.ref]] = {}
         self._gone: dict[str, float] = {}  # session -> when first seen disconnected
         self._swept = -SWEEP_EVERY
@@ -82,16 +74,14 @@ class Sessions:
             if session in self._inside:
                 return None
             self._inside = {s: b for s, b in self._inside.items() if self.is_live(s)}
-            now = self.clock()
-            self._since = {s: t for s, t in self._since.items() if s in self._inside and now - t < GROWING}
             if self.cap and len(self._inside) >= self.cap:
                 return "full"
             if browser and self.per_browser and sum(b == browser for b in self._inside.values()) >= self.per_browser:
                 return "tabs"
             rss = self.rss() if self.max_rss_mb else None
-            if rss is not None and rss + self.reserve_mb * len(self._since) >= self.max_rss_mb:
+            if rss is not None and rss >= self.max_rss_mb:
                 return "memory"
-            self._inside[session], self._since[session] = browser, now
+            self._inside[session] = browser
             return None
 
     def admit(self, session: str, browser: str = "") -> bool:
@@ -173,7 +163,7 @@ def browser_of(cookie: str | None) -> str:
 
 
 SESSIONS = Sessions(MAX_SESSIONS, _connected, config.get_option("server.disconnectedSessionTTL") + LINGER_MARGIN,
-                    rss=rss_mb, max_rss_mb=MAX_RSS_MB, per_browser=MAX_TABS, reserve_mb=RESERVE_MB)
+                    rss=rss_mb, max_rss_mb=MAX_RSS_MB, per_browser=MAX_TABS)
 
 
 def hold(obj) -> None:
