@@ -210,9 +210,10 @@ class LiveRun:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
         if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            c0 = time.thread_time()
             snap = self._snap()
-            if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
+            if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
+                c0 = time.thread_time()
+                self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
                 self.snapshot_cost = time.thread_time() - c0
             return self.frame(cmd.have, [snap])
         self.turns.wait()
