@@ -94,9 +94,10 @@ def check_size(layers: list[Layer], input_shape: tuple, dtype) -> None:
 
 def training_bytes(net) -> tuple[int, int]:
     """What training the network ``net`` (a Sequential, built or not) holds beyond its data, worked
-    out before anything is allocated: ``(parameters, total)`` in bytes, the total being its parameters
-    with their gradients, the state of the costliest optimizer (Adam: two arrays their size; the
-    optimizer may change while it trains) and a mini-batch's activations with their gradients."""
+    out before anything is allocated: ``(parameters, total)`` in bytes, the total being its parameters,
+    their gradients, the guard's copy to roll back to (``engine.watch``), the state of the costliest
+    optimizer (Adam: two arrays their size; the optimizer may change while it trains) and a
+    mini-batch's activations with their gradients."""
     layers, shape = net._declare()
     itemsize = np.dtype(net.dtype).itemsize
     params = parameter_count(layers, shape) * itemsize
@@ -105,7 +106,7 @@ def training_bytes(net) -> tuple[int, int]:
         shape = layer.output_shape(shape)
         outputs += math.prod(shape)
     batch = int(net.batch_size) if isinstance(net.batch_size, (int, np.integer)) else 1
-    return params, 4 * params + 2 * batch * outputs * itemsize
+    return params, 5 * params + 2 * batch * outputs * itemsize
 
 
 def check_rows(X, shape: tuple, dtype, name: str = "X") -> np.ndarray:

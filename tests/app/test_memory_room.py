@@ -81,3 +81,19 @@ def test_a_network_that_does_not_fit_falls_back_and_says_so(app, room):
     assert any("no room for that network" in w.value for w in at.warning)
     assert at.session_state["mn:run"].task.model is model
     assert at.sidebar.number_input(key="mn_layers_units_0").value == 100  # the sidebar shows what is trained
+
+
+def test_malloc_hands_large_arrays_back_unless_the_operator_said_otherwise(monkeypatch):
+    from ui.shell import server
+
+    calls = []
+
+    class Libc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+
+    monkeypatch.setattr(server.ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    server._tune_malloc()
+    assert calls == [(server.M_MMAP_THRESHOLD, 128 * 1024)]
