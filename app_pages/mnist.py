@@ -143,9 +143,10 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         loaded.eval_max_rows = ms.EVAL_ROWS
         settings = ms.FORM.clean(settings)
         state[f"{KEY}:loaded"] = up.file_id  # tried once: loading it again takes uploading it again
+        note = loaded_note(loaded)  # (of the file: the task adds a history point to the model)
         if canvas.replace(KEY, lambda: ms.MnistTask(settings, digits(), model=loaded, source=source), ms.FORM,
                           settings, data_key):
-            state[f"{KEY}:load_note"] = loaded_note(loaded)
+            state[f"{KEY}:load_note"] = note
             form.load(settings)  # the sidebar shows the loaded network
             st.rerun()
         state.pop(f"{KEY}:load_note", None)
