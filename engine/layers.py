@@ -128,7 +128,7 @@ def param(i: int, doc: str) -> property:
 # ------------------------------------------------------------------ dense
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray):
     """z = x W + b for ``x (N, D_in)``, ``W (D_in, D_out)``, ``b (D_out,)``.  Returns ``(z, cache)``."""
-    return x @ W + b, (x, W)
+    return x.dot(W) + b, (x, W)
 
 
 def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
@@ -140,8 +140,8 @@ def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
     """
     x, W = cache
     dW, db = (None, None) if out is None else out
-    dx = dz @ W.T if need_dx else None
-    dW = np.matmul(x.T, dz, out=dW)
+    dx = dz.dot(W.T) if need_dx else None
+    dW = np.dot(x.T, dz, out=dW)
     db = dz.sum(axis=0, out=db)
     return dx, dW, db
 

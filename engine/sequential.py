@@ -345,9 +345,9 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
-                yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; X may be Pixels)
+                yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; Pixels take too)
                 watched = self.steps_ % every == 0
-                loss = self._loss_and_grads(X[idx], self._targets(yb), n, l1, l2, "outputs" if watched else None,
+                loss = self._loss_and_grads(X.take(idx, axis=0), self._targets(yb), n, l1, l2, "outputs" if watched else None,
                                             training=True)
                 if watched and not self._monitor(loss, yb, every):
                     break
