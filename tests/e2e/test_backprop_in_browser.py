@@ -51,7 +51,7 @@ def test_the_keyboard_steps_and_the_three_views_move_together(page, app_url):
     for shown in ("Step 3 of 48", "Step 4 of 48"):
         page.keyboard.press("ArrowRight")
         expect(page.get_by_text(shown)).to_be_visible(timeout=WAIT)
-    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.exp(np.minimum(z, 0))",
+    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.exp(-np.logaddexp(0, -z))",
                  ring=[[1, 1]])
     page.keyboard.press("ArrowLeft")
     expect_views(page, "Step 3 of 48", "now: weighted sum z, layer 1 unit 3", r"z_{3}", "x.dot(W) + b",
