@@ -41,6 +41,9 @@ def clip_eps(dtype) -> float:
 class Loss:
     name = "loss"
     formula = ""
+    # how the training loop reads a monitored batch's loss: "outputs" (value) or "logits"
+    # (value_from_logits), whichever costs less for this loss (the same number but for value's clip)
+    watch_from = "outputs"
 
     def value(self, a: np.ndarray, y: np.ndarray) -> float:
         raise NotImplementedError
@@ -78,6 +81,7 @@ class MSE(Loss):
 class BinaryCrossEntropy(Loss):
     name = "bce"
     formula = r"L = -\frac{1}{N}\sum_n \sum_k y_{nk}\ln a_{nk} + (1-y_{nk})\ln(1-a_{nk})"
+    watch_from = "logits"  # with a sigmoid: three array operations, where value's clip and two logs take seven
 
     def value(self, a, y):
         eps = clip_eps(a.dtype)
@@ -99,8 +103,7 @@ class BinaryCrossEntropy(Loss):
     def value_from_logits(self, z, a, y, activation):
         if isinstance(activation, Sigmoid):
             # -[y ln s(z) + (1-y) ln(1-s(z))] = softplus(z) - y z, no clipping needed
-            softplus = np.logaddexp(0, z)
-            return float(np.sum(softplus - y * z) / len(z))
+            return float(np.add.reduce(np.logaddexp(0, z), None) - np.vdot(y, z)) / len(z)
         return self.value(a, y)
 
 

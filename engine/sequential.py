@@ -247,15 +247,18 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         gradients are left in the flat array behind the layers' (``self._flat.grads``)."""
         a = self.forward(X, training)
         if loss_from == "logits":
-            loss = self._loss.value_from_logits(self._z, a, Y, self._readout) + penalty(self._weights(), l1, l2, n_total)
+            loss = self._loss.value_from_logits(self._z, a, Y, self._readout)
         elif loss_from == "outputs":
-            loss = self._loss.value(a, Y) + penalty(self._weights(), l1, l2, n_total)
+            loss = self._loss.value(a, Y)
         else:
             loss = float("nan")
         self.backward(self._loss.delta(self._z, a, Y, self._readout))
         self._flat.gather()
-        if l1 or l2:
-            for g, W in zip(self._flat.weight_grads, self._weights()):
+        if l1 or l2:  # (looked at only when there is a penalty: a small network's step notices the call)
+            weights = self._weights()
+            if loss_from:
+                loss += penalty(weights, l1, l2, n_total)
+            for g, W in zip(self._flat.weight_grads, weights):
                 g += penalty_grad(W, l1, l2, n_total)
         return loss
 
@@ -347,8 +350,8 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
                 idx = self._batch(n, batch_size)
                 yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; Pixels take too)
                 watched = self.steps_ % every == 0
-                loss = self._loss_and_grads(X.take(idx, axis=0), self._targets(yb), n, l1, l2, "outputs" if watched else None,
-                                            training=True)
+                loss = self._loss_and_grads(X.take(idx, axis=0), self._targets(yb), n, l1, l2,
+                                            self._loss.watch_from if watched else None, training=True)
                 if watched and not self._monitor(loss, yb, every):
                     break
                 step(params, grads)
