@@ -345,20 +345,24 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self._flat = self._flat.attached(self._param_layers)
         # one array for all parameters, one for their gradients: one update of the whole network
         params, grads, step = [self._flat.params], [self._flat.grads], self.optimizer_.step
+        # (looked up once, not at every step: on a small network every lookup in the loop shows)
+        watch_from, (epoch_at, seen_at) = self._loss.watch_from, self._epoch_from
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
                 yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; Pixels take too)
                 watched = self.steps_ % every == 0
                 loss = self._loss_and_grads(X.take(idx, axis=0), self._targets(yb), n, l1, l2,
-                                            self._loss.watch_from if watched else None, training=True)
+                                            watch_from if watched else None, training=True)
                 if watched and not self._monitor(loss, yb, every):
                     break
                 step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
-                self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
-                self._stepped(rows, l1, l2)
+                self.epoch_ = epoch_at + (self.n_seen_ - seen_at) / n
+                self._row["steps"] += 1
+                if self._row["steps"] >= rows:  # a tenth of an epoch or so: a row of running means
+                    self._close_row(l1, l2)
                 if time_budget is not None and clock() - start >= time_budget:
                     break
 

@@ -248,14 +248,12 @@ class Guard:
             row["alive"] = alive if row["alive"] is None else [a | b for a, b in zip(row["alive"], alive)]
         return True
 
-    def _stepped(self, rows_every: int, l1: float, l2: float) -> None:
-        """One step taken: every ``rows_every`` steps the monitored ones become a row of ``running_``,
-        which the watch judges (a plateau, a rising loss, dead units: ``notice_``); ``l1``, ``l2``: the
-        penalties (checked), which the watch leaves out of the loss."""
+    def _close_row(self, l1: float, l2: float) -> None:
+        """The row's steps are taken (the loop counts them in ``_row["steps"]``, ``_rows_every`` a row):
+        its monitored ones become a row of ``running_``, which the watch judges (a plateau, a rising
+        loss, dead units: ``notice_``); ``l1``, ``l2``: the penalties (checked), which the watch leaves
+        out of the loss."""
         row = self._row
-        row["steps"] += 1
-        if row["steps"] < rows_every:
-            return
         self._new_row()
         if not row["batches"]:
             return
