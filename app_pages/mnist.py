@@ -141,13 +141,16 @@ if up is not None and state.get(f"{KEY}:loaded") != up.file_id:
         st.error(f"{exc} Your current model is unchanged.")
     else:
         loaded.eval_max_rows = ms.EVAL_ROWS
-        state[f"{KEY}:loaded"], state[f"{KEY}:load_note"] = up.file_id, loaded_note(loaded)
         settings = ms.FORM.clean(settings)
-        form.load(settings)  # the sidebar shows the loaded network
-        canvas.replace(KEY, ms.MnistTask(settings, digits(), model=loaded, source=source), ms.FORM, settings,
-                       data_key)
-        st.rerun()
-if up is not None and state.get(f"{KEY}:loaded") == up.file_id:
+        state[f"{KEY}:loaded"] = up.file_id  # tried once: loading it again takes uploading it again
+        note = loaded_note(loaded)  # (of the file: the task adds a history point to the model)
+        if canvas.replace(KEY, lambda: ms.MnistTask(settings, digits(), model=loaded, source=source), ms.FORM,
+                          settings, data_key):
+            state[f"{KEY}:load_note"] = note
+            form.load(settings)  # the sidebar shows the loaded network
+            st.rerun()
+        state.pop(f"{KEY}:load_note", None)
+if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
     st.caption(state[f"{KEY}:load_note"])
 
 st.header("The math")

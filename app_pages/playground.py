@@ -122,12 +122,15 @@ with st.expander("💾 Save, export and load"):
             state.pop(f"{KEY}:load_note", None)
             st.error(f"{exc} Your current network is unchanged.")
         else:
-            state[f"{KEY}:load_note"] = f"{loaded_note(loaded)} The page's settings are the file's."
-            if saved is not None:  # the sidebar's CSV is the file's from the next run on
-                keep_saved(KEY, saved["name"], saved["data"], saved["x1"], saved["x2"], saved["target"])
-            form.load(values)
-            canvas.replace(KEY, pg.PlaygroundTask(values, loaded_csv, model=loaded), pg.FORM, values, loaded_key)
-            st.rerun()
+            note = f"{loaded_note(loaded)} The page's settings are the file's."  # (before the task adds to it)
+            if canvas.replace(KEY, lambda: pg.PlaygroundTask(values, loaded_csv, model=loaded), pg.FORM, values,
+                              loaded_key):
+                state[f"{KEY}:load_note"] = note
+                if saved is not None:  # the sidebar's CSV is the file's from the next run on
+                    keep_saved(KEY, saved["name"], saved["data"], saved["x1"], saved["x2"], saved["target"])
+                form.load(values)
+                st.rerun()
+            state.pop(f"{KEY}:load_note", None)
     if up is not None and state.get(f"{KEY}:loaded") == up.file_id and f"{KEY}:load_note" in state:
         st.caption(state[f"{KEY}:load_note"])
 

@@ -28,6 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ui.live import frames
+from ui.live.protocol import STOPS
 from ui.shell.sessions import FULL_TITLE, TABS_TITLE
 
 COMPONENT = "backprop_lab.live"
@@ -239,7 +240,7 @@ class Learner:
     def _answered(self, f: dict, now: float) -> None:
         """The frame ``f`` answered the last command: play on as live.js does, the next tick
         ``interval`` after the last request went out."""
-        self.playing = f["playing"] and f["status"]["kind"] == "ok"
+        self.playing = f["playing"] and f["status"]["kind"] not in STOPS  # a notice is said while training goes on
         if not self.playing:
             self.tally.stopped = f["status"]["text"] or "paused by the server"
             return

@@ -209,8 +209,8 @@ def report_soak(r: dict, alive: bool, pid: int) -> None:
     print(f"\n### Soak: {len(r['learners'])} learners, {r['seconds']:g} s after the last opened its page\n")
     print(f"replica {'still serving' if alive else 'DIED'}; RSS peak {peak_rss(pid) if alive else max(r['rss']):.0f} MB "
           f"(sampled max {max(r['rss']):.0f} MB, at the end {r['rss'][-1]:.0f} MB); replica CPU {r['cpu']:.0%}\n")
-    print("| learners | turned away | with errors | frames each in the window (min / median / max) |")
-    print("|---|---|---|---|")
+    print("| learners | turned away | with errors | stopped by the server | frames each in the window (min / median / max) |")
+    print("|---|---|---|---|---|")
     t0, t1 = r["t0"], r["t0"] + r["seconds"]
     for kind in dict.fromkeys(k for k, _ in r["learners"]):
         group = [x for k, x in r["learners"] if k == kind]
@@ -221,7 +221,12 @@ def report_soak(r: dict, alive: bool, pid: int) -> None:
             if x.tally.refused:
                 why[x.tally.refused] = why.get(x.tally.refused, 0) + 1
         away = ", ".join(f"{v} ({k})" for k, v in why.items()) or "0"
-        print(f"| {kind} ({len(group)}) | {away} | {sum(bool(x.tally.errors) for x in group)} | "
+        stops = {}
+        for x in group:
+            if x.tally.stopped:
+                stops[x.tally.stopped[:60]] = stops.get(x.tally.stopped[:60], 0) + 1
+        stopped = ", ".join(f"{v} ({k})" for k, v in stops.items()) or "0"
+        print(f"| {kind} ({len(group)}) | {away} | {sum(bool(x.tally.errors) for x in group)} | {stopped} | "
               f"{min(counts)} / {statistics.median(counts):g} / {max(counts)} |")
     errors = sorted({e for _, x in r["learners"] for e in x.tally.errors})
     for e in errors[:8]:

@@ -16,7 +16,9 @@ from .metrics import r2_from_sums
 from .network_checks import check_settings
 from .regularization import penalty
 
-EVAL_FLOATS = 2**22
+# 8 MB of float64 in the largest layer: a server runs many learners' evaluations at once, and ten CNNs
+# evaluating slices of 2**22 numbers (60-70 MB each with their other layers) took a replica past 1 GiB
+EVAL_FLOATS = 2**20
 OUTPUT_ROWS = 1024  # rows at a time where only some of each layer's outputs are kept
 
 

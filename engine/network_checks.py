@@ -71,19 +71,42 @@ def check_declaration(layers, input_shape) -> tuple[list[Layer], tuple]:
 MAX_PARAM_BYTES = 2**30  # past 1 GiB of parameters a network is a typo (10**9 units), not one to train here
 
 
-def check_size(layers: list[Layer], input_shape: tuple, dtype) -> None:
-    """Refuse, before anything is allocated, a network whose parameters would take more than
-    MAX_PARAM_BYTES (training needs a few times that again: gradients, optimizer state)."""
+def parameter_count(layers: list[Layer], input_shape: tuple) -> int:
+    """How many numbers the (unbuilt) ``layers`` will learn on inputs of ``input_shape``."""
     shape, count = input_shape, 0
     for layer in layers:
         count += layer.param_count(shape)
         shape = layer.output_shape(shape)
+    return count
+
+
+def check_size(layers: list[Layer], input_shape: tuple, dtype) -> None:
+    """Refuse, before anything is allocated, a network whose parameters would take more than
+    MAX_PARAM_BYTES (training needs a few times that again: gradients, optimizer state)."""
+    count = parameter_count(layers, input_shape)
     need = count * np.dtype(dtype).itemsize
     if need > MAX_PARAM_BYTES:
         raise ValueError(
             f"This network has {count:,} parameters: {need / 2**30:.3g} GiB as {np.dtype(dtype)}, more than "
             f"the {MAX_PARAM_BYTES / 2**30:g} GiB allowed. Use fewer units or filters."
         )
+
+
+def training_bytes(net) -> tuple[int, int]:
+    """What training the network ``net`` (a Sequential, built or not) holds beyond its data, worked
+    out before anything is allocated: ``(parameters, total)`` in bytes, the total being its parameters,
+    their gradients, the guard's copy to roll back to (``engine.watch``), the state of the costliest
+    optimizer (Adam: two arrays their size; the optimizer may change while it trains) and a
+    mini-batch's activations with their gradients."""
+    layers, shape = net._declare()
+    itemsize = np.dtype(net.dtype).itemsize
+    params = parameter_count(layers, shape) * itemsize
+    outputs = 0
+    for layer in layers:
+        shape = layer.output_shape(shape)
+        outputs += math.prod(shape)
+    batch = int(net.batch_size) if isinstance(net.batch_size, (int, np.integer)) else 1
+    return params, 5 * params + 2 * batch * outputs * itemsize
 
 
 def check_rows(X, shape: tuple, dtype, name: str = "X") -> np.ndarray:

@@ -15,6 +15,6 @@ Each page reads like a recipe: its setup's settings -> the engine -> the live vi
                process under limits (sandbox), once per content
     charts/    plotly figures for paused and static views (plots, images), feature maps within the budget
     export/    what a learner takes home: the run as a script, its history, the download buttons
-    shell/     the server process: start-up, sessions, what one action may allocate (cost), the page's error
-               boundary, plain text, the code views
+    shell/     the server process: start-up, sessions, what one action may allocate (cost), what the learners'
+               networks may hold together (memory), the page's error boundary, plain text, the code views
 """

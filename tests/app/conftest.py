@@ -23,6 +23,17 @@ PAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def room(monkeypatch):
+    """A fresh room for networks (ui.shell.memory) per test: AppTest sessions never disconnect, so
+    what one test's networks reserved would stay taken for the tests after it."""
+    from ui.shell import memory
+
+    fresh = memory.Room(memory.MODELS_MB * memory.MB)
+    monkeypatch.setattr(memory, "ROOM", fresh)
+    return fresh
+
+
 @pytest.fixture
 def app():
     """The whole app (router included), opened on one page: ``app("playground")``."""

@@ -207,3 +207,17 @@ def test_a_run_that_reaches_its_budget_at_chance_level_says_so():
     f = send(run, "step", 2)
     assert f["status"]["kind"] == "info" and "Reached the epoch budget (2). Training ended near chance level" in \
         f["status"]["text"]
+
+
+def test_play_first_pictures_are_sized_by_a_plain_picture():
+    """The page's own picture is a detailed one (the CNN's: maps and mistakes over the test digits);
+    all but a tick's last are plain, and the first Play's are sized by what a plain one costs."""
+
+    class Detailed(Slow):
+        def snapshot(self, detail="all"):
+            self.asked.append(("snapshot", detail))
+            return super().snapshot(detail)
+
+    run = LiveRun(lambda: Detailed(epoch=10, unit_cpu=0.001), "t", governor=Governor(), turns=Turns(sleep=None))
+    run.command(None)  # the page's run
+    assert run.task.asked == [("snapshot", "all"), ("snapshot", False)]

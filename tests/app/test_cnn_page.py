@@ -31,7 +31,7 @@ def test_layers_follow_the_settings():
 def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     at = app("cnn")
     assert metric(frame(at, "cnn"), "epoch") == "0.00"
-    f = command(at, "cnn", "step")
+    f = first = command(at, "cnn", "step")  # the layout comes with a series' first frame
     task = at.session_state["cnn:run"].task
     for _ in range(10):  # a Step trains at most its CPU budget (an epoch of the CNN is about that): the next goes on
         if task.model.epoch_ >= 1 - 1e-9:
@@ -49,7 +49,7 @@ def test_cnn_page_step_shows_filters_maps_and_the_mlp(app):
     assert "CNN 5,386" in metric(f, "parameters")
     acc = f["curves"]["acc"]["y"]
     assert set(acc) == {"train", "test", "MLP test"}
-    rows = f["layout"]["rows"]  # the second convolution's maps in a row of their own: larger tiles
+    rows = first["layout"]["rows"]  # the second convolution's maps in a row of their own: larger tiles
     assert ["maps-1", "maps1", "maps2"] in rows and ["maps4", "maps5"] in rows
     # the charts and the guard name the layers alike (the guard used to say "layer 2" and "layer 5")
     assert task.weight_names == ["conv 1", "conv 2", "dense 1"] and task.relu == ["conv 1", "conv 2"]

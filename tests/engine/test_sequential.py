@@ -232,3 +232,20 @@ def test_the_time_budget_is_counted_on_the_clock_given():
     model = MLP([2, 4, 2], seed=0, batch_size=4).initialize()
     model.partial_fit(X, y, 10, time_budget=3, clock=lambda: next(ticks), record=False)
     assert model.steps_ == 3
+
+
+def test_training_bytes_is_what_training_holds():
+    """The estimate a server reserves before building (engine.network_checks.training_bytes) is the
+    parameters, their gradients, the guard's copy and Adam's two slots, worked out without allocating."""
+    from engine.network_checks import training_bytes
+
+    net = Sequential([Conv2D(4, 3), Activation("relu"), MaxPool2D(2), Flatten(), Dense(10)], (1, 8, 8),
+                     optimizer="adam", batch_size=5, dtype="float32")
+    params, total = training_bytes(net)
+    assert not hasattr(net, "layers_")  # nothing built
+    rng = np.random.default_rng(0)
+    net.partial_fit(rng.normal(size=(20, 1, 8, 8)), rng.integers(0, 10, 20), 2)
+    assert params == net._flat.params.nbytes == sum(p.nbytes for layer in net.layers_ for p in layer.params)
+    held = net._flat.params.nbytes + net._flat.grads.nbytes + sum(p.nbytes for p in net._snapshot[0])
+    held += sum(a.nbytes for slot in (net.optimizer_.m, net.optimizer_.v) for a in slot.values())
+    assert 5 * params == held and total > held  # and a batch's activations on top

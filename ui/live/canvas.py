@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.live.harness import LiveRun, LiveTask
 from ui.live.pacing import Turns
-from ui.shell import sessions
+from ui.shell import memory, sessions
 from ui.shell.errors import page_boundary
 
 # A few bytes inline; the view itself is an ES module served from static/live/ (cached by the
@@ -53,13 +53,19 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     reset_key = (form.form.reset_key(form.values), data_key)
     if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
         ctx = get_script_run_ctx()
-        # the commands of the run before are not acted on again, and the learner's turns go on;
-        # without a server (AppTest) there is no browser to pace
-        state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}",
-                                      before=state.get(f"{key}:run"),
-                                      turns=Turns(sleep=time.sleep if Runtime.exists() else None))
-        state[f"{key}:reset_key"] = reset_key
+        try:
+            # the commands of the run before are not acted on again, and the learner's turns go on;
+            # without a server (AppTest) there is no browser to pace
+            state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}",
+                                          before=state.get(f"{key}:run"),
+                                          turns=Turns(sleep=time.sleep if Runtime.exists() else None))
+        except memory.NoRoom as short:
+            _fall_back(key, form, short)
+        state[f"{key}:reset_key"], state[f"{key}:built"] = reset_key, form.values
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
+    short = state.pop(f"{key}:no_room", None)
+    if short is not None:
+        st.warning(no_room(short, "the network it had"))
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     live.task.apply(form.values)
@@ -69,12 +75,42 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     return live
 
 
-def replace(key: str, task, form, values: dict, data_key=None) -> None:
-    """Put ``task`` (e.g. built from loaded weights) in place of the current one, as a new series; ``values``
-    are the settings it was built from (those of ``form``, a declared Form), as :func:`run` will see them."""
+def no_room(short: memory.NoRoom, kept: str) -> str:
+    """What a learner is told when the network their settings ask for does not fit: ``kept`` names
+    the network the page goes on with."""
+    return (f"This server has no room for that network right now: it needs {short.need / memory.MB:.0f} MB, and "
+            f"the class's networks have {max(short.left, 0) / memory.MB:.0f} MB left between them. The page "
+            f"goes on with {kept}. Use fewer or smaller layers (fewer units or filters), or try again when "
+            "fewer learners are training.")
+
+
+def _fall_back(key: str, form, short: memory.NoRoom) -> None:
+    """The settings asked for a network that does not fit: back to those of the network the page has
+    (on a first visit its defaults), which is said on the next run."""
+    state = st.session_state
+    if f"{key}:no_room" in state or f"{key}:run" not in state and form.values == form.form.defaults:
+        # not even those fit (a lesson's network may be large): say so and show nothing to train
+        st.warning(no_room(short, "no network"))
+        st.stop()
+    before = state.get(f"{key}:built", form.form.defaults)
+    state[f"{key}:no_room"] = short
+    form.load({k: v for k, v in before.items() if not form.form[k].live})  # live settings stay the learner's
+    st.rerun()
+
+
+def replace(key: str, make_task, form, values: dict, data_key=None) -> bool:
+    """Put the task ``make_task()`` builds (e.g. from loaded weights) in place of the current one, as a new
+    series; ``values`` are the settings it is built from (those of ``form``, a declared Form), as :func:`run`
+    will see them.  False (and the learner told why) where there is no room for it."""
     live: LiveRun = st.session_state[f"{key}:run"]
-    live.replace(task)
+    try:
+        live.build(make_task)
+    except memory.NoRoom as short:
+        st.warning(no_room(short, "the network it had"))
+        return False
     st.session_state[f"{key}:reset_key"] = (form.reset_key(values), data_key)
+    st.session_state[f"{key}:built"] = values
+    return True
 
 
 def _take_command(key: str) -> None:

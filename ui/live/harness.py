@@ -50,6 +50,7 @@ from ui.live.protocol import (
     Snapshot,
     Status,
 )
+from ui.shell import memory
 
 _series_ids = itertools.count(1)
 _snapshot_ids = itertools.count(1)  # one count for the process: a canvas's last id never names another run's
@@ -178,10 +179,14 @@ class LiveRun:
         self.overrun = None
         self.shown = 0  # id of the latest snapshot
         self.marks = {}  # snapshot id -> the task's mark of its model
-        self._new_task()
+        self.build()
 
-    def _new_task(self):
-        self.replace(self.make())
+    def build(self, make=None) -> None:
+        """Show a task built by ``make`` (default: the page's maker) as a new series; its memory is reserved
+        in this run's name (``ui.shell.memory``: raises NoRoom, leaving the task before in place)."""
+        with memory.owner(self.session):
+            task = (make or self.make)()
+        self.replace(task)
 
     def replace(self, task: LiveTask) -> None:
         """Show ``task`` from now on, as a new series (the browser starts its curves afresh)."""
@@ -194,6 +199,7 @@ class LiveRun:
         """The learner's session has expired and cannot come back: drop the task and its memory (and the
         maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
+        memory.ROOM.release(self.session)
         task, self.task, self.make = self.task, None, None
         self.marks.clear()  # checkpoints of its model
         if task is not None:  # the page's last run may still name it: let go of its model and data as well
@@ -204,9 +210,10 @@ class LiveRun:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
         if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            c0 = time.thread_time()
             snap = self._snap()
-            if not self.snapshots_measured:  # the pace sizes Play's pictures by it (a whole one overestimates)
+            if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
+                c0 = time.thread_time()
+                self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
                 self.snapshot_cost = time.thread_time() - c0
             return self.frame(cmd.have, [snap])
         self.turns.wait()
@@ -235,7 +242,7 @@ class LiveRun:
                 self.asked = self.task.ask(what, cmd.arg)
             return self.frame(have, [self._snap()])
         if what == "reset":
-            self._new_task()
+            self.build()
             self.governor.stop(self.session)
             return self.frame(Have(), [self._snap()])
         if what == "pause":

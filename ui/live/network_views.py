@@ -14,6 +14,7 @@ from engine.activations import get_activation
 from engine.evaluation import OUTPUT_ROWS
 from engine.layers import Activation, Dense, activation_forward, dense_forward, layer_names
 from engine.mlp import MLP
+from engine.network_checks import training_bytes
 from engine.preprocess import mesh_grid
 from engine.recipe import set_training
 from ui.charts import plots
@@ -22,6 +23,7 @@ from ui.export.scripts import history_table
 from ui.live.frames import to_u8
 from ui.live.harness import KEEP_MARKS, LiveTask
 from ui.live.protocol import ClassStyle, Curves, Field, Points, Series
+from ui.shell import memory
 
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
 SHADES = 32  # shades per colour scale, as TensorFlow Playground: smooth once blended, half the bytes
@@ -160,7 +162,10 @@ class NetworkTask(LiveTask):
     MARK_BYTES = 8 << 20  # what the marks of a run may hold: a larger model is checkpointed every few pieces
     KEPT = ("rolled_back",)  # the task's own state a mark brings back with the model
 
-    def __init__(self, model, X_train, y_train, X_test, y_test, epochs: int):
+    def __init__(self, model, X_train, y_train, X_test, y_test, epochs: int, also=()):
+        """``also``: networks the task trains beside ``model`` (the CNN page's MLP): their memory is
+        reserved with its (``ui.shell.memory``) before any is built."""
+        self.reserve_memory([model, *also])
         self.model, self.epochs = model, epochs
         self.past_budget = False  # Play (or Step) after the budget was reached: training goes on
         self.data = (X_train, y_train, X_test, y_test)
@@ -169,6 +174,15 @@ class NetworkTask(LiveTask):
         self._generation, self._base, self._pieces, self._base_every = 0, None, [], 1
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
         self.weight_names, self.relu = self._layer_names()
+
+    def reserve_memory(self, models) -> None:
+        """Reserve what training ``models`` holds, Pause's marks included (:meth:`mark`: checkpoints of
+        the parameters with Adam's state, up to MARK_BYTES, or two where one is larger), or raise
+        :class:`ui.shell.memory.NoRoom` before anything is built."""
+        sizes = [training_bytes(model) for model in models]
+        checkpoint = sum(3 * params for params, _ in sizes)
+        marks = min(KEEP_MARKS * checkpoint, max(self.MARK_BYTES, 2 * checkpoint))
+        memory.ROOM.reserve(sum(training for _, training in sizes) + marks)
 
     def _layer_names(self) -> tuple[list[str], list[str]]:
         """The names (:func:`engine.layers.layer_names`) of the layers with weights, and of the ReLU layers."""

@@ -111,8 +111,8 @@ class CnnTask(NetworkTask):
     def __init__(self, s: dict, data):
         self.settings = s
         X_tr, X_te, y_tr, y_te = data
-        super().__init__(make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"])
         self.mlp = comparison_mlp(s)
+        super().__init__(make_model(s), X_tr, y_tr, X_te, y_te, s["epochs"], also=[self.mlp])
         self.mlp.partial_fit(X_tr, y_tr, 0, X_te, y_te)
         self._mlp_checkpoint = None  # (the MLP's steps, its checkpoint): shared by marks while it waits
         self.train_seconds = 0.0
