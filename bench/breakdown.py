@@ -10,7 +10,7 @@ simulated.  Every part of a tick is timed with ``time.thread_time`` (CPU, so oth
 machine do not count), each without the parts it calls:
 
 * training steps - the mini-batch loop (``Sequential._train``) without the guard
-* guard: steps / rows - the guard's look at a step (``_monitor``) and its rows of running means (``_stepped``)
+* guard: steps / rows - the guard's look at a step (``_monitor``) and its rows of running means (``_close_row``)
 * history points - the loss and accuracy on the training and test sets after each piece (``_record``)
 * checks - ``partial_fit`` itself: the settings and the data checked at each call
 * snapshots - the network over the plane's grid (``layer_outputs``), the field and neuron maps as
@@ -80,7 +80,7 @@ def wrap_parts(parts: Parts) -> None:
     for owner, name, part in [
         (Sequential, "_train", "training steps"),
         (Sequential, "_monitor", "guard: steps"),
-        (Sequential, "_stepped", "guard: rows"),
+        (Sequential, "_close_row", "guard: rows"),
         (Sequential, "_record", "history points"),
         (Sequential, "partial_fit", "checks (partial_fit)"),
         (Sequential, "layer_outputs", "snapshot: network over the grid"),

@@ -249,7 +249,7 @@ def _steps(t: Trace, loss):
     """The walk's steps in the order the engine computes them."""
     L = len(t.layers)
     for layer, lt in enumerate(t.layers, start=1):
-        yield from _units("forward", layer, "z", lt.z, code_ref(dense_forward, "x @ W + b"))
+        yield from _units("forward", layer, "z", lt.z, code_ref(dense_forward, "x.dot(W) + b"))
         yield from _units("forward", layer, "a", lt.a, code_ref(type(lt.activation).value, "return"))
     yield Step("loss", L, "loss", None, np.asarray(t.loss), code_ref(type(loss).value, "return"))
     for layer in range(L, 0, -1):
@@ -265,10 +265,10 @@ def _steps(t: Trace, loss):
         else:
             delta_code = code_ref(Loss.delta, "activation.backward")
         yield from _units("backward", layer, "delta", lt.delta, delta_code)
-        yield from _weights("backward", layer, "dW", lt.dW, code_ref(dense_backward, "np.matmul(x.T, dz"))
+        yield from _weights("backward", layer, "dW", lt.dW, code_ref(dense_backward, "np.dot(x.T, dz"))
         yield from _units("backward", layer, "db", lt.db, code_ref(dense_backward, "dz.sum(axis=0"))
         if lt.down is not None:
-            yield from _units("backward", layer - 1, "down", lt.down, code_ref(dense_backward, "dz @ W.T"))
+            yield from _units("backward", layer - 1, "down", lt.down, code_ref(dense_backward, "dz.dot(W.T)"))
     for layer, lt in enumerate(t.layers, start=1):
         yield from _weights("update", layer, "W", lt.W_new, code_ref(SGD.step, "p -= self.lr * g"))
         yield from _units("update", layer, "b", lt.b_new, code_ref(SGD.step, "p -= self.lr * g"))

@@ -24,12 +24,12 @@ class FlatParameters:
     def __init__(self, layers: list, dtype):
         arrays = [p for layer in layers for p in layer.params]
         sizes = [p.size for p in arrays]
-        self.starts = np.cumsum([0, *sizes[:-1]])  # where each array begins (for per-array sums)
+        starts = np.cumsum([0, *sizes[:-1]])  # where each array begins
         self.params = np.empty(sum(sizes), dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.layers = layers
         self.views, self.grad_views = [], []
-        for start, size, p in zip(self.starts, sizes, arrays):
+        for start, size, p in zip(starts, sizes, arrays):
             view = self.params[start : start + size].reshape(p.shape)
             view[...] = p
             self.views.append(view)
@@ -60,10 +60,8 @@ class FlatParameters:
                 view[...] = g
 
     def weight_grad_norms(self) -> list[float]:
-        """‖∂L/∂W‖ of each layer's weights: squares summed array by array in a few operations."""
-        if not self.views:
-            return []
-        return np.sqrt(np.add.reduceat(self.grads * self.grads, self.starts)[self.weight_slots]).tolist()
+        """‖∂L/∂W‖ of each layer's weights (a dot product each: no squares to hold)."""
+        return [math.sqrt(np.vdot(g, g)) for g in self.weight_grads]
 
     def norm(self) -> float:
         """The norm of all parameters together."""

@@ -16,7 +16,7 @@ import numpy as np
 class Pixels:
     """Rows of 0-255 pixels ``(N, ...)`` that read as ``pixels / 255`` in ``dtype``.
 
-    ``X[idx]`` and ``X[a:b]`` give float arrays; ``len``, ``shape`` and ``dtype`` are those of the
+    ``X[idx]``, ``X.take(idx)`` and ``X[a:b]`` give float arrays; ``len``, ``shape`` and ``dtype`` are those of the
     floats.  The bytes are never copied, so many learners can share them read-only.
     """
 
@@ -41,6 +41,13 @@ class Pixels:
 
     def __getitem__(self, rows) -> np.ndarray:
         return np.divide(self.bytes[rows], self.dtype.type(255), dtype=self.dtype)  # as load_mnist scales
+
+    def take(self, indices, axis=0) -> np.ndarray:
+        """Rows by index, as ``X[indices]``: the training loop takes its batches so (``ndarray.take``
+        is several times faster than indexing on a small batch)."""
+        if axis != 0:
+            raise ValueError("Pixels takes whole rows (axis 0).")
+        return np.divide(self.bytes.take(indices, axis=0), self.dtype.type(255), dtype=self.dtype)
 
     def as_rows(self, shape: tuple, dtype) -> "Pixels":
         """The same bytes as rows of ``shape`` read in ``dtype`` (a view: nothing is copied)."""

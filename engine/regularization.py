@@ -26,6 +26,8 @@ L1_FORMULA = (
 
 def penalty(weights: list[np.ndarray], l1: float, l2: float, n: int) -> float:
     """Total penalty added to the data loss."""
+    if not (l1 or l2):
+        return 0.0
     total = 0.0
     for W in weights:
         if l2:

@@ -247,15 +247,18 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         gradients are left in the flat array behind the layers' (``self._flat.grads``)."""
         a = self.forward(X, training)
         if loss_from == "logits":
-            loss = self._loss.value_from_logits(self._z, a, Y, self._readout) + penalty(self._weights(), l1, l2, n_total)
+            loss = self._loss.value_from_logits(self._z, a, Y, self._readout)
         elif loss_from == "outputs":
-            loss = self._loss.value(a, Y) + penalty(self._weights(), l1, l2, n_total)
+            loss = self._loss.value(a, Y)
         else:
             loss = float("nan")
         self.backward(self._loss.delta(self._z, a, Y, self._readout))
         self._flat.gather()
-        if l1 or l2:
-            for g, W in zip(self._flat.weight_grads, self._weights()):
+        if l1 or l2:  # (looked at only when there is a penalty: a small network's step notices the call)
+            weights = self._weights()
+            if loss_from:
+                loss += penalty(weights, l1, l2, n_total)
+            for g, W in zip(self._flat.weight_grads, weights):
                 g += penalty_grad(W, l1, l2, n_total)
         return loss
 
@@ -342,20 +345,24 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         self._flat = self._flat.attached(self._param_layers)
         # one array for all parameters, one for their gradients: one update of the whole network
         params, grads, step = [self._flat.params], [self._flat.grads], self.optimizer_.step
+        # (looked up once, not at every step: on a small network every lookup in the loop shows)
+        watch_from, (epoch_at, seen_at) = self._loss.watch_from, self._epoch_from
         with np.errstate(over="ignore", invalid="ignore"):  # the watch judges what overflows
             for _ in range(n_batches):
                 idx = self._batch(n, batch_size)
-                yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; X may be Pixels)
+                yb = y.take(idx, axis=0)  # (take: the same rows as y[idx], sooner; Pixels take too)
                 watched = self.steps_ % every == 0
-                loss = self._loss_and_grads(X[idx], self._targets(yb), n, l1, l2, "outputs" if watched else None,
-                                            training=True)
+                loss = self._loss_and_grads(X.take(idx, axis=0), self._targets(yb), n, l1, l2,
+                                            watch_from if watched else None, training=True)
                 if watched and not self._monitor(loss, yb, every):
                     break
                 step(params, grads)
                 self.steps_ += 1
                 self.n_seen_ += len(idx)
-                self.epoch_ = self._epoch_from[0] + (self.n_seen_ - self._epoch_from[1]) / n
-                self._stepped(rows, l1, l2)
+                self.epoch_ = epoch_at + (self.n_seen_ - seen_at) / n
+                self._row["steps"] += 1
+                if self._row["steps"] >= rows:  # a tenth of an epoch or so: a row of running means
+                    self._close_row(l1, l2)
                 if time_budget is not None and clock() - start >= time_budget:
                     break
 

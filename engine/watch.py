@@ -228,39 +228,39 @@ class Guard:
         """Check one step's loss, gradients and weights (``y``: the batch's targets; one step is
         monitored in ``every``) and add them to the row; return False (and roll back) if training diverged."""
         norms = self._flat.weight_grad_norms()
-        why = self.watch_.batch(loss, math.sqrt(sum(g * g for g in norms)), self._flat.norm(), every)
+        why = self.watch_.batch(loss, math.hypot(*norms), self._flat.norm(), every)
         if why:
             self._diverge(why)
             return False
         self.loss_ = loss
         row = self._row
+        row["grads"] = [s + g for s, g in zip(row["grads"], norms)] if row["batches"] else norms  # sums
         row["batches"] += 1
         row["loss"] += loss
-        row["grads"].append(norms)
         row["seen"] += len(y)
-        if self._class_targets is not None:
-            row["right"] += np.count_nonzero(self._labels(self._z, cut=0.0) == y)
+        targets, z = self._class_targets, self._z
+        if targets is not None:  # the class each row picks, as _labels picks it, without its copy to integers
+            picked = z[:, 0] >= 0 if len(targets) > z.shape[1] else z.argmax(axis=1)
+            row["right"] += np.count_nonzero(picked == y)
         relu = self._relu
         if relu:
             alive = [x.alive_units() for x in relu]
             row["alive"] = alive if row["alive"] is None else [a | b for a, b in zip(row["alive"], alive)]
         return True
 
-    def _stepped(self, rows_every: int, l1: float, l2: float) -> None:
-        """One step taken: every ``rows_every`` steps the monitored ones become a row of ``running_``,
-        which the watch judges (a plateau, a rising loss, dead units: ``notice_``); ``l1``, ``l2``: the
-        penalties (checked), which the watch leaves out of the loss."""
+    def _close_row(self, l1: float, l2: float) -> None:
+        """The row's steps are taken (the loop counts them in ``_row["steps"]``, ``_rows_every`` a row):
+        its monitored ones become a row of ``running_``, which the watch judges (a plateau, a rising
+        loss, dead units: ``notice_``); ``l1``, ``l2``: the penalties (checked), which the watch leaves
+        out of the loss."""
         row = self._row
-        row["steps"] += 1
-        if row["steps"] < rows_every:
-            return
         self._new_row()
         if not row["batches"]:
             return
         loss = row["loss"] / row["batches"]
         acc = row["right"] / row["seen"] if self._class_targets is not None else float("nan")
         dead = [1.0 - float(np.mean(a)) for a in row["alive"] or ()]
-        grads = tuple(np.mean(row["grads"], axis=0).tolist())
+        grads = tuple(g / row["batches"] for g in row["grads"])
         self._thinned += _append(self.running_, (self.steps_, self.epoch_, loss, acc, grads, tuple(dead)))
         data = loss - penalty(self._weights(), l1, l2, self.n_train_) if l1 or l2 else loss
         names = [name for name, share in zip(self._dead_names(), dead) if share == 1.0] if 1.0 in dead else []

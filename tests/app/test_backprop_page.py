@@ -16,7 +16,7 @@ def test_defaults_run_and_open_on_the_first_forward_step(app):
     at = app("backprop")
     assert "Step 1 of 48 · forward pass" in heading(at)
     assert r"z_{1} &= 1\cdot0.8 + 1\cdot0.2" in at.latex[0].value  # the walk-through's first sum
-    assert any("computed here" in c.value and "x @ W + b" in c.value for c in at.code)
+    assert any("computed here" in c.value and "x.dot(W) + b" in c.value for c in at.code)
     assert len(at.get("plotly_chart")) == 7  # the network and the CNN's six maps
 
 

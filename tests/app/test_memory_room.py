@@ -96,4 +96,4 @@ def test_malloc_hands_large_arrays_back_unless_the_operator_said_otherwise(monke
     monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     server._tune_malloc()
-    assert calls == [(server.M_MMAP_THRESHOLD, 128 * 1024)]
+    assert calls == [(server.M_MMAP_THRESHOLD, 4 * 2**20)]

@@ -42,19 +42,19 @@ def expect_views(page, step: str, now: str, tex: str, code: str, ring=None) -> N
 def test_the_keyboard_steps_and_the_three_views_move_together(page, app_url):
     problems = watch_for_breakage(page)
     page.goto(f"{app_url}/backprop")
-    expect_views(page, "Step 1 of 48", "now: weighted sum z, layer 1 unit 1", r"z_{1} &= 1\cdot0.8", "x @ W + b",
+    expect_views(page, "Step 1 of 48", "now: weighted sum z, layer 1 unit 1", r"z_{1} &= 1\cdot0.8", "x.dot(W) + b",
                  ring=[[1, 1]])
     page.locator("h1").first.click()  # the page, not a widget, has the keyboard
     page.keyboard.press("ArrowRight")
-    expect_views(page, "Step 2 of 48", "now: weighted sum z, layer 1 unit 2", r"z_{2} &= 1\cdot0.4", "x @ W + b",
+    expect_views(page, "Step 2 of 48", "now: weighted sum z, layer 1 unit 2", r"z_{2} &= 1\cdot0.4", "x.dot(W) + b",
                  ring=[[1, 0]])
     for shown in ("Step 3 of 48", "Step 4 of 48"):
         page.keyboard.press("ArrowRight")
         expect(page.get_by_text(shown)).to_be_visible(timeout=WAIT)
-    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.exp(np.minimum(z, 0))",
+    expect_views(page, "Step 4 of 48", "now: activation a, layer 1 unit 1", r"\sigma(1)", "return np.exp(-np.logaddexp(0, -z))",
                  ring=[[1, 1]])
     page.keyboard.press("ArrowLeft")
-    expect_views(page, "Step 3 of 48", "now: weighted sum z, layer 1 unit 3", r"z_{3}", "x @ W + b",
+    expect_views(page, "Step 3 of 48", "now: weighted sum z, layer 1 unit 3", r"z_{3}", "x.dot(W) + b",
                  ring=[[1, -1]])
     assert not problems, problems
 

@@ -22,6 +22,7 @@ def test_rows_read_as_load_mnist_scales_them(digits):
     P = Pixels(X)
     assert np.array_equal(P[:], load_mnist().X[:3000]) and P[[3, 1]].dtype == np.float32
     assert (len(P), P.shape, np.asarray(P).shape) == (3000, (3000, 784), (3000, 784))
+    assert np.array_equal(P.take(np.array([3, 1]), axis=0), P[[3, 1]])  # as the training loop takes a batch
 
 
 def test_a_network_trains_on_pixels_as_on_their_floats(digits):

@@ -12,12 +12,13 @@ import sys
 BLAS_THREADS = max(1, int(os.environ.get("BACKPROP_LAB_BLAS_THREADS", "1")))
 _configured = False
 # glibc's malloc, tuned for a process whose learners come and go with arrays of megabytes (mallopt's
-# parameter numbers): each array over 128 kB gets its own mapping, handed back to the system when
-# freed.  By default the threshold rises to the largest array freed so far, after which networks'
-# arrays land in heaps that never shrink: per heavy MNIST learner 66-79 MB resident for 50 MB live.
+# parameter numbers): each array over 4 MB (a wide network's parameters, optimizer state, checkpoints)
+# gets its own mapping, handed back to the system when freed; by default the threshold rises to the
+# largest array freed so far (up to 32 MB), after which those land in heaps that never shrink.  Not
+# lower: at 128 kB every CNN step's im2col buffers were fresh mappings, and training ran 2-3x slower.
 # Two arenas rather than eight a core: the GIL lets one thread allocate at a time anyway.
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
-MALLOC = {M_MMAP_THRESHOLD: 128 * 1024, M_ARENA_MAX: 2}
+MALLOC = {M_MMAP_THRESHOLD: 4 * 2**20, M_ARENA_MAX: 2}
 
 
 def configure() -> None:
