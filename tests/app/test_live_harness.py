@@ -8,6 +8,8 @@ from ui.live import frames, harness
 from ui.live.harness import BOOT, LiveRun
 from ui.live.pacing import (
     BASE_INTERVAL,
+    BOOST_RANGE,
+    BUSY_TARGET,
     MAX_INTERVAL,
     MAX_SNAPSHOTS,
     MIN_PICTURES,
@@ -304,5 +306,43 @@ def test_the_rerun_overhead_is_what_the_process_spends_beyond_its_ticks():
         g.spent(0.020)
     assert g.overhead == pytest.approx(0.030, rel=0.05)
 
+
+
+def _windows(g, clock, cpu, busy: float, n: int = 40, windows: int = 20):
+    """``n`` learners ticking for ``windows`` measurement windows while the process uses ``busy`` of a core."""
+    for _ in range(windows):
+        for i in range(n):
+            g.pace(str(i), share=0.15, snapshot_cost=0.002)
+        for _ in range(10):
+            clock.t += WINDOW / 10
+            cpu.t += busy * WINDOW / 10
+            g.spent(0.001)
+
+
+def test_held_back_learners_get_the_cores_the_process_leaves_idle():
+    """Issue 21: past capacity a replica is kept ~90% busy (the plan alone left 35-40% idle), every learner
+    getting the same share of the extra, within BOOST_RANGE; once the process is that busy it stops."""
+    clock, cpu = Clock(), Clock()
+    g = Governor(clock=clock, cpu=cpu)
+    for i in range(40):
+        before = g.pace(str(i), share=0.15, snapshot_cost=0.002)
+    _windows(g, clock, cpu, busy=0.6)
+    assert g.boost == pytest.approx(BOOST_RANGE[1])  # the longest the plan may be stretched
+    after = g.pace("0", share=0.15, snapshot_cost=0.002)
+    assert after.budget / after.interval > 1.5 * before.budget / before.interval  # the extra trains
+    assert g.share(0.15) == pytest.approx(g.utilisation * g.boost / 40)  # alike for every learner
+    _windows(g, clock, cpu, busy=1.0)
+    assert g.boost < BOOST_RANGE[1]
+    steady = g.boost
+    _windows(g, clock, cpu, busy=BUSY_TARGET)
+    assert g.boost == pytest.approx(steady)
+
+
+def test_learners_who_all_get_their_share_are_not_boosted():
+    clock, cpu = Clock(), Clock()
+    g = Governor(clock=clock, cpu=cpu)
+    _windows(g, clock, cpu, busy=0.6)
+    _windows(g, clock, cpu, busy=0.2, n=2)  # two learners: each has all it asks for
+    assert g.boost == BOOST_RANGE[0]
 
 # ------------------------------------------------------------ issue 18: trains on, Pause keeps what is seen

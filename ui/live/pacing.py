@@ -35,7 +35,12 @@ MAX_SNAPSHOTS = 30
 MIN_PICTURES = 2.0  # per second: the fewest a learner sees before training gets less than its part
 RERUN_OVERHEAD = 0.010  # s of CPU Streamlit spends per fragment rerun: the first guess, then measured
 OVERHEAD_RANGE = (0.002, 0.050)  # what the measurement may conclude (page loads land on it too)
-UTILISATION = 0.75  # share of the core the live ticks of all learners may take together
+UTILISATION = 0.75  # share of the core the live ticks of all learners may take together, as first planned
+# Once learners are held back (their shares cut so that all fit), the process's CPU is measured and the
+# plan scaled (up to BOOST_RANGE) until the process is this busy: what the plan cannot see (ticks that
+# come late, training that stops short of its budget) left 35-40% of each replica idle with 50 learners
+BUSY_TARGET = 0.9
+BOOST_RANGE = (1.0, 2.0)
 # The interval grows (up to MAX_INTERVAL), then the pictures a tick carries thin out (down to
 # MIN_PICTURES a second), until a tick's fixed costs (the rerun, the snapshots) leave at least this
 # part of the learner's share to training: with many learners, fewer frames and a network that still
@@ -77,6 +82,8 @@ class Governor:
         self.utilisation = utilisation
         self.clock, self.cpu = clock, cpu
         self.overhead = RERUN_OVERHEAD
+        self.boost = BOOST_RANGE[0]  # the planned utilisation scaled to what the process really spends
+        self.held_back = False  # the last pace cut a learner's share to fit them all
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}  # session -> time of its last tick
         self._window = (clock(), cpu(), 0, 0.0)  # start, process CPU then, ticks since, their CPU
@@ -101,7 +108,8 @@ class Governor:
             now = self.clock()
             self._last[session] = now
             n = self._expire(now)
-        share = min(share, self.utilisation / n)
+        self.held_back = share > self.utilisation * self.boost / n
+        share = min(share, self.utilisation * self.boost / n)
         interval = BASE_INTERVAL
         while True:
             snaps = max(1, min(MAX_SNAPSHOTS, round(interval / FRAME_SPACING)))  # ~20 paints a second
@@ -120,7 +128,8 @@ class Governor:
 
     def spent(self, cpu_seconds: float) -> None:
         """A tick took ``cpu_seconds`` of its thread's CPU.  Every ``WINDOW`` seconds, what the
-        process spent beyond its ticks, per tick, updates the rerun overhead."""
+        process spent beyond its ticks, per tick, updates the rerun overhead, and while learners are
+        held back the share of a core the process used moves :attr:`boost` towards BUSY_TARGET."""
         with self._lock:
             start, cpu0, ticks, tick_cpu = self._window
             ticks, tick_cpu = ticks + 1, tick_cpu + cpu_seconds
@@ -131,11 +140,15 @@ class Governor:
             lo, hi = OVERHEAD_RANGE
             per_tick = min(hi, max(lo, (cpu - cpu0 - tick_cpu) / ticks))
             self.overhead = 0.7 * self.overhead + 0.3 * per_tick
+            busy = (cpu - cpu0) / (now - start)
+            # halfway to the target each window: the shares it sets take a tick or two to show
+            step = math.sqrt(BUSY_TARGET / max(busy, 0.1)) if self.held_back else 0.8
+            self.boost = min(BOOST_RANGE[1], max(BOOST_RANGE[0], self.boost * step))
             self._window = (now, cpu, 0, 0.0)
 
     def share(self, share: float) -> float:
         """The part of a core one learner's task (alone: ``share``) may use now, with the others playing."""
-        return min(share, self.utilisation / max(1, self.playing()))
+        return min(share, self.utilisation * self.boost / max(1, self.playing()))
 
     def step_budget(self, session: str, share: float, snapshot_cost: float) -> float:
         """CPU seconds a Step of ``session`` may train: TRAIN_BUDGET less the picture that follows it,
