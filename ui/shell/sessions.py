@@ -34,8 +34,8 @@ from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-# Learners per process that still get ~7 pictures and ~2 epochs a second each on the playground at
-# default settings (bench/load.py on the 2-core machine); past it, training all but stops.
+# Learners per process that still get ~2 pictures, 5 epochs and a frame every 3-5 s each on the
+# playground at default settings (bench/load.py on the 2-core machine); past it, frames grow sparse.
 DEFAULT_MAX_SESSIONS = 40
 MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)))
 # A replica is ~130 MB plus 1-12 MB a learner, plus 220 MB for an uploaded MNIST (README); a pod may
