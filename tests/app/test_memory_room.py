@@ -65,6 +65,7 @@ def test_a_network_that_does_not_fit_falls_back_and_says_so(app, room):
     at = app("mnist", {"layers": "512,512,512,512"})
     warned = [w.value for w in at.warning]
     assert any("no room for that network" in w and "fewer or smaller layers" in w for w in warned), warned
+    assert any("goes on with its default network" in w for w in warned)  # a first visit had none before
     assert at.session_state["mn:run"].task.model.layer_sizes == [784, 100, 10]  # the page's default network
     assert "layers" not in at.query_params  # the address says what is trained
     command(at, "mn", "step")  # and the learner trains it
@@ -78,7 +79,7 @@ def test_a_network_that_does_not_fit_falls_back_and_says_so(app, room):
     for i in range(2):
         at.sidebar.number_input(key=f"mn_layers_units_{i}").set_value(512)
     at.run()
-    assert any("no room for that network" in w.value for w in at.warning)
+    assert any("no room for that network" in w.value and "the network it had" in w.value for w in at.warning)
     assert at.session_state["mn:run"].task.model is model
     assert at.sidebar.number_input(key="mn_layers_units_0").value == 100  # the sidebar shows what is trained
 

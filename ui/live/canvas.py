@@ -63,9 +63,9 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
             _fall_back(key, form, short)
         state[f"{key}:reset_key"], state[f"{key}:built"] = reset_key, form.values
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
-    short = state.pop(f"{key}:no_room", None)
-    if short is not None:
-        st.warning(no_room(short, "the network it had"))
+    fell_back = state.pop(f"{key}:no_room", None)
+    if fell_back is not None:
+        st.warning(no_room(*fell_back))
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
     live.task.apply(form.values)
@@ -93,7 +93,7 @@ def _fall_back(key: str, form, short: memory.NoRoom) -> None:
         st.warning(no_room(short, "no network"))
         st.stop()
     before = state.get(f"{key}:built", form.form.defaults)
-    state[f"{key}:no_room"] = short
+    state[f"{key}:no_room"] = (short, "the network it had" if f"{key}:built" in state else "its default network")
     form.load({k: v for k, v in before.items() if not form.form[k].live})  # live settings stay the learner's
     st.rerun()
 
