@@ -50,7 +50,8 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
     """This learner's run of the page ``key`` with the settings of ``form`` (a bound form): a new one when a
     setting that needs a fresh model (or ``data_key``, naming the data) changed, else the live ones applied."""
     state = st.session_state
-    reset_key = (form.form.reset_key(form.values), data_key)
+    values = form.values  # (each read validates the widgets and writes the URL: once a run)
+    reset_key = (form.form.reset_key(values), data_key)
     if state.get(f"{key}:reset_key") != reset_key or f"{key}:run" not in state:
         ctx = get_script_run_ctx()
         try:
@@ -60,18 +61,18 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
                                           before=state.get(f"{key}:run"),
                                           turns=Turns(sleep=time.sleep if Runtime.exists() else None))
         except memory.NoRoom as short:
-            _fall_back(key, form, short)
-        state[f"{key}:reset_key"], state[f"{key}:built"] = reset_key, form.values
+            _fall_back(key, form, values, short)
+        state[f"{key}:reset_key"], state[f"{key}:built"] = reset_key, values
         sessions.hold(state[f"{key}:run"])  # a closed tab's model is freed once it cannot come back
     fell_back = state.pop(f"{key}:no_room", None)
     if fell_back is not None:
         st.warning(no_room(*fell_back))
     live: LiveRun = state[f"{key}:run"]
     live.make = make_task  # Reset builds from the current settings
-    live.task.apply(form.values)
+    live.task.apply(values)
     form.offer_projector()
     lesson = form.lesson
-    state[f"{key}:goal"] = (lesson, form.values) if lesson is not None and lesson.goal else None
+    state[f"{key}:goal"] = (lesson, values) if lesson is not None and lesson.goal else None
     return live
 
 
@@ -84,11 +85,11 @@ def no_room(short: memory.NoRoom, kept: str) -> str:
             "fewer learners are training.")
 
 
-def _fall_back(key: str, form, short: memory.NoRoom) -> None:
-    """The settings asked for a network that does not fit: back to those of the network the page has
-    (on a first visit its defaults), which is said on the next run."""
+def _fall_back(key: str, form, values: dict, short: memory.NoRoom) -> None:
+    """The settings ``values`` asked for a network that does not fit: back to those of the network the page
+    has (on a first visit its defaults), which is said on the next run."""
     state = st.session_state
-    if f"{key}:no_room" in state or f"{key}:run" not in state and form.values == form.form.defaults:
+    if f"{key}:no_room" in state or f"{key}:run" not in state and values == form.form.defaults:
         # not even those fit (a lesson's network may be large): say so and show nothing to train
         st.warning(no_room(short, "no network"))
         st.stop()
