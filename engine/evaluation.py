@@ -81,10 +81,15 @@ class ChunkedEvaluation:
         self._forget()
         return out[1:] + [self._readout.value(out[-1])]
 
+    def _picks(self, a: np.ndarray, cut: float = 0.5) -> np.ndarray:
+        """The class each row of readout values picks, to compare with labels: the largest, or with one
+        sigmoid unit True (class 1) from ``cut`` up (0.5 of the output; 0 of the score, where the loop
+        reads its batches)."""
+        return a[:, 0] >= cut if len(self._class_targets) > a.shape[1] else a.argmax(axis=1)
+
     def _labels(self, a: np.ndarray, cut: float = 0.5) -> np.ndarray:
-        """The class each row of readout values picks: the largest, or with one sigmoid unit 1 from ``cut``
-        up (0.5 of the output; 0 of the score, where the loop reads its batches)."""
-        return (a[:, 0] >= cut).astype(np.int64) if len(self._class_targets) > a.shape[1] else np.argmax(a, axis=1)
+        """:meth:`_picks` as class indices (what ``classes_`` is indexed by)."""
+        return self._picks(a, cut).astype(np.int64, copy=False)
 
     def _proba(self, X: np.ndarray) -> np.ndarray:
         """Readout of checked rows."""

@@ -238,10 +238,8 @@ class Guard:
         row["batches"] += 1
         row["loss"] += loss
         row["seen"] += len(y)
-        targets, z = self._class_targets, self._z
-        if targets is not None:  # the class each row picks, as _labels picks it, without its copy to integers
-            picked = z[:, 0] >= 0 if len(targets) > z.shape[1] else z.argmax(axis=1)
-            row["right"] += np.count_nonzero(picked == y)
+        if self._class_targets is not None:  # (picks, not labels: no copy to integers on every monitored step)
+            row["right"] += np.count_nonzero(self._picks(self._z, cut=0.0) == y)
         relu = self._relu
         if relu:
             alive = [x.alive_units() for x in relu]
