@@ -338,6 +338,21 @@ def test_held_back_learners_get_the_cores_the_process_leaves_idle():
     assert g.boost == pytest.approx(steady)
 
 
+def test_one_learner_asking_little_does_not_hide_the_others_held_back():
+    """Whether learners are held back is judged over the window, not by whichever paced last."""
+    clock, cpu = Clock(), Clock()
+    g = Governor(clock=clock, cpu=cpu)
+    for _ in range(5):
+        for i in range(40):
+            g.pace(str(i), share=0.15, snapshot_cost=0.002)
+        g.pace("light", share=0.001, snapshot_cost=0.002)  # gets all it asks for
+        for _ in range(10):
+            clock.t += WINDOW / 10
+            cpu.t += 0.6 * WINDOW / 10
+            g.spent(0.001)
+    assert g.boost > BOOST_RANGE[0]
+
+
 def test_learners_who_all_get_their_share_are_not_boosted():
     clock, cpu = Clock(), Clock()
     g = Governor(clock=clock, cpu=cpu)

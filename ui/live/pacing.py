@@ -83,7 +83,7 @@ class Governor:
         self.clock, self.cpu = clock, cpu
         self.overhead = RERUN_OVERHEAD
         self.boost = BOOST_RANGE[0]  # the planned utilisation scaled to what the process really spends
-        self.held_back = False  # the last pace cut a learner's share to fit them all
+        self.held_back = False  # a pace in this measurement window cut a learner's share to fit them all
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}  # session -> time of its last tick
         self._window = (clock(), cpu(), 0, 0.0)  # start, process CPU then, ticks since, their CPU
@@ -108,7 +108,7 @@ class Governor:
             now = self.clock()
             self._last[session] = now
             n = self._expire(now)
-        self.held_back = share > self.utilisation * self.boost / n
+            self.held_back |= share > self.utilisation * self.boost / n
         share = min(share, self.utilisation * self.boost / n)
         interval = BASE_INTERVAL
         while True:
@@ -144,7 +144,7 @@ class Governor:
             # halfway to the target each window: the shares it sets take a tick or two to show
             step = math.sqrt(BUSY_TARGET / max(busy, 0.1)) if self.held_back else 0.8
             self.boost = min(BOOST_RANGE[1], max(BOOST_RANGE[0], self.boost * step))
-            self._window = (now, cpu, 0, 0.0)
+            self._window, self.held_back = (now, cpu, 0, 0.0), False
 
     def share(self, share: float) -> float:
         """The part of a core one learner's task (alone: ``share``) may use now, with the others playing."""
