@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,6 +206,11 @@ def peak_rss(pid: int) -> float:
     return float("nan")
 
 
+def _counted(reasons) -> str:
+    """"3 (why), 1 (why else)" for the reasons given (empty ones left out), or "0"."""
+    return ", ".join(f"{v} ({k})" for k, v in Counter(r for r in reasons if r).items()) or "0"
+
+
 def report_soak(r: dict, alive: bool, pid: int) -> None:
     print(f"\n### Soak: {len(r['learners'])} learners, {r['seconds']:g} s after the last opened its page\n")
     print(f"replica {'still serving' if alive else 'DIED'}; RSS peak {peak_rss(pid) if alive else max(r['rss']):.0f} MB "
@@ -216,16 +222,8 @@ def report_soak(r: dict, alive: bool, pid: int) -> None:
         group = [x for k, x in r["learners"] if k == kind]
         inside = [x for x in group if not x.tally.refused]
         counts = [x.tally.between(t0, t1)[0] for x in inside] or [0]
-        why = {}
-        for x in group:
-            if x.tally.refused:
-                why[x.tally.refused] = why.get(x.tally.refused, 0) + 1
-        away = ", ".join(f"{v} ({k})" for k, v in why.items()) or "0"
-        stops = {}
-        for x in group:
-            if x.tally.stopped:
-                stops[x.tally.stopped[:60]] = stops.get(x.tally.stopped[:60], 0) + 1
-        stopped = ", ".join(f"{v} ({k})" for k, v in stops.items()) or "0"
+        away = _counted(x.tally.refused for x in group)
+        stopped = _counted(x.tally.stopped[:60] for x in group)
         print(f"| {kind} ({len(group)}) | {away} | {sum(bool(x.tally.errors) for x in group)} | {stopped} | "
               f"{min(counts)} / {statistics.median(counts):g} / {max(counts)} |")
     errors = sorted({e for _, x in r["learners"] for e in x.tally.errors})
