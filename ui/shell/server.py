@@ -18,7 +18,7 @@ _configured = False
 # lower: at 128 kB every CNN step's im2col buffers were fresh mappings, and training ran 2-3x slower.
 # Two arenas rather than eight a core: the GIL lets one thread allocate at a time anyway.
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
-MALLOC = {M_MMAP_THRESHOLD: 4 * 2**20, M_ARENA_MAX: 2}
+MALLOC = [(M_MMAP_THRESHOLD, 4 * 2**20, "MALLOC_MMAP_THRESHOLD_"), (M_ARENA_MAX, 2, "MALLOC_ARENA_MAX")]
 
 
 def configure() -> None:
@@ -38,13 +38,12 @@ def configure() -> None:
 
 
 def _tune_malloc() -> None:
-    """:data:`MALLOC`, where the C library is glibc (elsewhere its allocator decides); an operator's
-    MALLOC_* environment variables win."""
+    """:data:`MALLOC` ``(parameter, value, glibc's variable for it)``, where the C library is glibc
+    (elsewhere its allocator decides); an operator's MALLOC_* environment variables win."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return
-    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
-        mallopt(M_MMAP_THRESHOLD, MALLOC[M_MMAP_THRESHOLD])
-    if "MALLOC_ARENA_MAX" not in os.environ:
-        mallopt(M_ARENA_MAX, MALLOC[M_ARENA_MAX])
+    for param, value, variable in MALLOC:
+        if variable not in os.environ:
+            mallopt(param, value)
