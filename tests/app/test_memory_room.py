@@ -45,7 +45,7 @@ def test_every_default_network_is_always_granted(monkeypatch):
     monkeypatch.setattr(memory, "ROOM", Probe(0))
     cnn = [cs.make_model(cs.FORM.defaults), cs.comparison_mlp(cs.FORM.defaults)]
     for models in [ms.make_model(ms.FORM.defaults)], cnn, [pg.make_model(pg.recipe(pg.FORM.defaults, None), epochs=0)]:
-        NetworkTask.reserve_memory(NetworkTask, models)
+        NetworkTask.reserve_memory(models)
         assert 0 < memory.ROOM.need <= memory.ALWAYS_MB * MB
 
 

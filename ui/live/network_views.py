@@ -175,13 +175,14 @@ class NetworkTask(LiveTask):
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
         self.weight_names, self.relu = self._layer_names()
 
-    def reserve_memory(self, models) -> None:
+    @classmethod
+    def reserve_memory(cls, models) -> None:
         """Reserve what training ``models`` holds, Pause's marks included (:meth:`mark`: checkpoints of
         the parameters with Adam's state, up to MARK_BYTES, or two where one is larger), or raise
         :class:`ui.shell.memory.NoRoom` before anything is built."""
         sizes = [training_bytes(model) for model in models]
         checkpoint = sum(3 * params for params, _ in sizes)
-        marks = min(KEEP_MARKS * checkpoint, max(self.MARK_BYTES, 2 * checkpoint))
+        marks = min(KEEP_MARKS * checkpoint, max(cls.MARK_BYTES, 2 * checkpoint))
         memory.ROOM.reserve(sum(training for _, training in sizes) + marks)
 
     def _layer_names(self) -> tuple[list[str], list[str]]:
