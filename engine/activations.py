@@ -13,6 +13,33 @@ import numpy as np
 
 from .validation import from_registry
 
+# Across each row of a narrow (N, K) array numpy's reductions run an inner loop of K per row: with
+# thousands of rows and a few classes that is 20-40x slower than K - 1 passes down the columns
+# (a picture's 6 400 points: 0.29 ms for one row-wise max, against 0.01 ms)
+NARROW = 16  # columns: up to these, row maxima are taken a column at a time
+MANY_ROWS = 64  # rows: below these numpy's own reduction is as fast (its call costs the same)
+
+
+def row_max(z: np.ndarray) -> np.ndarray:
+    """``z.max(axis=1, keepdims=True)``, fast for many rows of a few columns."""
+    if z.shape[0] < MANY_ROWS or z.shape[1] > NARROW:
+        return z.max(axis=1, keepdims=True)
+    out = z[:, :1].copy()
+    for j in range(1, z.shape[1]):
+        np.maximum(out[:, 0], z[:, j], out=out[:, 0])
+    return out
+
+
+def row_sum(z: np.ndarray) -> np.ndarray:
+    """``z.sum(axis=1, keepdims=True)``, fast for many rows of a few columns: up to 7, where numpy
+    adds them one by one too, so the sums are the same to the bit (from 8 it adds them pairwise)."""
+    if z.shape[0] < MANY_ROWS or z.shape[1] >= 8:
+        return z.sum(axis=1, keepdims=True)
+    out = z[:, :1].copy()
+    for j in range(1, z.shape[1]):
+        np.add(out[:, 0], z[:, j], out=out[:, 0])
+    return out
+
 
 class ActivationFunction:
     """Base class. Subclasses define ``value`` and ``derivative``."""
@@ -119,8 +146,8 @@ class Softmax(ActivationFunction):
     formula = r"\mathrm{softmax}(z)_k = \frac{e^{z_k - \max z}}{\sum_j e^{z_j - \max z}}"
 
     def value(self, z):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        e /= e.sum(axis=1, keepdims=True)
+        e = np.exp(z - row_max(z))
+        e /= row_sum(e)
         return e
 
     def derivative(self, z):
@@ -129,7 +156,7 @@ class Softmax(ActivationFunction):
         return p * (1.0 - p)
 
     def backward(self, da, z, a):
-        return a * (da - (da * a).sum(axis=1, keepdims=True))
+        return a * (da - row_sum(da * a))
 
 
 ACTIVATIONS = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Linear, Softmax)}

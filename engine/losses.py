@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ActivationFunction, Linear, Sigmoid, Softmax
+from .activations import ActivationFunction, Linear, Sigmoid, Softmax, row_max, row_sum
 from .validation import check_labels, check_number, from_registry
 
 
@@ -124,8 +124,8 @@ class CategoricalCrossEntropy(Loss):
 
     def value_from_logits(self, z, a, y, activation):
         if isinstance(activation, Softmax):
-            zmax = z.max(axis=1, keepdims=True)
-            log_p = z - zmax - np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
+            zmax = row_max(z)
+            log_p = z - zmax - np.log(row_sum(np.exp(z - zmax)))
             return float(-np.sum(y * log_p) / len(z))
         return self.value(a, y)
 

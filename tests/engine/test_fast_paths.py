@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import MLP
+from engine.activations import row_max, row_sum
 from engine.conv_layers import Conv2D
 from engine.layers import Activation, Dense, Flatten
 from engine.optimizers import OPTIMIZERS, get_optimizer
@@ -133,3 +134,13 @@ def test_loss_and_grads_returns_gradients_of_its_own():
     kept = [g.copy() for g in first]
     model.loss_and_grads(X[10:30], Y[10:30])  # a second call leaves the first one's gradients alone
     assert all(np.array_equal(a, b) for a, b in zip(first, kept))
+
+
+@pytest.mark.parametrize("rows", [1, 10, 63, 64, 6400])
+def test_row_maxima_and_sums_a_column_at_a_time_are_numpys_to_the_bit(rows):
+    rng = np.random.default_rng(rows)
+    for k in range(1, 20):
+        z = rng.normal(size=(rows, k)) * 10.0 ** rng.integers(-3, 4, (rows, k))
+        assert np.array_equal(row_max(z), z.max(axis=1, keepdims=True))
+        assert np.array_equal(row_sum(z), z.sum(axis=1, keepdims=True))
+        assert np.array_equal(row_max(z.astype(np.float32)), z.astype(np.float32).max(axis=1, keepdims=True))

@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.activations import get_activation
 from engine.evaluation import OUTPUT_ROWS
-from engine.layers import Activation, Dense, activation_forward, dense_forward, layer_names
+from engine.layers import Activation, Dense, layer_names
 from engine.mlp import MLP
 from engine.network_checks import training_bytes
 from engine.preprocess import mesh_grid
@@ -28,6 +28,9 @@ from ui.shell import memory
 MAX_SHOWN = 12  # neurons drawn per layer in the network diagram
 SHADES = 32  # shades per colour scale, as TensorFlow Playground: smooth once blended, half the bytes
 CONF_LEVELS = 32  # a class-region pixel is class * 32 + confidence level: up to 8 classes in a byte
+# float32 numbers a picture's slice of the grid may hold across its layers (1 MB), and at least OUTPUT_ROWS
+# rows: a small network's whole grid is one slice, where 1024-row slices made a picture cost twice as much
+PICTURE_FLOATS = 2**18
 
 
 class Plane:
@@ -121,21 +124,34 @@ def layer_maps(outputs: list[np.ndarray], acts: list[str], plane: Plane, every: 
 
 def picture_outputs(model: MLP, X: np.ndarray, columns: int) -> list[np.ndarray]:
     """``model.layer_outputs(X, columns)`` (each hidden layer's first ``columns`` activations, then the
-    readout) in float32, for pictures: each layer's kernel with float32 copies of its weights (tanh and
-    exp take a fifth of their float64 time, and a picture of 32 shades needs no more), OUTPUT_ROWS rows
-    at a time as ``layer_outputs`` does (a wide network's layers are never held whole)."""
+    readout) in float32, for pictures: float32 copies of the weights (tanh and exp take a fifth of their
+    float64 time, and a picture of 32 shades needs no more), a neuron per row rather than per column
+    (adding a bias or a softmax's row maximum across a few columns runs numpy's inner loop a few
+    elements at a time, 5-20x slower than along 6 400 points), OUTPUT_ROWS points at a time or more, up
+    to PICTURE_FLOATS numbers (a wide network's layers are never held whole).  The arrays returned are
+    ``(points, neurons)`` views of those rows."""
     weights = [[p.astype(np.float32) for p in layer.params] for layer in model.layers_]
-    readout, parts = get_activation(model.output), []
-    for i in range(0, len(X), OUTPUT_ROWS):
-        x, outs = np.asarray(X[i : i + OUTPUT_ROWS], dtype=np.float32), []
+    per_point = sum(2 * params[0].shape[1] for params in weights if params)  # a Dense's output and its activation
+    rows = max(OUTPUT_ROWS, PICTURE_FLOATS // per_point)
+    parts = []
+    for i in range(0, len(X), rows):
+        x, outs = np.asarray(X[i : i + rows], dtype=np.float32).T, []
         for layer, params in zip(model.layers_, weights):
             if isinstance(layer, Dense):
-                x = dense_forward(x, *params)[0]
+                W, b = params
+                x = W.T.dot(x)
+                x += b[:, None]
             else:
-                x = activation_forward(x, layer.fn)[0]
-                outs.append(np.ascontiguousarray(x[:, :columns]))  # a copy: a view keeps the whole layer
-        parts.append([*outs, readout.value(x)])
-    return [np.concatenate(p) for p in zip(*parts)]
+                x = layer.fn.value(x)
+                outs.append(x[:columns].copy())  # a copy: a view keeps the whole layer
+        if model.output == "softmax":  # down each column of points: over the neurons
+            x = np.exp(x - x.max(axis=0))
+            x /= x.sum(axis=0)
+        else:
+            x = get_activation(model.output).value(x)
+        parts.append([*outs, x])
+    whole = parts[0] if len(parts) == 1 else [np.concatenate(p, axis=1) for p in zip(*parts)]
+    return [a.T for a in whole]
 
 
 def shown_weights(model: MLP) -> list[np.ndarray]:
