@@ -13,7 +13,6 @@ import math
 import numpy as np
 
 from .metrics import r2_from_sums
-from .network_checks import check_settings
 from .regularization import penalty
 
 # 8 MB of float64 in the largest layer: a server runs many learners' evaluations at once, and ten CNNs
@@ -105,8 +104,8 @@ class ChunkedEvaluation:
             layer.cache = None
         self._z = None
 
-    def _measure(self, X, y) -> tuple[float, float]:
-        """(loss with penalty, accuracy or R²) of checked arrays."""
+    def _measure(self, X, y, l1: float, l2: float) -> tuple[float, float]:
+        """(loss with penalty ``l1``, ``l2``, accuracy or R²) of checked arrays."""
         data, correct, sse = 0.0, 0, 0.0
         for i in range(0, len(X), self._chunk):
             xb, yb = X[i : i + self._chunk], y[i : i + self._chunk]
@@ -117,7 +116,6 @@ class ChunkedEvaluation:
             else:
                 correct += np.count_nonzero(self._labels(a) == yb)
         self._forget()
-        _, l1, l2 = check_settings(self)
         loss = data + penalty(self._weights(), l1, l2, self.n_train_ or len(X))
         if self._class_targets is None:
             acc = r2_from_sums(sse, np.sum((y - y.mean(axis=0)) ** 2, axis=0))

@@ -31,6 +31,7 @@ import math
 import numpy as np
 
 from .layers import Activation, layer_names
+from .network_checks import check_settings
 from .optimizers import get_optimizer
 from .regularization import penalty
 
@@ -333,9 +334,11 @@ class Guard:
             X, y = X[:k], y[:k]
             X_test, y_test = (None, None) if X_test is None else (X_test[:k], y_test[:k])
 
+        _, l1, l2 = check_settings(self)
+
         def measure():
-            test = (np.nan, np.nan) if X_test is None else self._measure(X_test, y_test)
-            return (*self._measure(X, y), *test)
+            test = (np.nan, np.nan) if X_test is None else self._measure(X_test, y_test, l1, l2)
+            return (*self._measure(X, y, l1, l2), *test)
 
         loss, acc, t_loss, t_acc = measure()
         watch = self.watch_
