@@ -32,6 +32,20 @@ def test_an_owner_reservation_replaces_its_last_and_a_refusal_keeps_it():
     assert room.held() == 30 * MB
 
 
+def test_a_build_that_fails_after_reserving_gives_back_what_it_reserved():
+    room = memory.Room(100 * MB, always=10 * MB)
+    with memory.owner("a", room):
+        room.reserve(20 * MB)  # the network a has
+    with pytest.raises(ValueError), memory.owner("a", room):
+        room.reserve(70 * MB)  # the new network's memory, and then its data turns out bad
+        raise ValueError("bad data")
+    assert room.holding("a") == 20 * MB  # a still has its old network, and holds what it holds
+    with pytest.raises(ValueError), memory.owner("b", room):
+        room.reserve(30 * MB)
+        raise ValueError("bad data")
+    assert room.holding("b") is None and room.held() == 20 * MB
+
+
 def test_every_default_network_is_always_granted(monkeypatch):
     """The room may be full: a learner can still train a page's default network."""
     from ui.live.network_views import NetworkTask

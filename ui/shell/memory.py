@@ -68,6 +68,19 @@ class Room:
         with self._lock:
             self._held.pop(who, None)
 
+    def holding(self, who: str) -> int | None:
+        """What ``who`` holds (None: no reservation)."""
+        with self._lock:
+            return self._held.get(who)
+
+    def put_back(self, who: str, held: int | None) -> None:
+        """Make ``who``'s reservation ``held`` again (what :meth:`holding` said before)."""
+        with self._lock:
+            if held is None:
+                self._held.pop(who, None)
+            else:
+                self._held[who] = held
+
     def held(self) -> int:
         with self._lock:
             return sum(self._held.values())
@@ -77,10 +90,17 @@ ROOM = Room(MODELS_MB * MB)
 
 
 @contextlib.contextmanager
-def owner(who: str):
-    """Reservations made inside are ``who``'s."""
+def owner(who: str, room: Room | None = None):
+    """Reservations made inside are ``who``'s.  If the code inside fails, ``who`` holds what it held
+    before in ``room`` (default :data:`ROOM`): a network that reserved and then failed to build (bad
+    data, say) is not there to hold it, and the old one still is."""
+    room = ROOM if room is None else room
+    before = room.holding(who)
     token = _owner.set(who)
     try:
         yield
+    except BaseException:
+        room.put_back(who, before)
+        raise
     finally:
         _owner.reset(token)
