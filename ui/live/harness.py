@@ -29,6 +29,7 @@ import numpy as np
 from ui.live import frames
 from ui.live.pacing import (
     BASE_INTERVAL,
+    COMPUTING,
     GOVERNOR,
     MAX_SNAPSHOTS,
     MIN_TRAIN,
@@ -210,17 +211,19 @@ class LiveRun:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
         if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            snap = self._snap()
-            if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
-                c0 = time.thread_time()
-                self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
-                self.snapshot_cost = time.thread_time() - c0
-            return self.frame(cmd.have, [snap])
+            with COMPUTING:
+                snap = self._snap()
+                if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
+                    c0 = time.thread_time()
+                    self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
+                    self.snapshot_cost = time.thread_time() - c0
+                return self.frame(cmd.have, [snap])
         self.turns.wait()
-        cpu0 = time.thread_time()
-        self.notice, self.interval = "", 0.0
-        frame = self._act(cmd)
-        self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
+        with COMPUTING:  # (after the wait: a learner resting holds nobody up)
+            cpu0 = time.thread_time()
+            self.notice, self.interval = "", 0.0
+            frame = self._act(cmd)
+            self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
         return frame
 
     def _act(self, cmd: Command) -> bytes:

@@ -194,3 +194,10 @@ class Turns:
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it
+
+# One learner's command computes at a time.  Streamlit runs each session's script in its own thread;
+# a small network's step makes a dozen NumPy calls that each let go of the GIL, and with many threads
+# waiting for it every call became a hand-over between threads: 25 playground learners working at
+# once took 3-4x the CPU (and wall time) of the same work done one after the other.  Waiting on
+# this lock costs no CPU, and the process has one core's worth of GIL to share anyway.
+COMPUTING = threading.Lock()
