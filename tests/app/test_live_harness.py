@@ -109,6 +109,42 @@ def test_frames_at_default_settings_stay_small():
     assert max(sizes) < 30_000
 
 
+def test_learners_commands_compute_one_at_a_time():
+    """Many learners' script threads: while one command computes the others wait for it (each NumPy call
+    handing the GIL from thread to thread took 3-4x the CPU), and every learner still gets its frames."""
+    import threading
+
+    inside, most = [0], [0]
+    count = threading.Lock()
+
+    class Watched(pg.PlaygroundTask):
+        def advance(self, *args, **kwargs):
+            with count:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            try:
+                return super().advance(*args, **kwargs)
+            finally:
+                with count:
+                    inside[0] -= 1
+
+    runs = [LiveRun(lambda: Watched(pg.FORM.defaults), f"learner{i}", governor=Governor()) for i in range(6)]
+    got = [[] for _ in runs]
+
+    def learner(i):
+        run = runs[i]
+        for k in range(1, 5):
+            got[i].append(frames.decode(run.command({"do": "play" if k == 1 else "tick", "id": k, "have": have(run)})))
+
+    threads = [threading.Thread(target=learner, args=(i,)) for i in range(len(runs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
+    assert all(len(g) == 4 and all(f["snaps"] for f in g) for g in got)
+
+
 def test_a_command_delivered_twice_trains_once(playground):
     playground.command({"do": "play", "id": 1, "have": {}})
     steps = playground.task.model.steps_
