@@ -1,6 +1,8 @@
 """The live harness without a browser: frames, commands, pacing (ui.live.frames, ui.live.harness, ui.live.pacing)."""
 
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -112,8 +114,6 @@ def test_frames_at_default_settings_stay_small():
 def test_learners_commands_compute_one_at_a_time():
     """Many learners' script threads: while one command computes the others wait for it (each NumPy call
     handing the GIL from thread to thread took 3-4x the CPU), and every learner still gets its frames."""
-    import threading
-
     inside, most = [0], [0]
     count = threading.Lock()
 
