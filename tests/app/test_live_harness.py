@@ -1,6 +1,5 @@
 """The live harness without a browser: frames, commands, pacing (ui.live.frames, ui.live.harness, ui.live.pacing)."""
 
-
 import threading
 
 import numpy as np
