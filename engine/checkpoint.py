@@ -22,14 +22,21 @@ _KEPT = ("steps_", "n_seen_", "n_train_", "epoch_", "status_", "message_", "reas
 _LOGS = ("history_", "running_")
 
 
+_PLAIN = (int, float, str, bool, type(None), np.generic)  # nothing can change them in place
+
+
 def _copied(value):
     """A copy of ``value`` sharing no array, container or object with it (the loop changes them in place)."""
+    if isinstance(value, _PLAIN):  # most values (the guard's levels, counters): first, and as they are
+        return value
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, dict):
         return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, tuple) and all(isinstance(v, _PLAIN) for v in value):
+        return value  # a tuple of plain values cannot change
     if isinstance(value, (list, tuple)):
-        return type(value)(_copied(v) for v in value)
+        return type(value)([_copied(v) for v in value])
     if hasattr(value, "__dict__") and not isinstance(value, type):  # an optimizer, a watch
         new = object.__new__(type(value))
         vars(new).update(_copied(vars(value)))
