@@ -26,8 +26,9 @@ N, BATCH, LR = 60_000, 32, 0.1
 def mnist_shaped(n=N):
     """The bundled 5000 digits tiled up to ``n`` rows (float32 in [0, 1])."""
     d = load_mnist()
-    reps = -(-n // len(d.X))
-    return np.tile(d.X, (reps, 1))[:n], np.tile(d.y, reps)[:n]
+    X, y = np.resize(d.X, (n, d.X.shape[1])).copy(), np.resize(d.y, n).copy()  # (arrays of their own)
+    X.flags.writeable = y.flags.writeable = False  # as the pages hand their data over: checked once
+    return X, y
 
 
 def engine_epoch(X, y):

@@ -15,6 +15,7 @@ from engine import (
     NotFittedError,
     SoftmaxRegressionGD,
     one_hot,
+    validation,
 )
 from engine.conv import conv2d
 from engine.conv_layers import AvgPool2D, Conv2D, MaxPool2D
@@ -276,3 +277,34 @@ def test_sequential_with_well_formed_data(makers, shape, n, data):
     y = data.draw(hnp.arrays(np.int64, n, elements=st.integers(-1, 4)))
     net = Sequential([make() for make in makers], shape, epochs=2, batch_size=2)
     _works_or_says_why(lambda: net.fit(X, y).predict(X))
+
+
+def test_data_that_cannot_change_is_checked_once_and_data_that_can_at_every_call(monkeypatch):
+    """Issue 21: a network trained a piece at a time on the same data checks it at every call; a
+    read-only array over read-only memory found finite once is not checked again."""
+    passes = []  # the size of each array that got a full pass (and was found finite)
+    real = validation.unchangeable
+    monkeypatch.setattr(validation, "unchangeable", lambda a: passes.append(a.size) or real(a))
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    net = MLP([2, 4, 2], epochs=1, seed=0)
+    net.partial_fit(X, y, 2)
+    net.partial_fit(X, y, 2)
+    assert passes.count(X.size) == 2  # writeable: checked at each call
+    X.flags.writeable = False
+    passes.clear()
+    for _ in range(3):
+        net.partial_fit(X, y, 2)
+    assert passes.count(X.size) == 1
+    view = X[:30]  # a view of the frozen array is frozen too: its own first check, then none
+    passes.clear()
+    net.partial_fit(view, y[:30], 1)
+    net.partial_fit(view, y[:30], 1)
+    assert passes.count(view.size) == 1
+    base = np.zeros((40, 2))
+    frozen_view = base[:]
+    frozen_view.flags.writeable = False  # read-only, but its memory can still change through base
+    net.partial_fit(frozen_view, y, 1)
+    base[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        net.partial_fit(frozen_view, y, 1)

@@ -184,12 +184,21 @@ class NetworkTask(LiveTask):
         self.reserve_memory([model, *also])
         self.model, self.epochs = model, epochs
         self.past_budget = False  # Play (or Step) after the budget was reached: training goes on
-        self.data = (X_train, y_train, X_test, y_test)
+        self.use_data(X_train, y_train, X_test, y_test)
         self.phases: list[tuple[int, dict]] = []  # (steps done when these live settings began, settings)
         self.rolled_back = False  # a run that diverged cannot be replayed by a script
         self._generation, self._base, self._pieces, self._base_every = 0, None, [], 1
         model.partial_fit(X_train, y_train, 0, X_test, y_test)  # the point before any training
         self.weight_names, self.relu = self._layer_names()
+
+    def use_data(self, *arrays) -> None:
+        """Train from now on with ``(X_train, y_train, X_test, y_test)``, made read-only: nothing here
+        writes them, and the engine then checks arrays it has found finite only once (every piece of
+        every tick hands it the same ones)."""
+        for a in arrays:
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        self.data = arrays
 
     @classmethod
     def reserve_memory(cls, models) -> None:

@@ -281,7 +281,7 @@ class PlaygroundTask(NetworkTask):
         elif what == "clear":
             n = self.n_given
             d.P_train, d.y_train, d.X_train = d.P_train[:n], d.y_train[:n], d.X_train[:n]
-        self.data = (d.X_train, d.y_train, *self.data[2:])  # the next batches train on them
+        self.use_data(d.X_train, d.y_train, *self.data[2:])  # the next batches train on them
         self.model.restart_watch(*self.data)  # a loss the learner raised is no divergence
         self.changed()  # Pause can no longer go back to before it
 
