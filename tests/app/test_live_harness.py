@@ -1,6 +1,7 @@
 """The live harness without a browser: frames, commands, pacing (ui.live.frames, ui.live.harness, ui.live.pacing)."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from ui.live.pacing import (
     TRAIN_SHARE,
     WINDOW,
     Governor,
+    InTurn,
     Pace,
     Turns,
 )
@@ -142,6 +144,26 @@ def test_learners_commands_compute_one_at_a_time():
         t.join()
     assert most[0] == 1
     assert all(len(g) == 4 and all(f["snaps"] for f in g) for g in got)
+
+
+def test_the_compute_lock_goes_to_the_longest_waiting_first():
+    """Learners whose ticks are cheap come back to the lock all the time; a heavy one waiting for it
+    still gets it in its turn, not whenever nobody else happens to be asking."""
+    lock, order = InTurn(), []
+    lock.__enter__()
+    waiting = []
+    for i in range(5):
+        t = threading.Thread(target=lambda i=i: (lock.__enter__(), order.append(i), lock.__exit__(None, None, None)))
+        t.start()
+        while len(lock._waiting) < i + 1:  # each in the queue before the next comes
+            time.sleep(0.001)
+        waiting.append(t)
+    lock.__exit__(None, None, None)
+    for t in waiting:
+        t.join()
+    assert order == [0, 1, 2, 3, 4]
+    with lock:  # free again: taken at once
+        pass
 
 
 def test_a_command_delivered_twice_trains_once(playground):
