@@ -20,7 +20,6 @@ in ``ui.live.protocol``:
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import secrets
 import time
@@ -72,7 +71,6 @@ class LiveTask:
 
     unit = "step"
     share = 0.15  # of a core this task may use while its learner is alone
-    in_turn = True  # its commands wait for pacing.COMPUTING: many small NumPy calls, each letting go of the GIL
 
     def apply(self, settings: dict) -> None:
         """The page's settings on this run: the live ones (learning rate, speed, ...) take effect now."""
@@ -213,7 +211,7 @@ class LiveRun:
         """Act on one command from the browser (or none: a page rerun) and return the frame to send."""
         cmd = Command.parse(value)
         if cmd.do is None and cmd.id is None:  # a page rerun: the learner changed a setting, no waiting
-            with self._turn():
+            with COMPUTING:
                 snap = self._snap()
                 if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
                     c0 = time.thread_time()
@@ -221,16 +219,12 @@ class LiveRun:
                     self.snapshot_cost = time.thread_time() - c0
                 return self.frame(cmd.have, [snap])
         self.turns.wait()
-        with self._turn():  # (after the wait: a learner resting holds nobody up)
+        with COMPUTING:  # (after the wait: a learner resting holds nobody up)
             cpu0 = time.thread_time()
             self.notice, self.interval = "", 0.0
             frame = self._act(cmd)
             self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
         return frame
-
-    def _turn(self):
-        """The process's compute lock, for a task that takes it."""
-        return COMPUTING if self.task.in_turn else contextlib.nullcontext()
 
     def _act(self, cmd: Command) -> bytes:
         what, have = cmd.do, cmd.have

@@ -105,9 +105,6 @@ class CnnTask(NetworkTask):
     """The CNN on the bundled digits, with the MNIST page's MLP trained alongside for comparison."""
 
     share = 0.7
-    # its convolutions let go of the GIL for milliseconds at a time: little is lost to other threads, and
-    # run beside them they use the core the others leave (in turn, a soak's CNN learners got 2-3x fewer frames)
-    in_turn = False
     fine_curves = True  # ten points an epoch from the batches' running means
     KEPT = (*NetworkTask.KEPT, "train_seconds")
 
