@@ -7,6 +7,18 @@ automatic multipage app, and a visitor whose first request is a deep link (say
 
 import streamlit as st
 
+# Every session's script runs in a thread of its own, and a class arriving together imported the engine
+# and the pages' setups by different doors at once: Python found the threads waiting on each other's
+# modules and gave one a half-imported module ("cannot import name ... from engine").  Imported first,
+# whole and in one order, a second thread simply waits for the first.
+import engine  # noqa: F401
+import ui.setups.backprop  # noqa: F401
+import ui.setups.cnn  # noqa: F401
+import ui.setups.convolutions  # noqa: F401
+import ui.setups.experiments  # noqa: F401
+import ui.setups.mnist  # noqa: F401
+import ui.setups.playground  # noqa: F401
+import ui.setups.regression  # noqa: F401
 from ui.inputs import sandbox
 from ui.settings import theme
 from ui.shell.errors import page_boundary
