@@ -34,7 +34,7 @@ from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-# Learners per process that still get ~2 pictures, 5 epochs and a frame every 3-5 s each on the
+# Learners per process that still get ~7 pictures, 5 epochs and a frame every 3-4 s each on the
 # playground at default settings (bench/load.py on the 2-core machine); past it, frames grow sparse.
 DEFAULT_MAX_SESSIONS = 40
 MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)))
