@@ -24,10 +24,7 @@ def row_max(z: np.ndarray) -> np.ndarray:
     """``z.max(axis=1, keepdims=True)``, fast for many rows of a few columns."""
     if z.shape[0] < MANY_ROWS or z.shape[1] > NARROW:
         return z.max(axis=1, keepdims=True)
-    out = z[:, :1].copy()
-    for j in range(1, z.shape[1]):
-        np.maximum(out[:, 0], z[:, j], out=out[:, 0])
-    return out
+    return _down_the_columns(np.maximum, z)
 
 
 def row_sum(z: np.ndarray) -> np.ndarray:
@@ -35,9 +32,14 @@ def row_sum(z: np.ndarray) -> np.ndarray:
     adds them one by one too, so the sums are the same to the bit (from 8 it adds them pairwise)."""
     if z.shape[0] < MANY_ROWS or z.shape[1] >= 8:
         return z.sum(axis=1, keepdims=True)
+    return _down_the_columns(np.add, z)
+
+
+def _down_the_columns(ufunc, z: np.ndarray) -> np.ndarray:
+    """``ufunc`` of each row's values, first to last, a column at a time: ``(N, 1)``."""
     out = z[:, :1].copy()
     for j in range(1, z.shape[1]):
-        np.add(out[:, 0], z[:, j], out=out[:, 0])
+        ufunc(out[:, 0], z[:, j], out=out[:, 0])
     return out
 
 
