@@ -144,12 +144,7 @@ def picture_outputs(model: MLP, X: np.ndarray, columns: int) -> list[np.ndarray]
             else:
                 x = layer.fn.value(x)
                 outs.append(x[:columns].copy())  # a copy: a view keeps the whole layer
-        if model.output == "softmax":  # down each column of points: over the neurons
-            x = np.exp(x - x.max(axis=0))
-            x /= x.sum(axis=0)
-        else:
-            x = get_activation(model.output).value(x)
-        parts.append([*outs, x])
+        parts.append([*outs, get_activation(model.output).value(x.T).T])  # (a softmax runs along a point's row)
     whole = parts[0] if len(parts) == 1 else [np.concatenate(p, axis=1) for p in zip(*parts)]
     return [a.T for a in whole]
 
