@@ -19,14 +19,18 @@ import numpy as np
 class FlatParameters:
     """The flat arrays behind the parameters of ``layers`` (those with ``params``), built from their
     current values; the layers' ``params`` become views into ``params``, their ``grad_buffers`` views
-    into ``grads``."""
+    into ``grads``.  ``into``: the two flat arrays to use (a row each of the arrays that networks
+    trained together share: :mod:`engine.together`), else new ones."""
 
-    def __init__(self, layers: list, dtype):
+    def __init__(self, layers: list, dtype, into: tuple[np.ndarray, np.ndarray] | None = None):
         arrays = [p for layer in layers for p in layer.params]
         sizes = [p.size for p in arrays]
         starts = np.cumsum([0, *sizes[:-1]])  # where each array begins
-        self.params = np.empty(sum(sizes), dtype=dtype)
-        self.grads = np.zeros_like(self.params)
+        if into is None:
+            self.params = np.empty(sum(sizes), dtype=dtype)
+            self.grads = np.zeros_like(self.params)
+        else:
+            self.params, self.grads = into
         self.layers = layers
         self.views, self.grad_views = [], []
         for start, size, p in zip(starts, sizes, arrays):

@@ -14,15 +14,13 @@ predictions themselves, the loss is the mean squared error, ``y`` holds numbers
 (``(N,)`` for one output, or ``(N, K)``), :meth:`~Sequential.predict` returns values
 and :meth:`~Sequential.score` the R² (1 is perfect, 0 is predicting the mean).
 
-One training loop serves every model here (the MLP is a Sequential of Dense layers,
-the linear, logistic and softmax regressions one Dense layer): mini-batches, forward
-through the layers, the loss and its delta, backward through the layers (each keeps
-its gradients), the penalty, one optimizer step over all parameters at once (they are
-views into one array: :mod:`engine.flat`) (:meth:`~Sequential.partial_fit` and
-:meth:`~Sequential._train`, side by side below).
-Beside it: the guard that stops a run that diverged and puts up a notice while one is
-stuck (:mod:`engine.watch`), checkpoints (:mod:`engine.checkpoint`), evaluation in
-chunks (:mod:`engine.evaluation`), the argument checks (:mod:`engine.network_checks`).
+One training loop serves every model here (the MLP is a Sequential of Dense layers, the
+regressions one Dense layer): mini-batches, forward through the layers, the loss and its delta,
+backward through the layers (each keeps its gradients), the penalty, one optimizer step over all
+parameters at once (views into one array: :mod:`engine.flat`) (:meth:`~Sequential._train`).
+Beside it: the guard (:mod:`engine.watch`), checkpoints (:mod:`engine.checkpoint`), evaluation in
+chunks (:mod:`engine.evaluation`), the argument checks (:mod:`engine.network_checks`), and
+networks of one shape trained together (:mod:`engine.together`).
 """
 
 from __future__ import annotations
@@ -285,9 +283,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         loss = self._loss_and_grads(X, Y, n_total, l1, l2, loss_from, training)
         return loss, [g.copy() for g in self._flat.grad_views]  # the next backward pass overwrites those
 
-    # ------------------------------------------------------------- prediction
-    # (predict_proba, predict and score evaluate in chunks: engine.evaluation)
-    # --------------------------------------------------------------- training
+    # --------------------- training (predict_proba, predict and score: engine.evaluation)
     def partial_fit(self, X, y, n_batches=None, X_test=None, y_test=None, time_budget=None, record=True,
                     clock=time.perf_counter):
         """Advance training by ``n_batches`` mini-batches (default: one epoch's worth).
@@ -297,12 +293,19 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
         passes its thread's CPU time: on a busy machine wall time measures the others) or on divergence
         (``status_ == "diverged"``; ``message_`` says why and what to try); a run that is
         stuck trains on with ``notice_`` saying so.  With ``record`` a point is added to
-        ``history_``.
-
-        Returns
-        -------
-        self
+        ``history_``.  Returns self.
         """
+        checked = self._fit_begins(X, y, n_batches, X_test, y_test, time_budget)
+        if checked is not None:
+            X, y, n_batches, X_test, y_test = checked
+            steps_before = self.steps_
+            self._train(X, y, n_batches, time_budget, clock)
+            self._fit_ends(X, y, X_test, y_test, record and self.steps_ > steps_before)
+        return self
+
+    def _fit_begins(self, X, y, n_batches, X_test, y_test, time_budget):
+        """What :meth:`partial_fit` does before the loop: ``(X, y, n_batches, X_test, y_test)``
+        checked, or None when the point before any training found the run diverged."""
         if not self.is_fitted():
             self.initialize()
         batch_size, _, _ = check_settings(self)
@@ -324,16 +327,17 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
             # which also starts the guard from its loss on this data)
             self._record(X, y, X_test, y_test)
             if self.status_ == "diverged":
-                return self
+                return None
         self.status_, self.message_, self.reason_ = "training", "", ""  # they describe the latest call
         self.rolled_back_to_ = None
-        steps_before = self.steps_
-        self._train(X, y, n_batches, time_budget, clock)
-        if (record and self.steps_ > steps_before) or self.status_ == "diverged":
+        return X, y, n_batches, X_test, y_test
+
+    def _fit_ends(self, X, y, X_test, y_test, record: bool) -> None:
+        """What :meth:`partial_fit` does after the loop: a history point if ``record`` (or diverged)."""
+        if record or self.status_ == "diverged":
             self._record(X, y, X_test, y_test)
         if self.status_ == "training":
             self.status_ = "ready"
-        return self
 
     def _train(self, X, y, n_batches: int, time_budget: float | None = None, clock=time.perf_counter) -> None:
         """The loop, on checked data: ``n_batches`` steps of mini-batch gradient descent, each
@@ -376,11 +380,7 @@ class Sequential(Guard, Checkpoints, ChunkedEvaluation, Estimator):
 
     def fit(self, X, y, X_test=None, y_test=None, epochs=None):
         """Train from fresh weights for ``epochs`` epochs (default ``self.epochs``); one history point
-        per epoch.  Stops early on divergence (a notice does not stop it).
-
-        Returns
-        -------
-        self
+        per epoch.  Stops early on divergence (a notice does not stop it).  Returns self.
         """
         self.initialize()
         epochs = self.epochs if epochs is None else epochs
