@@ -25,7 +25,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.live.harness import LiveRun, LiveTask
-from ui.live.pacing import Turns
+from ui.live.pacing import BEAT, Turns
 from ui.shell import memory, sessions
 from ui.shell.errors import page_boundary
 
@@ -59,7 +59,7 @@ def run(key: str, make_task, form, data_key=None) -> LiveRun:
             # without a server (AppTest) there is no browser to pace
             state[f"{key}:run"] = LiveRun(make_task, session=f"{ctx.session_id if ctx else ''}:{key}",
                                           before=state.get(f"{key}:run"),
-                                          turns=Turns(sleep=time.sleep if Runtime.exists() else None))
+                                          turns=Turns(sleep=time.sleep if Runtime.exists() else None, beat=BEAT))
         except memory.NoRoom as short:
             _fall_back(key, form, values, short)
         state[f"{key}:reset_key"], state[f"{key}:built"] = reset_key, values

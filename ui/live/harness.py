@@ -1,10 +1,10 @@
 """The live harness without Streamlit: a task being trained, and the frames that show it.
 
 A page describes what it trains and draws as a :class:`LiveTask`.  A :class:`LiveRun` holds one
-learner's task and answers the browser's commands (play, tick, pause, step, reset, and the
-learner's edits by hand) with frames
-(``ui.live.frames``): each tick trains a chunk sized by the pace (``ui.live.pacing``), split into a few
-pieces with a snapshot after each, so the browser can play several pictures per tick.
+learner's task and answers the browser's commands (play, tick, pause, step, reset, edits by hand)
+with frames (``ui.live.frames``): each tick trains a chunk sized by the pace (``ui.live.pacing``),
+split into pieces with a snapshot after each, so the browser can play several pictures per tick
+(and, on a busy server, with the ticks of the learners waiting behind it: ``ui.live.together``).
 
 The canvas (``static/live/``) knows a few panel types; a task's :meth:`LiveTask.layout` lists its
 panels once, its snapshots update them.  What a frame, a layout and each panel type hold is declared
@@ -23,12 +23,14 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from ui.live import frames
 from ui.live.pacing import (
     BASE_INTERVAL,
+    BEAT,
     COMPUTING,
     GOVERNOR,
     MAX_SNAPSHOTS,
@@ -51,6 +53,7 @@ from ui.live.protocol import (
     Snapshot,
     Status,
 )
+from ui.live.together import WAITING, ticks_together, train_runs
 from ui.shell import memory
 
 _series_ids = itertools.count(1)
@@ -94,6 +97,16 @@ class LiveTask:
         ``final`` is False for all but the last piece of a tick: a task may skip costly bookkeeping
         (a history point on a big test set) until then."""
         raise NotImplementedError
+
+    def stack_key(self):
+        """Tasks with equal keys (not None) may :meth:`advance_together` (``ui.live.together``)."""
+        return None
+
+    @classmethod
+    def advance_together(cls, tasks: list, units: int, seconds: float | None, final: bool) -> None:
+        """:meth:`advance` of each of ``tasks`` (equal :meth:`stack_key`), ``seconds`` each, in one computation."""
+        for task in tasks:
+            task.advance(units, seconds, final)
 
     def status(self) -> tuple[str, str]:
         """``(kind, message)``: kind "ok", "notice" (the run looks stuck: said, and training goes on),
@@ -201,7 +214,8 @@ class LiveRun:
         maker, whose page holds its data: an upload)."""
         self.governor.stop(self.session)
         memory.ROOM.release(self.session)
-        task, self.task, self.make = self.task, None, None
+        with COMPUTING:  # not while another learner's turn trains its tick along (ui.live.together)
+            task, self.task, self.make = self.task, None, None
         self.marks.clear()  # checkpoints of its model
         if task is not None:  # the page's last run may still name it: let go of its model and data as well
             vars(task).clear()
@@ -218,15 +232,40 @@ class LiveRun:
                     self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
                     self.snapshot_cost = time.thread_time() - c0
                 return self.frame(cmd.have, [snap])
-        self.turns.wait()
-        with COMPUTING:  # (after the wait: a learner resting holds nobody up)
-            cpu0 = time.thread_time()
-            self.notice, self.interval = "", 0.0
-            frame = self._act(cmd)
-            self.turns.done(time.thread_time() - cpu0, self.governor.share(self.task.share), self.interval)
+        # a tick waiting for its turn may be trained along with another learner's (ui.live.together)
+        ticket = WAITING.enter(self, cmd, self.turns.ready_at) if cmd.do == "tick" else None
+        try:
+            self.turns.wait()
+            if ticket is not None and ticket.taken:  # (read without the lock: close() tells for sure)
+                return self._answered(ticket)
+            with COMPUTING:  # (after the wait: a learner resting holds nobody up)
+                if ticket is not None and WAITING.close(ticket):
+                    return self._answered(ticket)
+                cpu0 = time.thread_time()
+                self.notice, self.interval = "", 0.0
+                frame = self._act(cmd)
+                cpu = time.thread_time() - cpu0
+                if isinstance(frame, Tick):
+                    key = self.task.stack_key()
+                    # those due by the next beat come along: their answers wait for them when they wake
+                    along = WAITING.take(key, self.turns.clock() + BEAT) if key is not None else []
+                    frame, cpu = ticks_together(self, frame, along)  # (cpu: this learner's part)
+                self.turns.done(cpu, self.governor.share(self.task.share), self.interval)
+        finally:
+            if ticket is not None:
+                WAITING.leave(ticket)
         return frame
 
-    def _act(self, cmd: Command) -> bytes:
+    def _answered(self, ticket) -> bytes:
+        """The frame of a tick another learner's turn trained (``ui.live.together``), once it is ready."""
+        ticket.done.wait()
+        if ticket.error is not None:
+            raise ticket.error
+        self.turns.done(ticket.cpu, self.governor.share(self.task.share), self.interval)
+        return ticket.frame
+
+    def _act(self, cmd: Command) -> bytes | Tick:
+        """The frame that answers ``cmd``, or for a tick that trains what it is to train."""
         what, have = cmd.do, cmd.have
         fresh = cmd.id is not None and cmd.id > self.acked
         if fresh:
@@ -266,15 +305,13 @@ class LiveRun:
             return self.frame(have, [self._snap()])
         cpu0 = time.thread_time()
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
-        if what == "play":  # a first tick a fraction of the size: Play shows movement at once
-            pace = pace.scaled(FIRST_TICK / pace.interval)
+        # Play's first tick a fraction of the size (it shows movement at once); the others end on the beat
+        pace = pace.scaled(FIRST_TICK / pace.interval) if what == "play" else pace.on_beat(self.turns.beat)
         self.interval = pace.interval  # the browser waits this long for the next tick, and so does the server
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT
-        frame = self.frame(have, self.train(units, pace.budget, pace.snapshots), pace.interval)
-        self.governor.spent(time.thread_time() - cpu0)
-        return frame
+        return Tick(have, units, pace.budget, pace.snapshots, pace.interval, time.thread_time() - cpu0)
 
     def _step(self) -> list[Snapshot]:
         """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
@@ -299,34 +336,7 @@ class LiveRun:
 
     def train(self, units: int, budget: float | None, pieces: int) -> list[Snapshot]:
         """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
-        left = self.task.left()
-        if left is not None:
-            units = min(units, left)
-        pieces = max(1, min(pieces, units))
-        snaps, t_train, t_snap = [], 0.0, 0.0
-        if budget is not None:  # what ran past the last tick's limit comes out of this one's
-            budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
-        for k in range(pieces):
-            part = units * (k + 1) // pieces - units * k // pieces
-            final = k == pieces - 1
-            # CPU time, not wall time: while other sessions take their turns on the GIL this tick
-            # costs nothing, so a piece that got little CPU leaves more to the pieces after it
-            c0 = time.thread_time()
-            if part and (budget is None or t_train < budget):
-                # each piece may spend what is left of the budget, shared with the pieces after it
-                self.task.advance(part, None if budget is None else (budget - t_train) / (pieces - k), final)
-            c1 = time.thread_time()
-            snaps.append(self._snap(detail=final))
-            t_train, t_snap = t_train + c1 - c0, t_snap + time.thread_time() - c1
-            if self.task.status()[0] in STOPS:
-                self.playing = False
-                break
-        self.snapshot_cost = 0.7 * self.snapshot_cost + 0.3 * t_snap / len(snaps)
-        self.snapshots_measured = True
-        if budget is not None:
-            over = max(0.0, t_train - budget)
-            self.overrun = over if self.overrun is None else 0.7 * self.overrun + 0.3 * over
-        return snaps
+        return train_runs([(self, units, budget, pieces)])[0][0]
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:
         self.shown = next(_snapshot_ids)
@@ -374,4 +384,17 @@ class LiveRun:
             snaps=snaps,
             layout=None if same else self.task.layout(),
         ))
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What a tick is to train (``LiveRun._act``), before it does: ``units`` within ``budget`` s of
+    CPU, in ``pieces`` with a snapshot after each; ``cpu``: s its pace took to work out."""
+
+    have: Have
+    units: int
+    budget: float | None
+    pieces: int
+    interval: float
+    cpu: float
 

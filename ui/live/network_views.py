@@ -17,6 +17,7 @@ from engine.mlp import MLP
 from engine.network_checks import training_bytes
 from engine.preprocess import mesh_grid
 from engine.recipe import set_training
+from engine.together import partial_fit_together, stack_key
 from ui.charts import plots
 from ui.charts.palette import CLASS_COLORS
 from ui.export.scripts import history_table
@@ -241,10 +242,16 @@ class NetworkTask(LiveTask):
         return self.model.batches_to(self.epochs, len(self.data[0]))
 
     record_every_piece = True  # a history point after every piece of a tick (cheap on small data)
+    stacks = False  # whether learners' networks of one shape train together (small ones: ui.live.together)
 
     def advance(self, units, seconds, final=True):
         steps = self.model.steps_
         self.train_piece(units, seconds, final)
+        return self._trained(steps, final)
+
+    def _trained(self, steps: int, final: bool) -> int:
+        """Note the piece :meth:`advance` trained (the model had ``steps`` before it) for Pause's replay."""
+        self.rolled_back |= self.model.status_ == "diverged"
         done = self.model.steps_ - steps
         self._pieces.append((done, final))
         if self.model.status_ == "diverged":
@@ -256,7 +263,18 @@ class NetworkTask(LiveTask):
         X, y, X_test, y_test = self.data
         self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,  # the pace's CPU seconds
                                record=final or self.record_every_piece, clock=time.thread_time)
-        self.rolled_back |= self.model.status_ == "diverged"
+
+    def stack_key(self):
+        key = stack_key(self.model) if self.stacks else None
+        return None if key is None else (type(self), key, len(self.data[0]), self.rate())
+
+    @classmethod
+    def advance_together(cls, tasks, units, seconds, final):
+        steps = [task.model.steps_ for task in tasks]
+        partial_fit_together([task.model for task in tasks], [task.data for task in tasks], units, seconds,
+                             record=final or cls.record_every_piece, clock=time.thread_time)
+        for task, before in zip(tasks, steps):
+            task._trained(before, final)
 
     # ------------------------------------------------------------ Pause keeps what is seen
     def changed(self) -> None:

@@ -58,6 +58,12 @@ STEP_SLICES = 4  # a Step's turns at training while other sessions share the cor
 PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
 EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
+# s: on a server, ticks come due on this beat of the process's clock.  Learners whose ticks fall due
+# together wake together, and the first to the CPU trains the others' small networks with its own
+# (ui.live.together).  Each learner's answers come later by up to a beat, but by the same amount
+# every tick (live.js asks `interval` after its last request, and intervals end on the beat too), so
+# the pictures play on without a gap.
+BEAT = 0.5
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,11 @@ class Pace:
         factor = min(1.0, factor)
         return Pace(self.interval * factor, self.budget * factor, max(1, round(self.snapshots * factor)),
                     self.playing)
+
+    def on_beat(self, beat: float) -> "Pace":
+        """The pace with an interval of whole beats (:data:`BEAT`; 0: as it is), shorter if need be."""
+        beats = math.floor(self.interval / beat + 1e-9) if beat else 0
+        return self.scaled(beats * beat / self.interval) if beats else self
 
 
 class Governor:
@@ -172,10 +183,11 @@ class Turns:
     ``cpu / share`` seconds after this one began, and for a tick at least its interval (less EARLY).
     Sleeping costs the server nothing, and the browser simply gets its answer later.
     ``sleep`` None keeps the turns without waiting for them (AppTest and benchmarks: no browser).
+    ``beat``: a tick's next turn waits for the beat of ``clock`` that follows (0: none).
     """
 
-    def __init__(self, clock=time.monotonic, sleep=time.sleep):
-        self.clock, self.sleep = clock, sleep
+    def __init__(self, clock=time.monotonic, sleep=time.sleep, beat: float = 0.0):
+        self.clock, self.sleep, self.beat = clock, sleep, beat
         self.ready_at = -math.inf
         self.began = 0.0
 
@@ -192,6 +204,8 @@ class Turns:
         asked the browser to wait ``interval`` s for the next."""
         rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
         self.ready_at = self.began + rest - EARLY
+        if interval and self.beat:
+            self.ready_at = math.ceil(self.ready_at / self.beat) * self.beat
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it

@@ -223,6 +223,7 @@ class PlaygroundTask(NetworkTask):
     classes, the confusion matrix of the test points."""
 
     MAP_EVERY = 4  # neuron maps are 20 x 20: every 4th point of the 80 x 80 plane
+    stacks = True  # a class at the defaults plays many copies of one small network
 
     def __init__(self, s: dict, csv=None, model: MLP | None = None):
         """``csv``: the learner's data for ``data == "csv"``; ``model``: a loaded network (see :func:`restore`)."""
