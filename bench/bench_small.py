@@ -3,6 +3,9 @@
 * engine - ``engine.MLP.partial_fit`` (its guard included), tanh hidden units, one sigmoid output
 * numpy  - a hand-written NumPy loop doing the same math: shuffled mini-batches, forward, the
   fused sigmoid + cross-entropy delta, backward, the optimizer's update of each array
+* together - ``--together`` K such networks (other seeds, the same data) trained as one stacked
+  computation (``engine.together.partial_fit_together``: what a class's server does with the
+  learners' ticks), per network
 
 Epochs of the two take turns (``--repeats`` each), timed in CPU time (``time.thread_time``: other
 processes on a shared machine do not count), and the medians are compared.  ``--optimizer adam``
@@ -19,6 +22,7 @@ import _threads  # first: sets BLAS threads before NumPy loads
 import numpy as np
 
 from engine import MLP
+from engine.together import partial_fit_together
 
 N, BATCH, LR, SIZES = 500, 10, 0.1, (2, 8, 8, 1)
 
@@ -41,6 +45,20 @@ def engine_run(X, y, optimizer):
         t0 = time.thread_time()
         model.partial_fit(X, y, n_batches=N // BATCH, record=False)
         return time.thread_time() - t0
+
+    return epoch
+
+
+def together_run(X, y, optimizer, k):
+    models = [MLP(list(SIZES), activation="tanh", output="sigmoid", optimizer=optimizer,
+                  lr=LR if optimizer == "sgd" else 0.01, batch_size=BATCH, seed=seed) for seed in range(k)]
+    data = [(X, y, None, None)] * k
+    partial_fit_together(models, data, 1)
+
+    def epoch():
+        t0 = time.thread_time()
+        partial_fit_together(models, data, N // BATCH, record=False)
+        return (time.thread_time() - t0) / k
 
     return epoch
 
@@ -95,9 +113,12 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=300, help="epochs of each, taking turns")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
+    parser.add_argument("--together", type=int, default=25, help="networks trained together (0: none)")
     args = parser.parse_args(argv)
     X, y = points()
     runs = {"engine": engine_run(X, y, args.optimizer), "numpy": numpy_run(X, y, args.optimizer)}
+    if args.together:
+        runs["together"] = together_run(X, y, args.optimizer, args.together)
     times = {name: [] for name in runs}
     for _ in range(args.repeats):
         for name, epoch in runs.items():
@@ -108,6 +129,8 @@ def main(argv=None):
     for name, t in med.items():
         print(f"  {name:<7} {t * 1000:8.3f} ms/epoch   {t / (N // BATCH) * 1e6:7.1f} us/step")
     print(f"  engine / numpy = {med['engine'] / med['numpy']:.2f}  (goal <= 1.15)")
+    if args.together:
+        print(f"  together / numpy = {med['together'] / med['numpy']:.2f}  (per network, {args.together} trained together)")
     return med
 
 

@@ -38,16 +38,22 @@ class FlatParameters:
             view[...] = p
             self.views.append(view)
             self.grad_views.append(self.grads[start : start + size].reshape(p.shape))
-        k = 0
-        for layer in layers:
-            n = len(layer.params)
-            layer.params, layer.grad_buffers = self.views[k : k + n], self.grad_views[k : k + n]
-            k += n
+        self.attach()
         # each layer's weights (params[0]): their places among the arrays, and their gradient views
         self.weight_slots = np.cumsum([0, *(len(layer.params) for layer in layers)])[:-1].astype(np.intp)
         self.weight_grads = [self.grad_views[i] for i in self.weight_slots]
         # the layers whose gradients gather copies in (their backward does not write into grad_buffers)
         self.copied = [(k, layer) for k, layer in zip(self.weight_slots, layers) if not layer.writes_grad_buffers]
+
+    def attach(self) -> FlatParameters:
+        """Make the layers' ``params`` and ``grad_buffers`` views into these arrays (again: a network
+        trained together with others lends its layers to their shared arrays meanwhile)."""
+        k = 0
+        for layer in self.layers:
+            n = len(layer.params)
+            layer.params, layer.grad_buffers = self.views[k : k + n], self.grad_views[k : k + n]
+            k += n
+        return self
 
     def attached(self, layers: list) -> FlatParameters:
         """These flat arrays while ``layers`` still hold their views, else new ones (a layer's arrays

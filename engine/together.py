@@ -59,16 +59,18 @@ def stack_key(model) -> tuple | None:
             str(model.monitor_every))
 
 
-def partial_fit_together(models, data, n_batches=None, time_budget=None, record=True, clock=time.perf_counter):
+def partial_fit_together(models, data, n_batches=None, time_budget=None, record=True, clock=time.perf_counter,
+                         keys=None):
     """``model.partial_fit(X, y, n_batches, X_test, y_test, time_budget, record, clock)`` of each of
     ``models``, ``data`` holding their ``(X, y, X_test, y_test)``: networks with the same
     :func:`stack_key` and training-set size train together, each for ``time_budget`` seconds' share
-    of their time; the others one after another.  Returns ``models``."""
+    of their time; the others one after another.  ``keys``: their stack keys, if the caller knows
+    them already (a server asks for them once a tick, not at each piece).  Returns ``models``."""
     groups = defaultdict(list)
-    for model, (X, y, X_test, y_test) in zip(models, data):
+    for i, (model, (X, y, X_test, y_test)) in enumerate(zip(models, data)):
         checked = model._fit_begins(X, y, n_batches, X_test, y_test, time_budget)
         if checked is not None:
-            key = stack_key(model)
+            key = stack_key(model) if keys is None else keys[i]
             batch = key[3][0] if key else 1
             # full batches only: the data in whole batches, and each network at a batch's start
             together = key is not None and len(checked[0]) % batch == 0 and model._pos % batch == 0
@@ -171,6 +173,7 @@ class _Stack:
         self.B, self.n = check_settings(m0)[0], len(data[0][0])
         self.data = data
         self.params, self.grads = np.empty((K, P), dtype), np.zeros((K, P), dtype)
+        self.own = [m._flat.attached(m._param_layers) for m in models]  # each network's arrays, given back at the end
         for k, m in enumerate(models):
             m._flat = FlatParameters(m._param_layers, dtype, into=(self.params[k], self.grads[k]))
         # each layer's weights and biases (and gradients) as (K, ...) views of the rows
@@ -296,9 +299,9 @@ class _Stack:
         n = self.n
         for k, m in enumerate(self.models):
             m._order, m._pos = self.orders[k], int(self.at[k] - k * n)
-            grads = m._flat.grads
-            m._flat = FlatParameters(m._param_layers, m._dtype)  # copies of the row, the layers' from now on
-            m._flat.grads[...] = grads
+            own = self.own[k]
+            own.params[...], own.grads[...] = self.params[k], self.grads[k]
+            m._flat = own.attach()
             for layer in m._param_layers:
                 layer.grads = list(layer.grad_buffers)
             if k in diverged:
@@ -308,4 +311,8 @@ class _Stack:
             m._row["steps"] = self.rows_from[k] + done
             m.optimizer_.t = int(self.t[k, 0])
             for name, state in self.slots.items():
-                getattr(m.optimizer_, name)[0] = state[k].copy()
+                slots = getattr(m.optimizer_, name)
+                if 0 in slots:
+                    slots[0][...] = state[k]
+                else:
+                    slots[0] = state[k].copy()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,7 +52,7 @@ from ui.live.protocol import (
     Snapshot,
     Status,
 )
-from ui.live.together import WAITING, ticks_together, train_runs
+from ui.live.together import WAITING, Tick, ticks_together, train_runs
 from ui.shell import memory
 
 _series_ids = itertools.count(1)
@@ -103,10 +102,9 @@ class LiveTask:
         return None
 
     @classmethod
-    def advance_together(cls, tasks: list, units: int, seconds: float | None, final: bool) -> None:
-        """:meth:`advance` of each of ``tasks`` (equal :meth:`stack_key`), ``seconds`` each, in one computation."""
-        for task in tasks:
-            task.advance(units, seconds, final)
+    def advance_together(cls, tasks: list, units: int, seconds: float | None, final: bool, key=None) -> list[int]:
+        """:meth:`advance` of each of ``tasks`` (``key``: their :meth:`stack_key`), ``seconds`` each, at once."""
+        return [task.advance(units, seconds, final) for task in tasks]
 
     def status(self) -> tuple[str, str]:
         """``(kind, message)``: kind "ok", "notice" (the run looks stuck: said, and training goes on),
@@ -384,17 +382,3 @@ class LiveRun:
             snaps=snaps,
             layout=None if same else self.task.layout(),
         ))
-
-
-@dataclass(frozen=True)
-class Tick:
-    """What a tick is to train (``LiveRun._act``), before it does: ``units`` within ``budget`` s of
-    CPU, in ``pieces`` with a snapshot after each; ``cpu``: s its pace took to work out."""
-
-    have: Have
-    units: int
-    budget: float | None
-    pieces: int
-    interval: float
-    cpu: float
-

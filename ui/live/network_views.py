@@ -269,12 +269,12 @@ class NetworkTask(LiveTask):
         return None if key is None else (type(self), key, len(self.data[0]), self.rate())
 
     @classmethod
-    def advance_together(cls, tasks, units, seconds, final):
+    def advance_together(cls, tasks, units, seconds, final, key=None):
         steps = [task.model.steps_ for task in tasks]
         partial_fit_together([task.model for task in tasks], [task.data for task in tasks], units, seconds,
-                             record=final or cls.record_every_piece, clock=time.thread_time)
-        for task, before in zip(tasks, steps):
-            task._trained(before, final)
+                             record=final or cls.record_every_piece, clock=time.thread_time,
+                             keys=None if key is None else [key[1]] * len(tasks))
+        return [task._trained(before, final) for task, before in zip(tasks, steps)]
 
     # ------------------------------------------------------------ Pause keeps what is seen
     def changed(self) -> None:

@@ -17,11 +17,26 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ui.live.pacing import MIN_TRAIN
 from ui.live.protocol import STOPS
 
 MAX_TOGETHER = 64  # ticks one turn takes along: a longer turn keeps other learners waiting
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What a tick is to train (``LiveRun._act``), before it does: ``units`` within ``budget`` s of
+    CPU, in ``pieces`` with a snapshot after each; ``have``: what the browser has; ``cpu``: s its
+    pace took to work out."""
+
+    have: object
+    units: int
+    budget: float | None
+    pieces: int
+    interval: float
+    cpu: float
 
 
 class Ticket:
@@ -160,7 +175,7 @@ def train_runs(jobs) -> tuple[list, list[float]]:
                 limits = [s for _, _, s in group]
                 seconds = None if None in limits else sum(limits) / len(limits)
                 tasks = [j.run.task for j, _, _ in group]
-                type(tasks[0]).advance_together(tasks, part, seconds, job.final)
+                type(tasks[0]).advance_together(tasks, part, seconds, job.final, job.key)
             spent = (time.thread_time() - c0) / len(group)
             for j, _, _ in group:
                 j.t_train += spent
@@ -177,4 +192,5 @@ def train_runs(jobs) -> tuple[list, list[float]]:
         if job.budget is not None:
             over = max(0.0, job.t_train - job.budget)
             run.overrun = over if run.overrun is None else 0.7 * run.overrun + 0.3 * over
+
     return [job.snaps for job in jobs], [job.t_train + job.t_snap for job in jobs]
