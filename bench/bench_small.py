@@ -127,7 +127,7 @@ def main(argv=None):
     print(f"MLP {'-'.join(map(str, SIZES))}, tanh + sigmoid, {args.optimizer}, batch {BATCH}, {N} float64 points, "
           f"{_threads.THREADS} thread(s), median of {args.repeats} interleaved epochs (CPU time)")
     for name, t in med.items():
-        print(f"  {name:<7} {t * 1000:8.3f} ms/epoch   {t / (N // BATCH) * 1e6:7.1f} us/step")
+        print(f"  {name:<8} {t * 1000:8.3f} ms/epoch   {t / (N // BATCH) * 1e6:7.1f} us/step")
     print(f"  engine / numpy = {med['engine'] / med['numpy']:.2f}  (goal <= 1.15)")
     if args.together:
         print(f"  together / numpy = {med['together'] / med['numpy']:.2f}  (per network, {args.together} trained together)")
