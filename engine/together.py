@@ -193,13 +193,15 @@ class _Stack:
         for m in models:
             if isinstance(m.optimizer, str):  # a learning rate set as a plain attribute counts too
                 m.optimizer_.lr = float(m.lr)
-        self.rule = type(m0.optimizer_)
-        self.lr = np.array([[m.optimizer_.lr] for m in models], dtype=dtype)
-        self.t = np.array([[m.optimizer_.t] for m in models])
-        self.slots = {
-            name: np.stack([getattr(m.optimizer_, name).get(0, np.zeros(P, dtype)) for m in models])
-            for name in SLOTS[self.rule]
-        }
+        # the optimizers' one rule (equal keys: the same settings) with a row per network of its rate,
+        # step count and state: Optimizer.step on the stacked arrays is each network's step
+        opt = m0.optimizer_
+        self.rule = object.__new__(type(opt))
+        vars(self.rule).update(vars(opt))
+        self.rule.lr = np.array([[m.optimizer_.lr] for m in models], dtype=dtype)
+        self.rule.t = np.array([[m.optimizer_.t] for m in models])
+        for name in SLOTS[type(opt)]:
+            setattr(self.rule, name, {0: np.stack([getattr(m.optimizer_, name).get(0, np.zeros(P, dtype)) for m in models])})
         self.X = np.concatenate([X for X, _ in data])
         self.y = np.concatenate([y for _, y in data])
         n, B = self.n, self.B
@@ -264,33 +266,11 @@ class _Stack:
 
     # ---------------------------------------------------------------- the optimizer
     def step(self, diverged: list[int]) -> None:
-        """Each optimizer's rule on its row, as ``Optimizer.step`` takes it (the diverged rows, rolled back, stay)."""
-        P, G, lr = self.params, self.grads, self.lr
-        kept = P[diverged].copy() if diverged else None
-        self.t += 1
-        if self.rule is SGD:
-            P -= lr * G
-        elif self.rule is Momentum:
-            v = self.slots["v"]
-            v *= self.models[0].optimizer_.mu
-            v += G
-            P -= lr * v
-        elif self.rule is RMSprop:
-            opt, s = self.models[0].optimizer_, self.slots["s"]
-            s *= opt.rho
-            s += (1 - opt.rho) * G * G
-            P -= lr * G / (np.sqrt(s) + opt.eps)
-        else:
-            opt, m, v = self.models[0].optimizer_, self.slots["m"], self.slots["v"]
-            m *= opt.beta1
-            m += (1 - opt.beta1) * G
-            v *= opt.beta2
-            v += (1 - opt.beta2) * G * G
-            m_hat = m / (1 - opt.beta1**self.t)  # bias correction
-            v_hat = v / (1 - opt.beta2**self.t)
-            P -= lr * m_hat / (np.sqrt(v_hat) + opt.eps)
+        """Each network's optimizer step on its row (the diverged rows, rolled back, stay as they are)."""
+        kept = self.params[diverged].copy() if diverged else None
+        self.rule.step([self.params], [self.grads])
         if diverged:
-            P[diverged] = kept
+            self.params[diverged] = kept
 
     # ---------------------------------------------------------------- the end
     def release(self, done: int, diverged=()) -> None:
@@ -309,10 +289,10 @@ class _Stack:
                 continue
             self.count(k, done)
             m._row["steps"] = self.rows_from[k] + done
-            m.optimizer_.t = int(self.t[k, 0])
-            for name, state in self.slots.items():
-                slots = getattr(m.optimizer_, name)
+            m.optimizer_.t = int(self.rule.t[k, 0])
+            for name in SLOTS[type(self.rule)]:
+                state, slots = getattr(self.rule, name)[0][k], getattr(m.optimizer_, name)
                 if 0 in slots:
-                    slots[0][...] = state[k]
+                    slots[0][...] = state
                 else:
-                    slots[0] = state[k].copy()
+                    slots[0] = state.copy()
