@@ -180,6 +180,7 @@ class LiveRun:
         self.turns = before.turns if before else turns or Turns()
         self.notice = ""  # said with the frame when the task has nothing to say (a Step cut short)
         self.interval = 0.0  # s until the next tick, when the last command was one
+        self.stacks = False  # whether that tick could be trained with others' (then the next one is on the beat)
         self.asked = None  # settings a command asked for, until the page takes them
         # CPU s per snapshot, measured at each tick, and first at the page's run: a 6 x 256 network's
         # pictures take 0.2 s each, and a first Play of 5 at the guessed cost overran 2 s
@@ -248,7 +249,7 @@ class LiveRun:
                     # those due by the next beat come along: their answers wait for them when they wake
                     along = WAITING.take(key, self.turns.clock() + BEAT) if key is not None else []
                     frame, cpu = ticks_together(self, frame, along)  # (cpu: this learner's part)
-                self.turns.done(cpu, self.governor.share(self.task.share), self.interval)
+                self.turns.done(cpu, self.governor.share(self.task.share), self.interval, self.stacks)
         finally:
             if ticket is not None:
                 WAITING.leave(ticket)
@@ -259,7 +260,7 @@ class LiveRun:
         ticket.done.wait()
         if ticket.error is not None:
             raise ticket.error
-        self.turns.done(ticket.cpu, self.governor.share(self.task.share), self.interval)
+        self.turns.done(ticket.cpu, self.governor.share(self.task.share), self.interval, self.stacks)
         return ticket.frame
 
     def _act(self, cmd: Command) -> bytes | Tick:
@@ -304,7 +305,8 @@ class LiveRun:
         cpu0 = time.thread_time()
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
         # Play's first tick a fraction of the size (it shows movement at once); the others end on the beat
-        pace = pace.scaled(FIRST_TICK / pace.interval) if what == "play" else pace.on_beat(self.turns.beat)
+        self.stacks = self.task.stack_key() is not None  # (only ticks that may be trained together keep the beat)
+        pace = pace.scaled(FIRST_TICK / pace.interval) if what == "play" else pace.on_beat(self.turns.beat * self.stacks)
         self.interval = pace.interval  # the browser waits this long for the next tick, and so does the server
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets

@@ -183,7 +183,7 @@ class Turns:
     ``cpu / share`` seconds after this one began, and for a tick at least its interval (less EARLY).
     Sleeping costs the server nothing, and the browser simply gets its answer later.
     ``sleep`` None keeps the turns without waiting for them (AppTest and benchmarks: no browser).
-    ``beat``: a tick's next turn waits for the beat of ``clock`` that follows (0: none).
+    ``beat``: the next turn of a tick that keeps the beat waits for the beat of ``clock`` that follows (0: none).
     """
 
     def __init__(self, clock=time.monotonic, sleep=time.sleep, beat: float = 0.0):
@@ -199,12 +199,12 @@ class Turns:
         self.began = self.clock()
         return early
 
-    def done(self, cpu: float, share: float, interval: float = 0.0) -> None:
+    def done(self, cpu: float, share: float, interval: float = 0.0, on_beat: bool = False) -> None:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
-        asked the browser to wait ``interval`` s for the next."""
+        asked the browser to wait ``interval`` s for the next (``on_beat``: and keeps the beat)."""
         rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
         self.ready_at = self.began + rest - EARLY
-        if interval and self.beat:
+        if interval and on_beat and self.beat:
             self.ready_at = math.ceil(self.ready_at / self.beat) * self.beat
 
 
