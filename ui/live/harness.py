@@ -310,7 +310,7 @@ class LiveRun:
         self.interval = pace.interval  # the browser waits this long for the next tick, and so does the server
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
-        units = max(1, round(rate * pace.interval)) if rate is not None else FLAT_OUT
+        units = max(1, round(rate * pace.interval * pace.film())) if rate is not None else FLAT_OUT
         return Tick(have, units, pace.budget, pace.snapshots, pace.interval, time.thread_time() - cpu0)
 
     def _step(self) -> list[Snapshot]:

@@ -39,9 +39,11 @@ OVERHEAD_RANGE = (0.002, 0.050)  # what the measurement may conclude (page loads
 UTILISATION = 0.75  # share of the core the live ticks of all learners may take together, as first planned
 # Once learners are held back (their shares cut so that all fit), the process's CPU is measured and the
 # plan scaled (up to BOOST_RANGE) until the process is this busy: what the plan cannot see (ticks that
-# come late, training that stops short of its budget) left 35-40% of each replica idle with 50 learners
+# come late, training that stops short of its budget) left 35-40% of each replica idle with 50 learners.
+# Up to 4x: training cut alike with the pictures (Pace.film) and trained together (ui.live.together)
+# leaves much of each planned share unspent; at 2x, 100 learners left a third of each replica idle
 BUSY_TARGET = 0.9
-BOOST_RANGE = (1.0, 2.0)
+BOOST_RANGE = (1.0, 4.0)
 # The interval grows (up to MAX_INTERVAL), then the pictures a tick carries thin out (down to
 # MIN_PICTURES a second), until a tick's fixed costs (the rerun, the snapshots) leave at least this
 # part of the learner's share to training: with many learners, fewer frames and a network that still
@@ -80,6 +82,12 @@ class Pace:
         factor = min(1.0, factor)
         return Pace(self.interval * factor, self.budget * factor, max(1, round(self.snapshots * factor)),
                     self.playing)
+
+    def film(self) -> float:
+        """The part of the full 20 pictures a second this tick carries: training asked for by speed is
+        cut alike, so that each picture still moves the network as far (a busy server plays the same
+        film slower, rather than fewer pictures of a network racing ahead)."""
+        return min(1.0, self.snapshots * FRAME_SPACING / self.interval)
 
     def on_beat(self, beat: float) -> "Pace":
         """The pace with an interval of whole beats (:data:`BEAT`; 0: as it is), shorter if need be."""
