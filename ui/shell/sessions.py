@@ -11,7 +11,7 @@ what it registered with :meth:`Sessions.hold` is released then (a live run drops
 
 Three rules turn the next learner away, each with a page that says which (the learners inside go on):
 
-* ``BACKPROP_LAB_MAX_SESSIONS`` (default 40, 0: none): connected sessions per process;
+* ``BACKPROP_LAB_MAX_SESSIONS`` (default 50, 0: none): connected sessions per process;
 * ``BACKPROP_LAB_MAX_RSS_MB`` (default 800, 0: none): the process's resident memory, so that those
   inside still have room to grow (a pod is limited to 1 GiB, ``deploy/k8s/deployment.yaml``);
 * ``BACKPROP_LAB_MAX_TABS`` (default 4, 0: none): sessions of one browser, known by Streamlit's XSRF
@@ -34,9 +34,10 @@ from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-# Learners per process that still get ~7 pictures, 5 epochs and a frame every 3-4 s each on the
-# playground at default settings (bench/load.py on the 2-core machine); past it, frames grow sparse.
-DEFAULT_MAX_SESSIONS = 40
+# Learners per process that still get ~6 pictures and 7 epochs a second and a frame every 3-4 s each
+# on the playground at default settings (bench/load.py on the 2-core machine, learners' small networks
+# trained together); past it, frames grow sparse.
+DEFAULT_MAX_SESSIONS = 50
 MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)))
 # A replica is ~130 MB plus 1-12 MB a learner, plus 220 MB for an uploaded MNIST (README); a pod may
 # use 1 GiB: past 800 MB the next learner is turned away, and those inside keep the rest to grow into
