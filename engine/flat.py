@@ -25,7 +25,7 @@ class FlatParameters:
     def __init__(self, layers: list, dtype, into: tuple[np.ndarray, np.ndarray] | None = None):
         arrays = [p for layer in layers for p in layer.params]
         sizes = [p.size for p in arrays]
-        starts = np.cumsum([0, *sizes[:-1]])  # where each array begins
+        self.starts = np.cumsum([0, *sizes[:-1]])  # where each array begins
         if into is None:
             self.params = np.empty(sum(sizes), dtype=dtype)
             self.grads = np.zeros_like(self.params)
@@ -33,7 +33,7 @@ class FlatParameters:
             self.params, self.grads = into
         self.layers = layers
         self.views, self.grad_views = [], []
-        for start, size, p in zip(starts, sizes, arrays):
+        for start, size, p in zip(self.starts, sizes, arrays):
             view = self.params[start : start + size].reshape(p.shape)
             view[...] = p
             self.views.append(view)

@@ -171,21 +171,23 @@ class _Stack:
         m0 = models[0]
         K, P, dtype = len(models), m0._flat.params.size, m0._dtype
         self.B, self.n = check_settings(m0)[0], len(data[0][0])
-        self.data = data
         self.params, self.grads = np.empty((K, P), dtype), np.zeros((K, P), dtype)
         self.own = [m._flat.attached(m._param_layers) for m in models]  # each network's arrays, given back at the end
         for k, m in enumerate(models):
             m._flat = FlatParameters(m._param_layers, dtype, into=(self.params[k], self.grads[k]))
-        # each layer's weights and biases (and gradients) as (K, ...) views of the rows
-        self.layers, self.grad_views, at = [], [], 0
+        # each layer's weights and biases (and gradients) as (K, ...) views of the rows, where the flat
+        # arrays keep them
+        self.layers, self.grad_views, i = [], [], 0
+        starts = m0._flat.starts
         for layer in m0.layers_:
             if layer.params:
-                (din, dout), size = layer.params[0].shape, layer.params[0].size
-                W, gW = (a[:, at : at + size].reshape(K, din, dout) for a in (self.params, self.grads))
-                b, gb = (a[:, at + size : at + size + dout] for a in (self.params, self.grads))
-                self.layers.append((layer, W, b.reshape(K, 1, dout)))
+                W, b = layer.params
+                (w, b_at), dout = starts[i : i + 2], b.size
+                Ws, gW = (a[:, w : w + W.size].reshape(K, *W.shape) for a in (self.params, self.grads))
+                bs, gb = (a[:, b_at : b_at + dout] for a in (self.params, self.grads))
+                self.layers.append((layer, Ws, bs.reshape(K, 1, dout)))
                 self.grad_views.append((gW, gb))
-                at += size + dout
+                i += 2
             else:
                 self.layers.append((layer, None, None))
                 self.grad_views.append(None)

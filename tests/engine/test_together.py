@@ -37,7 +37,7 @@ def same(a: Sequential, b: Sequential) -> None:
     np.testing.assert_allclose(a.running_["loss"], b.running_["loss"], rtol=1e-10)
     np.testing.assert_allclose(np.ravel(a.running_["grad_norms"]), np.ravel(b.running_["grad_norms"]), rtol=1e-10)
     assert a.running_["dead_fraction"] == b.running_["dead_fraction"]
-    assert a.message_ == b.message_ and a.rolled_back_to_ == b.rolled_back_to_
+    assert a.message_ == b.message_ and a.notice_ == b.notice_ and a.rolled_back_to_ == b.rolled_back_to_
     opt_a, opt_b = a.optimizer_, b.optimizer_
     assert opt_a.t == opt_b.t
     for name in ("v", "s", "m"):
@@ -114,3 +114,18 @@ def test_a_time_budget_stops_the_networks_together():
     models = [net(i) for i in range(3)]
     partial_fit_together(models, sets, 100, time_budget=1.0, clock=lambda: next(ticks))  # 3 s: 3 clock reads
     assert len({m.steps_ for m in models}) == 1 and 0 < models[0].steps_ < 100
+
+
+def test_a_plateau_is_said_and_training_goes_on_as_alone():
+    """Six sigmoid layers on a spiral: a healthy run that looks stuck gets the guard's notice, trained
+    together as alone, and is not paused."""
+    X, y = np.random.default_rng(7).normal(size=(200, 2)), np.arange(200) % 2  # nothing to learn from X
+    sets = [(X, y, X[:50], y[:50])] * 3
+
+    def deep(i):
+        layers = [x for _ in range(6) for x in (Dense(8), Activation("sigmoid"))]
+        return Sequential([*layers, Dense(1)], input_shape=(2,), output="sigmoid", seed=i, batch_size=10)
+
+    _, together = alone_and_together(deep, sets, chunks=(400,) * 8)
+    assert all(m.status_ == "ready" and "plateau" in m.notice_ for m in together)
+

@@ -52,7 +52,7 @@ from ui.live.protocol import (
     Snapshot,
     Status,
 )
-from ui.live.together import WAITING, Tick, ticks_together, train_runs
+from ui.live.together import WAITING, Tick, ticks_together
 from ui.shell import memory
 
 _series_ids = itertools.count(1)
@@ -245,9 +245,8 @@ class LiveRun:
                 frame = self._act(cmd)
                 cpu = time.thread_time() - cpu0
                 if isinstance(frame, Tick):
-                    key = self.task.stack_key()
                     # those due by the next beat come along: their answers wait for them when they wake
-                    along = WAITING.take(key, self.turns.clock() + BEAT) if key is not None else []
+                    along = WAITING.take(frame.key, self.turns.clock() + BEAT) if frame.key is not None else []
                     frame, cpu = ticks_together(self, frame, along)  # (cpu: this learner's part)
                 self.turns.done(cpu, self.governor.share(self.task.share), self.interval, self.stacks)
         finally:
@@ -305,13 +304,14 @@ class LiveRun:
         cpu0 = time.thread_time()
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
         # Play's first tick a fraction of the size (it shows movement at once); the others end on the beat
-        self.stacks = self.task.stack_key() is not None  # (only ticks that may be trained together keep the beat)
+        key = self.task.stack_key()
+        self.stacks = key is not None  # (only ticks that may be trained together keep the beat)
         pace = pace.scaled(FIRST_TICK / pace.interval) if what == "play" else pace.on_beat(self.turns.beat * self.stacks)
         self.interval = pace.interval  # the browser waits this long for the next tick, and so does the server
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval * pace.film())) if rate is not None else FLAT_OUT
-        return Tick(have, units, pace.budget, pace.snapshots, pace.interval, time.thread_time() - cpu0)
+        return Tick(have, units, pace.budget, pace.snapshots, pace.interval, time.thread_time() - cpu0, key)
 
     def _step(self) -> list[Snapshot]:
         """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
@@ -333,10 +333,6 @@ class LiveRun:
             self.notice = (f"Step trained {done:,} of {asked:,} {unit}{'es' if unit.endswith('h') else 's'}: one "
                            f"command may train for {TRAIN_BUDGET:g} s at most{busy}. Press Step again to go on.")
         return [self._snap()]
-
-    def train(self, units: int, budget: float | None, pieces: int) -> list[Snapshot]:
-        """Train ``units`` (within ``budget`` seconds) in up to ``pieces`` parts; a snapshot after each."""
-        return train_runs([(self, units, budget, pieces)])[0][0]
 
     def _snap(self, detail: bool | str = "all") -> Snapshot:
         self.shown = next(_snapshot_ids)

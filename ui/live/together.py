@@ -29,7 +29,7 @@ MAX_TOGETHER = 64  # ticks one turn takes along: a longer turn keeps other learn
 class Tick:
     """What a tick is to train (``LiveRun._act``), before it does: ``units`` within ``budget`` s of
     CPU, in ``pieces`` with a snapshot after each; ``have``: what the browser has; ``cpu``: s its
-    pace took to work out."""
+    pace took to work out; ``key``: the task's ``stack_key`` (None: it trains alone)."""
 
     have: object
     units: int
@@ -37,6 +37,7 @@ class Tick:
     pieces: int
     interval: float
     cpu: float
+    key: object = None
 
 
 class Ticket:
@@ -115,7 +116,7 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
         else:
             jobs.append((run, out, t))
     try:  # (the lead's units and pieces for all: equal keys ask for the same, less the pace's noise)
-        snaps, cpu = train_runs([(run, tick.units, tk.budget, tick.pieces) for run, tk, _ in jobs])
+        snaps, cpu = train_runs([(run, tick.units, tk.budget, tick.pieces, tk.key) for run, tk, _ in jobs])
     except Exception as e:  # (a mistake of ours) each learner's page says so, not the lead's alone
         for _, _, t in jobs[1:]:
             t.answer(None, error=e)
@@ -136,20 +137,21 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
 class _Job:
     """One run's part of :func:`train_runs`."""
 
-    def __init__(self, run, units, budget, pieces):
+    def __init__(self, run, units, budget, pieces, key):
         left = run.task.left()
         if left is not None:
             units = min(units, left)
         self.run, self.units, self.pieces = run, units, max(1, min(pieces, units))
         # what ran past the last tick's limit comes out of this one's
         self.budget = None if budget is None else max(MIN_TRAIN, budget - (run.overrun or 0.0))
-        self.key = run.task.stack_key()
+        self.key = key
         self.snaps, self.t_train, self.t_snap, self.on = [], 0.0, 0.0, True
 
 
 def train_runs(jobs) -> tuple[list, list[float]]:
-    """Train each ``(run, units, budget, pieces)`` as ``LiveRun.train`` says, round by round: in
-    round k each run trains its k-th piece, those whose tasks stack with the same piece together
+    """Train each ``(run, units, budget, pieces, key)``: ``units`` (within ``budget`` s of CPU) in up
+    to ``pieces`` parts with a snapshot after each, round by round: in round k each run trains its
+    k-th piece, those whose tasks stack (equal ``key``, not None) with the same piece together
     (``LiveTask.advance_together``), then each takes its snapshot.  Returns each run's snapshots and
     the CPU seconds its training and pictures took (training together: an equal part each)."""
     jobs = [_Job(*job) for job in jobs]
