@@ -12,7 +12,7 @@ from tests.app.test_live_harness import have
 from ui.export.scripts import history_csv
 from ui.live import frames
 from ui.live.harness import LiveRun
-from ui.live.pacing import Governor
+from ui.live.pacing import Governor, Pace
 from ui.setups import mnist as ms
 from ui.setups import playground as pg
 from ui.setups import regression as rs
@@ -28,10 +28,18 @@ def play(run: LiveRun, ticks: int, first_id: int = 1) -> dict:
     return f
 
 
+class ShortTicks(Governor):
+    """Ticks of a fixed size (5 epochs at the playground's speed), whatever the machine's CPU: with the
+    pace's CPU budget a tick's length, and so whether the plateau outlasted it, hung on the machine."""
+
+    def pace(self, session, share, snapshot_cost):
+        return Pace(interval=0.2, budget=60.0, snapshots=4, playing=1)
+
+
 def test_a_plateau_is_a_notice_and_playing_goes_on():
     # issue 18's deep sigmoid spiral: paused as "stalled" at epoch 10 before, now it plays on with a notice
     s = pg.FORM.from_query({"layers": "8,8,8,8,8,8", "acts": "sigmoid", "data": "spiral"})
-    run = LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=Governor())
+    run = LiveRun(lambda: pg.PlaygroundTask(s), "test", governor=ShortTicks())
     f = play(run, 1)
     for i in range(2, 200):
         f = frames.decode(run.command({"do": "tick", "id": i, "have": have(run)}))
