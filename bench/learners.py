@@ -3,7 +3,7 @@
 A :class:`Learner` opens a page the way Streamlit's frontend does (an HTTP GET that picks up
 HAProxy's affinity cookie, then the websocket ``/_stcore/stream`` with subprotocol ``streamlit``
 and a ``rerun_script`` BackMsg), presses Play through the live canvas's trigger and answers each
-frame with the next tick, ``interval`` seconds after the last command went out, exactly as
+frame with the next tick when the frame says it is due (``ask_in``, ``LEAD`` sooner), exactly as
 ``static/live/live.js`` does; an unanswered command goes again, with its id, after ``RETRY`` seconds.
 When its websocket drops it reconnects like the frontend (same cookie, a fresh page run).  When a
 frame comes from another server process than the last (``boot``), the page shows "the server
@@ -33,6 +33,7 @@ from ui.shell.sessions import FULL_TITLE, TABS_TITLE
 
 COMPONENT = "backprop_lab.live"
 RETRY = 4.0  # s: live.js RETRY_MS
+LEAD = 0.2  # s: live.js LEAD_MS
 RECONNECT = 1.0  # s between reconnection attempts (Streamlit's frontend starts near 1 s)
 REPLAY_AFTER = 1.0  # s a learner takes to read "the server restarted" and press Play
 PATIENCE = 30.0  # s a learner waits for the page or its connection (a browser waits minutes; a busy
@@ -239,12 +240,13 @@ class Learner:
 
     def _answered(self, f: dict, now: float) -> None:
         """The frame ``f`` answered the last command: play on as live.js does, the next tick
-        ``interval`` after the last request went out."""
+        ``LEAD`` before the frame says it is due (an older server's: ``interval`` after the last went out)."""
         self.playing = f["playing"] and f["status"]["kind"] not in STOPS  # a notice is said while training goes on
         if not self.playing:
             self.tally.stopped = f["status"]["text"] or "paused by the server"
             return
-        self.next_at = max(now, self.sent_at + f["interval"])
+        ask_in = f.get("ask_in")
+        self.next_at = now + max(0.0, ask_in - LEAD) if ask_in is not None else max(now, self.sent_at + f["interval"])
         self.next_what = "tick"
 
 

@@ -2,8 +2,9 @@
 //
 // Protocol (see ui/live/harness.py): the view sends commands {do, id, have} as the trigger "cmd";
 // Streamlit reruns the page's live fragment, which answers with a frame carrying `ack` = the id it
-// acted on. While playing, the next "tick" goes out only after the last one was answered and
-// `interval` seconds after it was sent, so a slow server gets fewer requests, never a pile of them.
+// acted on. While playing, the next "tick" goes out only after the last one was answered, when the
+// answer says the next is due (`ask_in`, LEAD_MS sooner), so a slow server gets fewer requests, never
+// a pile of them.
 // A command sent again keeps its id, and says which answer the canvas had (`seen`): the server acts
 // on a command once, and keeps the pace itself whatever a browser asks.
 import { unpack } from './frame.js';
@@ -11,6 +12,10 @@ import { makePanel } from './panels/index.js';
 
 const STYLE = new URL('./live.css', import.meta.url).href;
 const RETRY_MS = 4000; // an unanswered command is sent again (a page rerun can swallow a trigger)
+// The next tick goes out this much before it is due and waits at the server for its turn (the server
+// keeps the pace). Sent `interval` after the last, it drifted past its turn now and then on a busy
+// server, and a tick that comes after its turn waits for the next beat (ui/live/pacing.py).
+const LEAD_MS = 200;
 const RESTARTED = 'The server restarted and this run was lost. Press ▶ Play to train again from fresh weights.';
 // the server process (frame.boot) that last answered each canvas; module state outlives a remount
 const servers = new Map();
@@ -240,9 +245,10 @@ class LiveView {
     if (answered && this.playing) {
       if (STOPS.has(status.kind)) this.setPlaying(false, false);
       else {
-        // `interval` after the last request went out: the answer, one round trip later, arrives as
-        // these pictures (played from this answer's arrival) run out
-        const wait = Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
+        // when the server says the next is due (a server without `ask_in`: `interval` after the
+        // last request went out): the answer arrives as these pictures run out
+        const wait = frame.ask_in != null ? Math.max(0, 1000 * frame.ask_in - LEAD_MS)
+          : Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
         clearTimeout(this.next);
         this.next = setTimeout(() => this.playing && !this.pending && this.command('tick'), wait);
       }

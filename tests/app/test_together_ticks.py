@@ -130,6 +130,63 @@ def test_ticks_end_on_the_beat():
     assert turns.ready_at % 0.5 != 0
 
 
+def test_a_tick_that_wakes_late_keeps_its_beat():
+    """On a busy server a sleeping tick wakes late, and a request comes late: its turn still began
+    on the beat it was due, so the next is due a whole interval later, not a beat after that."""
+
+    class Clock:
+        now = 100.3
+
+        def __call__(self):
+            return self.now
+
+        def sleep(self, seconds):
+            self.now += seconds + 0.2  # the thread gets the GIL back 0.2 s late
+
+    clock = Clock()
+    turns = Turns(clock=clock, sleep=clock.sleep, beat=0.5)
+    turns.wait()
+    turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
+    assert turns.ready_at == pytest.approx(102.0)
+    clock.now = 101.0  # the browser asks early: its tick sleeps, and wakes at 102.2
+    turns.wait()
+    assert clock.now == pytest.approx(102.2) and turns.began == pytest.approx(102.0)
+    turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
+    assert turns.ready_at == pytest.approx(103.5)  # not 104.0: the beat it would have missed
+    clock.now = 103.7  # a request that comes a little after its turn counts from it too
+    turns.wait()
+    turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
+    assert turns.ready_at == pytest.approx(105.0)
+    clock.now = 105.5  # one that comes long after (the browser was away) begins when it comes
+    turns.wait()
+    turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
+    assert turns.ready_at == pytest.approx(107.0)  # 105.5 + 1.5 - EARLY, up to the beat
+
+
+def test_the_frame_says_when_the_next_tick_is_due():
+    class Clock:
+        now = 100.3
+
+        def __call__(self):
+            return self.now
+
+    turns = Turns(clock=Clock(), sleep=None, beat=0.5)
+    turns.wait()
+    assert turns.next_turn(1.5, on_beat=True) == pytest.approx(102.0)  # as done() will make it
+    turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
+    # a tick trained along by another learner's turn before its own thread woke: from when it is due
+    assert turns.next_turn(1.5, on_beat=True) == pytest.approx(103.5)
+    assert turns.next_turn(1.5) == pytest.approx(103.5)  # no beat (MNIST's ticks): interval after
+    run = LiveRun(lambda: pg.PlaygroundTask(pg.FORM.defaults), "asks", governor=Governor(), turns=Turns(sleep=None))
+    play = frames.decode(run.command({"do": "play", "id": 1, "have": {}}))
+    again = frames.decode(run.command(tick(run, 2)))
+    pause = frames.decode(run.command({"do": "pause", "id": 3, "have": have(run)}))
+    assert 0 < play["ask_in"] <= play["interval"]
+    # (asked at once, not slept for: this tick was due the Play's pictures later, the next is due after it)
+    assert again["interval"] < again["ask_in"] <= play["interval"] + again["interval"]
+    assert pause.get("ask_in") is None  # nothing to ask for
+
+
 def test_a_pace_on_the_beat_keeps_its_rate():
     pace = Pace(interval=2.2, budget=0.11, snapshots=22, playing=10)
     on = pace.on_beat(0.5)

@@ -353,7 +353,8 @@ class LiveRun:
         self.marks.clear()  # what is on screen from now on is the answer's picture (MNIST's marks hold megabytes)
 
     # -------------------------------------------------------------------- frames
-    def frame(self, have: Have, snaps: list[Snapshot], interval: float = BASE_INTERVAL) -> bytes:
+    def frame(self, have: Have, snaps: list[Snapshot], interval: float = BASE_INTERVAL,
+              ask_in: float | None = None) -> bytes:
         """The frame: state, pace, the curve points the browser lacks, and the snapshots."""
         same = have.series == self.series
         counts = have.curves if same else {}
@@ -376,6 +377,7 @@ class LiveRun:
             playing=self.playing,
             status=Status(kind=kind, text=message),
             interval=interval,
+            ask_in=ask_in,
             curves=curves,
             snaps=snaps,
             layout=None if same else self.task.layout(),

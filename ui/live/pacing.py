@@ -5,8 +5,8 @@ ask for more reruns than it can run, Streamlit delivers nothing at all (a new fr
 previous run's queued output).  So the pace is set here, for all sessions of the process together:
 each learner's tick gets a share of the core, and the interval between ticks grows with the number of
 learners playing, so the total stays under capacity: past it, every learner gets fewer frames, never
-none.  The browser asks for the next tick only after the last one arrived and waits ``interval``,
-so requests never pile up.
+none.  The browser asks for the next tick only after the last one arrived, when the frame says it
+is due (``Turns.next_turn``), so requests never pile up.
 
 The pace is the server's, not the browser's: each learner's commands take turns (:class:`Turns`).
 A command that took ``c`` seconds of CPU at a share ``s`` of the core is followed by a rest of
@@ -59,12 +59,13 @@ TRAIN_BUDGET = 1.0
 STEP_SLICES = 4  # a Step's turns at training while other sessions share the core (each a history point)
 PICTURES_BUDGET = 0.6  # s of CPU the pictures of one tick may take, whatever the floor of MIN_PICTURES asks
 EARLY = 0.05  # s a command may come early without waiting (a polite browser's timer and network jitter)
+LATE = 0.25  # s a command may come after its turn and still count from it (Turns.wait)
 MAX_REST = 2 * MAX_INTERVAL  # s: the longest a learner waits for its turn, whatever the last command cost
 # s: on a server, ticks come due on this beat of the process's clock.  Learners whose ticks fall due
 # together wake together, and the first to the CPU trains the others' small networks with its own
 # (ui.live.together).  Each learner's answers come later by up to a beat, but by the same amount
-# every tick (live.js asks `interval` after its last request, and intervals end on the beat too), so
-# the pictures play on without a gap.
+# every tick (live.js asks when the frame says the next is due, on the beat too), so the pictures
+# play on without a gap.
 BEAT = 0.5
 
 
@@ -161,8 +162,11 @@ class Governor:
             per_tick = min(hi, max(lo, (cpu - cpu0 - tick_cpu) / ticks))
             self.overhead = 0.7 * self.overhead + 0.3 * per_tick
             busy = (cpu - cpu0) / (now - start)
-            # halfway to the target each window: the shares it sets take a tick or two to show
-            step = math.sqrt(BUSY_TARGET / max(busy, 0.1)) if self.held_back else 0.8
+            # Up, the whole way to the target each window: a class that presses Play together waited
+            # 2-3 s a tick for its first 5-10 s, while the boost went up halfway a window.  Down (the
+            # process busier than the target), halfway: the shares it sets take a tick or two to show
+            step = BUSY_TARGET / max(busy, 0.1) if self.held_back else 0.8
+            step = math.sqrt(step) if step < 1 else step
             self.boost = min(BOOST_RANGE[1], max(BOOST_RANGE[0], self.boost * step))
             self._window, self.held_back = (now, cpu, 0, 0.0), False
 
@@ -197,23 +201,39 @@ class Turns:
     def __init__(self, clock=time.monotonic, sleep=time.sleep, beat: float = 0.0):
         self.clock, self.sleep, self.beat = clock, sleep, beat
         self.ready_at = -math.inf
+        self.due = -math.inf  # when the next turn is due: ready_at without the leeway of EARLY
         self.began = 0.0
 
     def wait(self) -> float:
         """Sleep until this learner's turn; returns the seconds it was early."""
-        early = max(0.0, self.ready_at - self.clock())
+        now = self.clock()
+        early = max(0.0, self.ready_at - now)
         if early and self.sleep is not None:
             self.sleep(early)
-        self.began = self.clock()
+            now = self.clock()
+        # A turn taken up to LATE after it was due counts from when it was due: on a busy server the
+        # requests and the wake-ups come late, and a turn counted from one missed the next beat (with
+        # 50 learners, a third of the ticks came a beat late: 18 pictures a second, not 20)
+        self.began = self.due if self.due <= now <= self.due + LATE else now
         return early
 
     def done(self, cpu: float, share: float, interval: float = 0.0, on_beat: bool = False) -> None:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
         asked the browser to wait ``interval`` s for the next (``on_beat``: and keeps the beat)."""
         rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
-        self.ready_at = self.began + rest - EARLY
-        if interval and on_beat and self.beat:
-            self.ready_at = math.ceil(self.ready_at / self.beat) * self.beat
+        self.due = self._due(self.began + rest, bool(interval) and on_beat)
+        self.ready_at = self.due if interval and on_beat and self.beat else self.due - EARLY
+
+    def next_turn(self, interval: float, on_beat: bool = False) -> float:
+        """When the tick after this one is due (``clock`` time), if this one costs no more than its
+        ``interval``: the frame tells the browser, which asks a little before, so that its request
+        waits at the server for its turn rather than come after it, a beat late.  (This tick began at
+        the last :meth:`wait`, or, trained along by another learner's turn, is due later: ``due``.)"""
+        return self._due(max(self.began, self.due) + interval, on_beat)
+
+    def _due(self, at: float, on_beat: bool) -> float:
+        """A turn due ``at``, or on the beat that follows ``at - EARLY``."""
+        return math.ceil((at - EARLY) / self.beat) * self.beat if on_beat and self.beat else at
 
 
 GOVERNOR = Governor()  # one per process: every session of a Streamlit server shares it

@@ -183,6 +183,9 @@ class Header(Message):
     playing: bool
     status: Status
     interval: float  # s between ticks; the snapshots play spread over it
+    # s from a tick's answer until the next tick is due: the browser asks a little before, and its
+    # request waits at the server for its turn (ui.live.pacing.Turns.next_turn)
+    ask_in: float | None = None
     curves: dict[str, CurveUpdate]
     snaps: list[Snapshot]
     layout: Layout | None = None  # with the first frame of a series

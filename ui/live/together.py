@@ -124,7 +124,8 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
     lead = None
     for (run, tk, t), s, c in zip(jobs, snaps, cpu):
         c0 = time.thread_time()
-        frame = run.frame(tk.have, s, tk.interval)
+        ask_in = max(0.0, run.turns.next_turn(tk.interval, run.stacks) - run.turns.clock())
+        frame = run.frame(tk.have, s, tk.interval, ask_in)
         c += time.thread_time() - c0 + tk.cpu
         run.governor.spent(c)
         if t is None:
