@@ -140,7 +140,7 @@ def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
     x, W = cache
     dW, db = (None, None) if out is None else out
     dx = dz.dot(W.T) if need_dx else None
-    dW = np.dot(x.T, dz, out=dW)
+    dW = np.matmul(x.T, dz, out=dW)  # (matmul: sooner than dot into a given array)
     db = np.add.reduce(dz, axis=0, out=db)  # (dz.sum(axis=0), without its two Python wrappers)
     return dx, dW, db
 
