@@ -8,7 +8,8 @@ Each learner (``bench/learners.py``) speaks Streamlit's websocket protocol, pres
 playground's canvas and asks for each next tick as ``static/live/live.js`` does.  For every
 number of learners it prints one Markdown table row, counted once every learner has its first
 frame: frames (answered ticks) and pictures (snapshots, what the canvas paints) per second per
-learner, median and 5th percentile, and all together; epochs trained per second per learner;
+learner, median and 5th percentile (pictures: and the fewest any learner got), and all together;
+epochs trained per second per learner;
 learners with errors or turned away (server full); CPU and RSS of each replica; RSS added per
 session.  Loopback only; every row is bounded in time, and the replicas and HAProxy are stopped
 at the end.
@@ -110,7 +111,7 @@ def show(r: dict) -> str:
         f"{r['n']}",
         f"{statistics.median(fr):.2f} / {pct(fr, 0.05):.2f}",
         f"{sum(fr):.1f}",
-        f"{statistics.median(pi):.1f} / {pct(pi, 0.05):.1f}",
+        f"{statistics.median(pi):.1f} / {pct(pi, 0.05):.1f} / {min(pi):.1f}",
         f"{statistics.median(ep):.1f}",
         f"{r['with_errors']}",
         f"{r['refused']}",
@@ -140,7 +141,7 @@ def main(argv=None) -> None:
         pids = {r.name: r.proc.pid for r in cluster.replicas} if cluster else {}
         print(f"playground at default settings through {'HAProxy, ' + str(args.replicas) + ' replicas' if cluster else url}"
               f", {args.seconds:g} s counted per row, {os.cpu_count()} cores\n")  # fmt: skip
-        head = ["learners", "frames/s each (med / p5)", "frames/s total", "pictures/s each (med / p5)",
+        head = ["learners", "frames/s each (med / p5)", "frames/s total", "pictures/s each (med / p5 / min)",
                 "epochs/s each (med)", "with errors", "turned away"]  # fmt: skip
         head += [f"{k} CPU, RSS" for k in sorted(pids)] + (["MB per session"] if pids else []) + ["load generator CPU"]
         print("| " + " | ".join(head) + " |\n|" + "---|" * len(head), flush=True)

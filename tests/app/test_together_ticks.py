@@ -172,11 +172,12 @@ def test_the_frame_says_when_the_next_tick_is_due():
 
     turns = Turns(clock=Clock(), sleep=None, beat=0.5)
     turns.wait()
-    assert turns.next_turn(1.5, on_beat=True) == pytest.approx(102.0)  # as done() will make it
+    assert turns.next_turn(0.01, 0.5, 1.5, on_beat=True) == pytest.approx(102.0)  # as done() will make it
+    assert turns.next_turn(1.0, 0.5, 1.5, on_beat=True) == pytest.approx(102.5)  # a costly tick rests longer
     turns.done(cpu=0.01, share=0.5, interval=1.5, on_beat=True)
     # a tick trained along by another learner's turn before its own thread woke: from when it is due
-    assert turns.next_turn(1.5, on_beat=True) == pytest.approx(103.5)
-    assert turns.next_turn(1.5) == pytest.approx(103.5)  # no beat (MNIST's ticks): interval after
+    assert turns.next_turn(0.01, 0.5, 1.5, on_beat=True) == pytest.approx(103.5)
+    assert turns.next_turn(0.01, 0.5, 1.5) == pytest.approx(103.5)  # no beat (MNIST's ticks): interval after
     run = LiveRun(lambda: pg.PlaygroundTask(pg.FORM.defaults), "asks", governor=Governor(), turns=Turns(sleep=None))
     play = frames.decode(run.command({"do": "play", "id": 1, "have": {}}))
     again = frames.decode(run.command(tick(run, 2)))

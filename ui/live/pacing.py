@@ -220,16 +220,19 @@ class Turns:
     def done(self, cpu: float, share: float, interval: float = 0.0, on_beat: bool = False) -> None:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
         asked the browser to wait ``interval`` s for the next (``on_beat``: and keeps the beat)."""
-        rest = min(MAX_REST, max(cpu / max(share, 1e-3), interval))
-        self.due = self._due(self.began + rest, bool(interval) and on_beat)
+        self.due = self._due(self.began + self._rest(cpu, share, interval), bool(interval) and on_beat)
         self.ready_at = self.due if interval and on_beat and self.beat else self.due - EARLY
 
-    def next_turn(self, interval: float, on_beat: bool = False) -> float:
-        """When the tick after this one is due (``clock`` time), if this one costs no more than its
-        ``interval``: the frame tells the browser, which asks a little before, so that its request
-        waits at the server for its turn rather than come after it, a beat late.  (This tick began at
-        the last :meth:`wait`, or, trained along by another learner's turn, is due later: ``due``.)"""
-        return self._due(max(self.began, self.due) + interval, on_beat)
+    def next_turn(self, cpu: float, share: float, interval: float, on_beat: bool = False) -> float:
+        """When the tick after this one will be due (``clock`` time), as :meth:`done` will set it: the
+        frame tells the browser, which asks a little before, so that its request waits at the server
+        for its turn rather than come after it, a beat late.  (This tick began at the last
+        :meth:`wait`, or, trained along by another learner's turn, is due later: ``due``.)"""
+        return self._due(max(self.began, self.due) + self._rest(cpu, share, interval), on_beat)
+
+    @staticmethod
+    def _rest(cpu: float, share: float, interval: float) -> float:
+        return min(MAX_REST, max(cpu / max(share, 1e-3), interval))
 
     def _due(self, at: float, on_beat: bool) -> float:
         """A turn due ``at``, or on the beat that follows ``at - EARLY``."""
