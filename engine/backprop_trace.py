@@ -265,7 +265,7 @@ def _steps(t: Trace, loss):
         else:
             delta_code = code_ref(Loss.delta, "activation.backward")
         yield from _units("backward", layer, "delta", lt.delta, delta_code)
-        yield from _weights("backward", layer, "dW", lt.dW, code_ref(dense_backward, "np.matmul(x.T, dz"))
+        yield from _weights("backward", layer, "dW", lt.dW, code_ref(dense_backward, "product(x.T, dz"))
         yield from _units("backward", layer, "db", lt.db, code_ref(dense_backward, "dz.sum(axis=0"))
         if lt.down is not None:
             yield from _units("backward", layer - 1, "down", lt.down, code_ref(dense_backward, "dz.dot(W.T)"))

@@ -140,7 +140,10 @@ def dense_backward(dz: np.ndarray, cache, need_dx: bool = True, out=None):
     x, W = cache
     dW, db = (None, None) if out is None else out
     dx = dz.dot(W.T) if need_dx else None
-    dW = np.matmul(x.T, dz, out=dW)  # (matmul: sooner than dot into a given array)
+    # (into a given array, np.matmul writes a big layer's dW sooner, np.dot a small one's: 2 us of
+    # MNIST's 60 one way, 0.5 us of the playground's 1 the other)
+    product = np.matmul if x.shape[1] * dz.shape[1] > 4096 else np.dot
+    dW = product(x.T, dz, out=dW)
     db = np.add.reduce(dz, axis=0, out=db)  # (dz.sum(axis=0), without its two Python wrappers)
     return dx, dW, db
 
