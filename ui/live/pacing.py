@@ -213,7 +213,7 @@ class Turns:
             now = self.clock()
         # A turn taken up to LATE after it was due counts from when it was due: on a busy server the
         # requests and the wake-ups come late, and a turn counted from one missed the next beat (with
-        # 50 learners, a third of the ticks came a beat late: 18 pictures a second, not 20)
+        # 50 learners, one tick in ten came a beat late: 18 pictures a second, not 20)
         self.began = self.due if self.due <= now <= self.due + LATE else now
         return early
 
