@@ -396,6 +396,26 @@ def test_held_back_learners_get_the_cores_the_process_leaves_idle():
     assert g.boost == pytest.approx(steady)
 
 
+def test_a_class_pressing_play_together_gets_the_idle_core_within_a_window():
+    """Up, the boost goes the whole way to the target in one window (it went halfway, and a class that
+    pressed Play together waited 2-3 s a tick for its first 5-10 s); down, halfway."""
+    clock, cpu = Clock(), Clock()
+    g = Governor(clock=clock, cpu=cpu)
+
+    def window(busy):
+        for i in range(40):
+            g.pace(str(i), share=0.15, snapshot_cost=0.002)  # held back: 40 learners ask for 6 cores
+        for _ in range(11):  # (a window closes once WINDOW has passed)
+            clock.t += WINDOW / 10
+            cpu.t += busy * WINDOW / 10
+            g.spent(0.001)
+
+    window(busy=0.3)
+    assert g.boost == pytest.approx(BUSY_TARGET / 0.3)
+    window(busy=BUSY_TARGET * 1.21)
+    assert g.boost == pytest.approx(BUSY_TARGET / 0.3 / 1.1, rel=0.02)
+
+
 def test_one_learner_asking_little_does_not_hide_the_others_held_back():
     """Whether learners are held back is judged over the window, not by whichever paced last."""
     clock, cpu = Clock(), Clock()
