@@ -240,7 +240,7 @@ class Learner:
 
     def _answered(self, f: dict, now: float) -> None:
         """The frame ``f`` answered the last command: play on as live.js does, the next tick
-        ``LEAD`` before the frame says it is due (an older server's: ``interval`` after the last went out)."""
+        ``LEAD`` before the frame says it is due (a frame that says nothing: ``interval`` after the last went out)."""
         self.playing = f["playing"] and f["status"]["kind"] not in STOPS  # a notice is said while training goes on
         if not self.playing:
             self.tally.stopped = f["status"]["text"] or "paused by the server"

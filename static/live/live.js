@@ -245,8 +245,9 @@ class LiveView {
     if (answered && this.playing) {
       if (STOPS.has(status.kind)) this.setPlaying(false, false);
       else {
-        // when the server says the next is due (a server without `ask_in`: `interval` after the
-        // last request went out): the answer arrives as these pictures run out
+        // when the server says the next is due (the answer to an edit made while playing says
+        // nothing: `interval` after the last request went out): the answer arrives as these
+        // pictures run out
         const wait = frame.ask_in != null ? Math.max(0, 1000 * frame.ask_in - LEAD_MS)
           : Math.max(0, this.sentAt + 1000 * (frame.interval || 0.2) - performance.now());
         clearTimeout(this.next);

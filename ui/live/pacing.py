@@ -220,8 +220,9 @@ class Turns:
     def done(self, cpu: float, share: float, interval: float = 0.0, on_beat: bool = False) -> None:
         """The command begun at the last :meth:`wait` took ``cpu`` s at ``share`` of a core; a tick
         asked the browser to wait ``interval`` s for the next (``on_beat``: and keeps the beat)."""
-        self.due = self._due(self.began + self._rest(cpu, share, interval), bool(interval) and on_beat)
-        self.ready_at = self.due if interval and on_beat and self.beat else self.due - EARLY
+        on_beat = bool(interval and on_beat and self.beat)
+        self.due = self._due(self.began + self._rest(cpu, share, interval), on_beat)
+        self.ready_at = self.due if on_beat else self.due - EARLY
 
     def next_turn(self, cpu: float, share: float, interval: float, on_beat: bool = False) -> float:
         """When the tick after this one will be due (``clock`` time), as :meth:`done` will set it: the

@@ -184,7 +184,8 @@ class Header(Message):
     status: Status
     interval: float  # s between ticks; the snapshots play spread over it
     # s from a tick's answer until the next tick is due: the browser asks a little before, and its
-    # request waits at the server for its turn (ui.live.pacing.Turns.next_turn)
+    # request waits at the server for its turn (ui.live.pacing.Turns.next_turn); other answers say
+    # nothing, and the browser asks ``interval`` after its last request
     ask_in: float | None = None
     curves: dict[str, CurveUpdate]
     snaps: list[Snapshot]

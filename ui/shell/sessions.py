@@ -34,9 +34,9 @@ from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-# Learners per process that still get ~6 pictures and 7 epochs a second and a frame every 3-4 s each
-# on the playground at default settings (bench/load.py on the 2-core machine, learners' small networks
-# trained together); past it, frames grow sparse.
+# Learners per process that still get 14-20 pictures and 17-25 epochs a second and a frame every
+# 1.5-2 s each on the playground at default settings (bench/load.py on the 2-core machine, learners'
+# small networks trained together); past it, frames grow sparse.
 DEFAULT_MAX_SESSIONS = 50
 MAX_SESSIONS = max(0, int(os.environ.get("BACKPROP_LAB_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)))
 # A replica is ~130 MB plus 1-12 MB a learner, plus 220 MB for an uploaded MNIST (README); a pod may
