@@ -25,8 +25,8 @@ def torch_or_none():
     return torch
 
 
-def best_times(runs: dict, repeats: int, *args) -> dict:
-    """The best of ``repeats`` calls ``fn(*args)`` (each returning its seconds) for every contender.
+def all_times(runs: dict, repeats: int, *args) -> dict:
+    """The seconds of ``repeats`` calls ``fn(*args)`` (each returning its seconds) of every contender.
 
     The contenders take turns round by round, so that drift on the machine hits all alike.
     """
@@ -34,22 +34,28 @@ def best_times(runs: dict, repeats: int, *args) -> dict:
     for _ in range(repeats):
         for name, fn in runs.items():
             times[name].append(fn(*args))
-    return {name: min(ts) for name, ts in times.items()}
+    return times
 
 
-def torch_epoch_seconds(net, opt, X, y, batch: int) -> float:
-    """One shuffled epoch of ``net`` with optimiser ``opt`` and cross-entropy over torch tensors."""
+def best_times(runs: dict, repeats: int, *args) -> dict:
+    """The best of :func:`all_times` for every contender."""
+    return {name: min(ts) for name, ts in all_times(runs, repeats, *args).items()}
+
+
+def torch_epoch_seconds(net, opt, X, y, batch: int, clock=time.perf_counter) -> float:
+    """One shuffled epoch of ``net`` with optimiser ``opt`` and cross-entropy over torch tensors,
+    in seconds by ``clock``."""
     import torch
 
     loss_fn = torch.nn.CrossEntropyLoss()
-    start = time.perf_counter()
+    start = clock()
     order = torch.randperm(len(X))
     for i in range(0, len(X), batch):
         idx = order[i : i + batch]
         opt.zero_grad()
         loss_fn(net(X[idx]), y[idx]).backward()
         opt.step()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def with_torch(runs: dict, torch_run) -> dict:
