@@ -9,7 +9,8 @@ playground's canvas and asks for each next tick as ``static/live/live.js`` does.
 number of learners it prints one Markdown table row, counted once every learner has its first
 frame: frames (answered ticks) and pictures (snapshots, what the canvas paints) per second per
 learner, median and 5th percentile (pictures: and the fewest any learner got), and all together;
-epochs trained per second per learner;
+epochs trained per second per learner (each learner's rates from its first frame in the counted
+window to its last: ``Tally.rates``);
 learners with errors or turned away (server full); CPU and RSS of each replica; RSS added per
 session.  Loopback only; every row is bounded in time, and the replicas and HAProxy are stopped
 at the end.
@@ -82,13 +83,13 @@ async def row(url: str, n: int, seconds: float, pids: dict[str, int]) -> dict:
     await asyncio.gather(crowd(learners, float("inf"), ramp), probe())
     t0 = sample["t0"]
     span = seconds
-    stats = [x.tally.between(t0, t0 + span) for x in learners if not x.tally.refused]
+    stats = [x.tally.rates(t0, t0 + span) for x in learners if not x.tally.refused]
     where = Counter(x.tally.replicas[-1] if x.tally.replicas else "?" for x in learners if not x.tally.refused)
     out = {
         "n": n,
-        "frames": [s[0] / span for s in stats] or [0.0],
-        "pictures": [s[1] / span for s in stats] or [0.0],
-        "epochs": [s[2] / span for s in stats] or [0.0],
+        "frames": [s[0] for s in stats] or [0.0],
+        "pictures": [s[1] for s in stats] or [0.0],
+        "epochs": [s[2] for s in stats] or [0.0],
         "errors": [e for x in learners for e in x.tally.errors],
         "with_errors": sum(bool(x.tally.errors) for x in learners),
         "refused": sum(bool(x.tally.refused) for x in learners),
