@@ -1,6 +1,7 @@
 """Issue 22, point 3: the server keeps the pace, not the browser (ui.live.pacing.Turns), a command is
 acted on once whatever the resends, and Step trains at most TRAIN_BUDGET and says when it was cut."""
 
+import gc
 import re
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 from ui.live import frames
 from ui.live.harness import LiveRun, LiveTask
-from ui.live.pacing import EARLY, MAX_REST, STEP_SLICES, TRAIN_BUDGET, UTILISATION, Governor, Turns
+from ui.live.pacing import EARLY, MAX_REST, STEP_SLICES, TRAIN_BUDGET, UTILISATION, Governor, Turns, work_time
 from ui.live.protocol import Layout
 from ui.setups import playground as pg
 
@@ -112,6 +113,44 @@ def test_a_flooding_client_gets_the_ticks_a_polite_one_gets():
             n += 1
         ticks[who] = n
     assert ticks["polite"] >= 4 and ticks["flooder"] <= ticks["polite"] + 1, ticks
+
+
+@pytest.fixture
+def garbage():
+    """A million lists that hold themselves: garbage only a full collection frees (0.07 s of CPU here),
+    and no collection but the test's own meanwhile."""
+    gc.disable()
+    junk = [[] for _ in range(1_000_000)]
+    for a in junk:
+        a.append(a)
+    del junk
+    yield
+    gc.enable()
+
+
+def test_a_full_garbage_collection_is_not_counted_as_the_learners_work(garbage):
+    t0, w0 = time.thread_time(), work_time()
+    gc.collect()
+    assert work_time() - w0 < (time.thread_time() - t0) / 2
+
+
+def test_a_tick_that_set_off_a_full_collection_rests_no_longer(garbage):
+    """With 50 learners a replica, a full collection took 0.05-0.7 s of CPU in whichever tick set it
+    off; charged to that learner at its share of the core, its next tick waited 2-3 s, not its interval."""
+
+    class Collecting(Slow):
+        def advance(self, units, seconds, final=True):
+            gc.collect()
+            return super().advance(units, seconds, final)
+
+    clock = Clock()
+    governor = Governor(clock=clock)
+    for i in range(30):
+        governor.pace(f"player{i}", 0.7, 1e-3)  # a 0.07 s collection is 3 s of this learner's share
+    run = LiveRun(lambda: Collecting(unit_cpu=1e-5), "t", governor=governor,
+                  turns=Turns(clock=clock, sleep=clock.sleep))
+    f = send(run, "play", 1)  # (its advance collects the garbage)
+    assert run.turns.ready_at - clock.now == pytest.approx(f["interval"] - EARLY)
 
 
 # ------------------------------------------------------------------- acted on once

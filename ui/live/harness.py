@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import time
 
 import numpy as np
 
@@ -38,6 +37,7 @@ from ui.live.pacing import (
     TRAIN_BUDGET,
     Governor,
     Turns,
+    work_time,
 )
 from ui.live.protocol import (
     ASKS,
@@ -227,9 +227,9 @@ class LiveRun:
             with COMPUTING:
                 snap = self._snap()
                 if not self.snapshots_measured:  # the pace sizes Play's first pictures by what one costs
-                    c0 = time.thread_time()
+                    c0 = work_time()
                     self.task.snapshot(detail=False)  # as all but a tick's last are (the CNN's: no maps, no mistakes)
-                    self.snapshot_cost = time.thread_time() - c0
+                    self.snapshot_cost = work_time() - c0
                 return self.frame(cmd.have, [snap])
         # a tick waiting for its turn may be trained along with another learner's (ui.live.together)
         ticket = WAITING.enter(self, cmd, self.turns.ready_at) if cmd.do == "tick" else None
@@ -240,10 +240,10 @@ class LiveRun:
             with COMPUTING:  # (after the wait: a learner resting holds nobody up)
                 if ticket is not None and WAITING.close(ticket):
                     return self._answered(ticket)
-                cpu0 = time.thread_time()
+                cpu0 = work_time()
                 self.notice, self.interval = "", 0.0
                 frame = self._act(cmd)
-                cpu = time.thread_time() - cpu0
+                cpu = work_time() - cpu0
                 if isinstance(frame, Tick):
                     # those due by the next beat come along: their answers wait for them when they wake
                     along = WAITING.take(frame.key, self.turns.clock() + BEAT) if frame.key is not None else []
@@ -301,7 +301,7 @@ class LiveRun:
         if self.task.status()[0] in STOPS:
             self.playing = False
             return self.frame(have, [self._snap()])
-        cpu0 = time.thread_time()
+        cpu0 = work_time()
         pace = self.governor.pace(self.session, self.task.share, self.snapshot_cost)
         # Play's first tick a fraction of the size (it shows movement at once); the others end on the beat
         key = self.task.stack_key()
@@ -311,7 +311,7 @@ class LiveRun:
         rate = self.task.rate()
         # without a rate, the time budget alone decides how far a tick gets
         units = max(1, round(rate * pace.interval * pace.film())) if rate is not None else FLAT_OUT
-        return Tick(have, units, pace.budget, pace.snapshots, pace.interval, time.thread_time() - cpu0, key)
+        return Tick(have, units, pace.budget, pace.snapshots, pace.interval, work_time() - cpu0, key)
 
     def _step(self) -> list[Snapshot]:
         """Step: one step's units (an epoch), or what its CPU budget trains (``Governor.step_budget``);
@@ -321,9 +321,9 @@ class LiveRun:
         asked = units if left is None else min(units, left)
         budget = self.governor.step_budget(self.session, self.task.share, self.snapshot_cost)
         budget = max(MIN_TRAIN, budget - (self.overrun or 0.0))
-        done, cpu0 = 0, time.thread_time()
+        done, cpu0 = 0, work_time()
         for _ in range(STEP_SLICES):
-            spent = time.thread_time() - cpu0
+            spent = work_time() - cpu0
             if done >= asked or spent >= 0.9 * budget or self.task.status()[0] in STOPS:
                 break
             done += self.task.advance(asked - done, budget - spent)

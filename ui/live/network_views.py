@@ -6,8 +6,6 @@ frames from these, and tests check them without a browser.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from engine.activations import get_activation
@@ -23,6 +21,7 @@ from ui.charts.palette import CLASS_COLORS
 from ui.export.scripts import history_table
 from ui.live.frames import to_u8
 from ui.live.harness import KEEP_MARKS, LiveTask
+from ui.live.pacing import work_time
 from ui.live.protocol import ClassStyle, Curves, Field, Points, Series
 from ui.shell import memory
 
@@ -262,7 +261,7 @@ class NetworkTask(LiveTask):
         """What :meth:`advance` trains, and what a mark's replay trains again."""
         X, y, X_test, y_test = self.data
         self.model.partial_fit(X, y, units, X_test, y_test, time_budget=seconds,  # the pace's CPU seconds
-                               record=final or self.record_every_piece, clock=time.thread_time)
+                               record=final or self.record_every_piece, clock=work_time)
 
     def stack_key(self):
         key = stack_key(self.model) if self.stacks else None
@@ -272,7 +271,7 @@ class NetworkTask(LiveTask):
     def advance_together(cls, tasks, units, seconds, final, key=None):
         steps = [task.model.steps_ for task in tasks]
         partial_fit_together([task.model for task in tasks], [task.data for task in tasks], units, seconds,
-                             record=final or cls.record_every_piece, clock=time.thread_time,
+                             record=final or cls.record_every_piece, clock=work_time,
                              keys=None if key is None else [key[1]] * len(tasks))
         return [task._trained(before, final) for task, before in zip(tasks, steps)]
 

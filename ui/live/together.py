@@ -15,11 +15,10 @@ Pure Python (no streamlit).
 from __future__ import annotations
 
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ui.live.pacing import MIN_TRAIN
+from ui.live.pacing import MIN_TRAIN, work_time
 from ui.live.protocol import STOPS
 
 MAX_TOGETHER = 64  # ticks one turn takes along: a longer turn keeps other learners waiting
@@ -104,7 +103,7 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
     the CPU, ``lead`` its frame and its part."""
     jobs = [(lead, tick, None)]
     for t in tickets:
-        run, c0 = t.run, time.thread_time()
+        run, c0 = t.run, work_time()
         try:
             run.notice, run.interval = "", 0.0
             out = run._act(t.cmd)
@@ -112,7 +111,7 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
             t.answer(None, error=e)
             continue
         if isinstance(out, bytes):  # nothing to train after all (a stale tick, a run paused by its budget)
-            t.answer(out, time.thread_time() - c0)
+            t.answer(out, work_time() - c0)
         else:
             jobs.append((run, out, t))
     try:  # (the lead's units and pieces for all: equal keys ask for the same, less the pace's noise)
@@ -123,12 +122,12 @@ def ticks_together(lead, tick, tickets: list[Ticket]) -> tuple[bytes, float]:
         raise
     lead = None
     for (run, tk, t), s, c in zip(jobs, snaps, cpu):
-        c0, c = time.thread_time(), c + tk.cpu
+        c0, c = work_time(), c + tk.cpu
         # (a costly tick rests longer than its interval: asked for after the interval, its next
         # tick would wait at the server, past live.js's retry)
         due = run.turns.next_turn(c, run.governor.share(run.task.share), tk.interval, run.stacks)
         frame = run.frame(tk.have, s, tk.interval, max(0.0, due - run.turns.clock()))
-        c += time.thread_time() - c0
+        c += work_time() - c0
         run.governor.spent(c)
         if t is None:
             lead = frame, c
@@ -172,7 +171,7 @@ def train_runs(jobs) -> tuple[list, list[float]]:
         for group in groups.values():
             # CPU time, not wall time: while other sessions take their turns on the GIL this tick
             # costs nothing, so a piece that got little CPU leaves more to the pieces after it
-            c0 = time.thread_time()
+            c0 = work_time()
             job, part, seconds = group[0]
             if len(group) == 1:
                 job.run.task.advance(part, seconds, job.final)
@@ -181,13 +180,13 @@ def train_runs(jobs) -> tuple[list, list[float]]:
                 seconds = None if None in limits else sum(limits) / len(limits)
                 tasks = [j.run.task for j, _, _ in group]
                 type(tasks[0]).advance_together(tasks, part, seconds, job.final, job.key)
-            spent = (time.thread_time() - c0) / len(group)
+            spent = (work_time() - c0) / len(group)
             for j, _, _ in group:
                 j.t_train += spent
         for job in due:
-            c1 = time.thread_time()
+            c1 = work_time()
             job.snaps.append(job.run._snap(detail=job.final))
-            job.t_snap += time.thread_time() - c1
+            job.t_snap += work_time() - c1
             if job.run.task.status()[0] in STOPS:
                 job.run.playing = job.on = False
     for job in jobs:
