@@ -275,8 +275,9 @@ class InTurn:
     """A lock taken first come, first served: the holder hands it straight to the longest waiting
     thread.  (A plain Lock lets a thread that comes along take it before the waiter it woke, so a
     learner whose cheap ticks come back every second could keep taking it from one whose tick is
-    heavy.  In the soak it did not bring the heavy CNN learners' frames back: 2-7 in 10 minutes
-    with 50 learners, 4-13 with a plain Lock; the cause of those few frames was not found.)"""
+    heavy.  In the soak it did not bring the heavy CNN learners' frames back, 2-7 in 10 minutes with
+    50 learners: their ticks, which allocate most, set off most full garbage collections and were
+    rested for them, until :func:`work_time` left those to the process.)"""
 
     def __init__(self):
         self._lock = threading.Lock()
