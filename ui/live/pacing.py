@@ -31,21 +31,31 @@ import threading
 import time
 from dataclasses import dataclass
 
+
 # A full garbage collection walks every object of the process, in whichever thread's allocation set
 # it off: with 50 learners on a replica, 0.05-0.7 s of CPU every 4-5 s.  Counted in the tick
 # that it interrupted, it rested that learner 2-3 s and cut its pictures for several ticks after (its
 # snapshots seemed to cost several times as much); the governor counts it as the process's overhead,
 # which every learner's pace shares.
-_collecting = threading.local()
+class _Collecting(threading.local):
+    """Each thread's seconds of CPU in full collections (class defaults: a plain attribute read, as
+    the engine reads :func:`work_time` at every step of its time budget)."""
+
+    start = None
+    spent = 0.0
+
+
+_collecting = _Collecting()
+_thread_time = time.thread_time
 
 
 def _on_collect(phase: str, info: dict) -> None:
     if info["generation"] != 2:  # (the young generations take microseconds)
         return
     if phase == "start":
-        _collecting.start = time.thread_time()
-    elif hasattr(_collecting, "start"):
-        _collecting.spent = getattr(_collecting, "spent", 0.0) + time.thread_time() - _collecting.start
+        _collecting.start = _thread_time()
+    elif _collecting.start is not None:
+        _collecting.spent += _thread_time() - _collecting.start
 
 
 gc.callbacks.append(_on_collect)
@@ -54,7 +64,7 @@ gc.callbacks.append(_on_collect)
 def work_time() -> float:
     """This thread's CPU time in seconds, less what it spent in full garbage collections: what the
     learner's command itself cost."""
-    return time.thread_time() - getattr(_collecting, "spent", 0.0)
+    return _thread_time() - _collecting.spent
 
 
 BASE_INTERVAL = 1.5  # s between ticks for a learner alone
